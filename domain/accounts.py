@@ -1,0 +1,149 @@
+"""Accounts: people who signed in, and the roles admins grant them."""
+
+from __future__ import annotations
+
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.eventlog import SYSTEM_ACTOR, EventLog
+
+RESIDENT = "resident"
+REVIEWER = "reviewer"
+TRANSLATOR = "translator"
+STAFF = "staff"
+ADMIN = "admin"
+ROLES = (RESIDENT, REVIEWER, TRANSLATOR, STAFF, ADMIN)
+
+
+class UnknownRoleError(ValueError):
+    def __init__(self, role: str) -> None:
+        super().__init__(role)
+        self.role = role
+
+
+class AccountNotFoundError(LookupError):
+    def __init__(self, account_id: UUID) -> None:
+        super().__init__(str(account_id))
+        self.account_id = account_id
+
+
+class PermissionDeniedError(PermissionError):
+    """The acting account lacks the role a command needs."""
+
+    def __init__(self, actor: str, role: str) -> None:
+        super().__init__(f"{actor} lacks {role}")
+        self.actor = actor
+        self.role = role
+
+
+class LastAdminError(ValueError):
+    """Revoking this admin role would leave the platform with no admin."""
+
+
+def account_id_for(issuer: str, subject: str) -> UUID:
+    """Accounts are keyed by the provider and its subject, never by email."""
+    return uuid5(NAMESPACE_URL, f"{issuer}#{subject}")
+
+
+class Account(Aggregate):
+    @staticmethod
+    def create_id(issuer: str, subject: str, name: str, actor: str) -> UUID:
+        return account_id_for(issuer, subject)
+
+    @event("Registered")
+    def __init__(self, issuer: str, subject: str, name: str, actor: str) -> None:
+        self.issuer = issuer
+        self.subject = subject
+        self.name = name
+        self.roles: set[str] = {RESIDENT}
+
+    @event("Renamed")
+    def rename(self, name: str, actor: str) -> None:
+        self.name = name
+
+    def grant(self, role: str, actor: str) -> None:
+        check_role(role)
+        if role not in self.roles:
+            self._grant(role, actor)
+
+    @event("RoleGranted")
+    def _grant(self, role: str, actor: str) -> None:
+        self.roles.add(role)
+
+    def revoke(self, role: str, actor: str) -> None:
+        check_role(role)
+        if role in self.roles:
+            self._revoke(role, actor)
+
+    @event("RoleRevoked")
+    def _revoke(self, role: str, actor: str) -> None:
+        self.roles.discard(role)
+
+
+def check_role(role: str) -> None:
+    if role not in ROLES:
+        raise UnknownRoleError(role)
+
+
+class Accounts:
+    """Application service for accounts and roles."""
+
+    def __init__(self, log: EventLog) -> None:
+        self.log = log
+
+    def sign_in(self, issuer: str, subject: str, name: str) -> UUID:
+        """Registers the account on first sign-in; keeps the display name current."""
+        account_id = account_id_for(issuer, subject)
+        account = self.log.get_or_none(account_id)
+        if account is None:
+            account = Account(issuer, subject, name or subject, actor=str(account_id))
+        elif name and account.name != name:
+            account.rename(name, actor=str(account_id))
+        self.log.record(account)
+        return account_id
+
+    def get(self, account_id: UUID) -> Account:
+        account = self.log.get_or_none(account_id)
+        if not isinstance(account, Account):
+            raise AccountNotFoundError(account_id)
+        return account
+
+    def roles_of(self, actor: str) -> set[str]:
+        if actor == SYSTEM_ACTOR:
+            return set(ROLES)
+        try:
+            return set(self.get(UUID(actor)).roles)
+        except (ValueError, AccountNotFoundError):
+            return set()
+
+    def require(self, actor: str, role: str) -> None:
+        """Raises unless the actor holds the role (the command line acts as the system)."""
+        if role not in self.roles_of(actor):
+            raise PermissionDeniedError(actor, role)
+
+    def grant(self, account_id: UUID, role: str, actor: str) -> None:
+        self.require(actor, ADMIN)
+        account = self.get(account_id)
+        account.grant(role, actor)
+        self.log.record(account)
+
+    def revoke(self, account_id: UUID, role: str, actor: str, admin_count: int) -> None:
+        """``admin_count`` comes from the read model: the platform never loses its last admin."""
+        self.require(actor, ADMIN)
+        account = self.get(account_id)
+        if role == ADMIN and ADMIN in account.roles and admin_count <= 1:
+            raise LastAdminError(str(account_id))
+        account.revoke(role, actor)
+        self.log.record(account)
+
+    def grant_from_command_line(self, issuer: str, subject: str, role: str) -> UUID:
+        """Bootstraps the first admin: registers the account if it has never signed in."""
+        check_role(role)
+        account_id = account_id_for(issuer, subject)
+        account = self.log.get_or_none(account_id)
+        if account is None:
+            account = Account(issuer, subject, subject, actor=SYSTEM_ACTOR)
+        account.grant(role, SYSTEM_ACTOR)
+        self.log.record(account)
+        return account_id

@@ -1,0 +1,40 @@
+"""The one event log that every bounded context records into.
+
+All contexts share a single eventsourcing application, so there is one ordered notification
+sequence to project from, whatever store is configured. Context services (``Accounts``,
+``Glossary``, ...) take the log as a dependency instead of each owning a recorder.
+
+Convention for every command method on every aggregate: it takes ``actor``, the acting account id
+(or ``SYSTEM_ACTOR`` for the command line and imports), so that each event carries who did it; the
+eventsourcing ``timestamp`` says when. A test enforces the convention on every event class.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+
+SYSTEM_ACTOR = "system"
+
+
+class EventLog(Application[UUID]):
+    """Where every domain event of every context is stored, in one sequence."""
+
+    name = "civic"
+
+    def record(self, *aggregates: Aggregate) -> int:
+        """Saves pending events and returns the notification id of the last one (0 if none)."""
+        recordings = self.save(*aggregates)
+        return recordings[-1].notification.id if recordings else 0
+
+    def get_or_none(self, aggregate_id: UUID) -> Aggregate | None:
+        try:
+            return self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+
+    def position(self) -> int:
+        """The id of the newest notification in the log (0 when empty)."""
+        return self.recorder.max_notification_id() or 0

@@ -1,0 +1,90 @@
+"""Accounts read model: who has which role, and the audit trail of role changes."""
+
+from __future__ import annotations
+
+from functools import singledispatchmethod
+
+from sqlite_utils import Database
+
+from domain.accounts import ADMIN, Account
+
+
+class AccountsView:
+    name = "accounts"
+    version = 1
+
+    def create(self, db: Database) -> None:
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS accounts (id TEXT PRIMARY KEY, issuer TEXT NOT NULL, "
+            "subject TEXT NOT NULL, name TEXT NOT NULL, roles TEXT NOT NULL, registered_at TEXT NOT NULL)"
+        )
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS role_changes (position INTEGER PRIMARY KEY AUTOINCREMENT, "
+            "account_id TEXT NOT NULL, role TEXT NOT NULL, change TEXT NOT NULL, "
+            "actor TEXT NOT NULL, at TEXT NOT NULL)"
+        )
+
+    @singledispatchmethod
+    def apply(self, event: object, db: Database) -> None:
+        pass  # events of other contexts still advance the position
+
+    @apply.register
+    def _(self, event: Account.Registered, db: Database) -> None:
+        db.execute(
+            "INSERT INTO accounts VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
+            [str(event.originator_id), event.issuer, event.subject, event.name, "resident",
+             event.timestamp.isoformat()],
+        )
+
+    @apply.register
+    def _(self, event: Account.Renamed, db: Database) -> None:
+        db.execute("UPDATE accounts SET name = ? WHERE id = ?", [event.name, str(event.originator_id)])
+
+    @apply.register
+    def _(self, event: Account.RoleGranted, db: Database) -> None:
+        self._change_roles(db, event, add=True)
+
+    @apply.register
+    def _(self, event: Account.RoleRevoked, db: Database) -> None:
+        self._change_roles(db, event, add=False)
+
+    def _change_roles(self, db: Database, event: Account.RoleGranted | Account.RoleRevoked, add: bool) -> None:
+        account_id = str(event.originator_id)
+        (current,) = db.execute("SELECT roles FROM accounts WHERE id = ?", [account_id]).fetchone()
+        roles = set(filter(None, current.split(",")))
+        roles = roles | {event.role} if add else roles - {event.role}
+        db.execute("UPDATE accounts SET roles = ? WHERE id = ?", [",".join(sorted(roles)), account_id])
+        db.execute(
+            "INSERT INTO role_changes (account_id, role, change, actor, at) VALUES (?, ?, ?, ?, ?)",
+            [account_id, event.role, "granted" if add else "revoked", event.actor, event.timestamp.isoformat()],
+        )
+
+
+def account(db: Database, account_id: str) -> dict | None:
+    rows = list(db.query("SELECT * FROM accounts WHERE id = ?", [account_id]))
+    return _with_role_list(rows[0]) if rows else None
+
+
+def accounts(db: Database) -> list[dict]:
+    return [_with_role_list(row) for row in db.query("SELECT * FROM accounts ORDER BY name, id")]
+
+
+def admin_count(db: Database) -> int:
+    return sum(1 for row in accounts(db) if ADMIN in row["roles"])
+
+
+def role_changes(db: Database, limit: int = 200) -> list[dict]:
+    return list(
+        db.query(
+            "SELECT role_changes.*, target.name AS account_name, "
+            "coalesce(actor.name, role_changes.actor) AS actor_name FROM role_changes "
+            "JOIN accounts AS target ON target.id = role_changes.account_id "
+            "LEFT JOIN accounts AS actor ON actor.id = role_changes.actor "
+            "ORDER BY position DESC LIMIT ?",
+            [limit],
+        )
+    )
+
+
+def _with_role_list(row: dict) -> dict:
+    return {**row, "roles": [role for role in row["roles"].split(",") if role]}
