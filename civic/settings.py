@@ -9,7 +9,7 @@ import os
 import secrets
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from urllib.parse import urlsplit, unquote
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 LOCAL_PROVIDER_PORT = 8765
 
@@ -77,11 +77,14 @@ class Settings:
 
 
 def postgres_env(url: str) -> dict[str, str]:
-    """Turns postgresql://user:pass@host:port/db?schema=name into eventsourcing's settings."""
+    """Turns postgresql://user:pass@host:port/db?schema=name into eventsourcing's settings.
+
+    eventsourcing creates its table in ``schema`` but not the schema itself: it must exist.
+    """
     parts = urlsplit(url)
     if parts.scheme not in ("postgres", "postgresql"):
         raise ValueError(f"CIVIC_DATABASE_URL must be a postgresql:// URL, not {parts.scheme!r}")
-    query = dict(pair.split("=", 1) for pair in parts.query.split("&") if "=" in pair)
+    query = dict(parse_qsl(parts.query))
     env = {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
         "POSTGRES_DBNAME": parts.path.lstrip("/") or "postgres",
@@ -90,7 +93,7 @@ def postgres_env(url: str) -> dict[str, str]:
         "POSTGRES_USER": unquote(parts.username or "postgres"),
         "POSTGRES_PASSWORD": unquote(parts.password or ""),
         "POSTGRES_POOL_SIZE": "5",
-        "POSTGRES_CREATE_TABLE": "y",
+        "CREATE_TABLE": "y",  # the key eventsourcing reads (there is no POSTGRES_CREATE_TABLE)
     }
     if "schema" in query:
         env["POSTGRES_SCHEMA"] = query["schema"]

@@ -1,0 +1,33 @@
+# The two commands of the README: `make run` and `make test`. Everything else is a step of those.
+PYTHON ?= python3
+VENV ?= .venv
+BIN = $(VENV)/bin
+export CIVIC_DATA_DIR ?= data
+
+.PHONY: run test setup catalogs bench clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+run: setup
+	$(BIN)/civic demo
+	$(BIN)/civic serve --local-provider --host 127.0.0.1 --port 8000
+
+test: setup
+	sh scripts/test
+
+catalogs: setup
+	$(BIN)/python -m civic.catalogs
+
+bench: setup
+	$(BIN)/python bench/event_store.py
+	$(BIN)/python bench/tally.py
+	$(BIN)/python bench/glossary_search.py
+
+clean:
+	rm -rf $(VENV) data

@@ -1,0 +1,152 @@
+"""Languages: catalogs, locale negotiation, and Taiwan-style dates, money and numbers.
+
+Catalogs are compiled in memory from ``locales/*/LC_MESSAGES/messages.po`` when the app starts,
+so a fresh clone needs no build step and a stale ``.mo`` can never be served.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from io import BytesIO
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date as babel_format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import NullTranslations, Translations
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+ZH = "zh_Hant_TW"
+EN = "en"
+SUPPORTED = (ZH, EN)
+LANGUAGE_NAMES = {ZH: "中文", EN: "English"}
+# What browsers send, mapped to the catalog that serves it.
+_ALIASES = {
+    "zh-tw": ZH, "zh-hant": ZH, "zh-hant-tw": ZH, "zh": ZH, "zh_hant_tw": ZH, "zh-hk": ZH,
+    "zh-mo": ZH, "en": EN, "en-us": EN, "en-gb": EN,
+}
+
+
+def load_catalogs(directory: Path = LOCALES_DIR) -> dict[str, NullTranslations]:
+    catalogs: dict[str, NullTranslations] = {EN: NullTranslations()}
+    for locale in SUPPORTED:
+        po = directory / locale / "LC_MESSAGES" / "messages.po"
+        if po.exists():
+            with po.open("rb") as source:
+                catalog = read_po(source, locale=locale)
+            buffer = BytesIO()
+            write_mo(buffer, catalog, use_fuzzy=False)
+            buffer.seek(0)
+            catalogs[locale] = Translations(buffer)
+    catalogs.setdefault(ZH, NullTranslations())
+    return catalogs
+
+
+def normalize(tag: str | None) -> str | None:
+    if not tag:
+        return None
+    tag = tag.strip().lower().replace("_", "-")
+    if tag in _ALIASES:
+        return _ALIASES[tag]
+    primary = tag.split("-")[0]
+    return _ALIASES.get(primary)
+
+
+def negotiate(query: str | None, cookie: str | None, accept_language: str | None, default: str = ZH) -> str:
+    """``?lang=`` beats the cookie, which beats the browser's Accept-Language."""
+    for choice in (query, cookie):
+        if normalize(choice):
+            return normalize(choice)  # type: ignore[return-value]
+    for tag, _quality in _accepted(accept_language or ""):
+        if normalize(tag):
+            return normalize(tag)  # type: ignore[return-value]
+    return default
+
+
+def _accepted(header: str) -> list[tuple[str, float]]:
+    ranked = []
+    for part in header.split(","):
+        piece = part.strip().split(";")
+        if not piece[0]:
+            continue
+        quality = 1.0
+        for param in piece[1:]:
+            if param.strip().startswith("q="):
+                try:
+                    quality = float(param.strip()[2:])
+                except ValueError:
+                    quality = 0.0
+        ranked.append((piece[0], quality))
+    return sorted(ranked, key=lambda item: -item[1])
+
+
+# The translations of the request (or command) being served; set by LocaleMiddleware / the CLI.
+current: contextvars.ContextVar[NullTranslations] = contextvars.ContextVar(
+    "civic_translations", default=NullTranslations()
+)
+current_locale: contextvars.ContextVar[str] = contextvars.ContextVar("civic_locale", default=EN)
+
+
+def gettext(message: str, **params: object) -> str:
+    text = current.get().ugettext(message)
+    return text % params if params else text
+
+
+def ngettext(singular: str, plural: str, n: int, **params: object) -> str:
+    text = current.get().ungettext(singular, plural, n)
+    params.setdefault("num", n)
+    return text % params
+
+
+def activate(locale: str, catalogs: dict[str, NullTranslations]) -> None:
+    current.set(catalogs.get(locale, catalogs[EN]))
+    current_locale.set(locale)
+
+
+# --- Formatting -----------------------------------------------------------------------------
+
+def roc_date(value: date | datetime) -> str:
+    """民國115年11月26日: Taiwan's official calendar counts years from 1912."""
+    return f"民國{value.year - 1911}年{value.month}月{value.day}日"
+
+
+_ROC = re.compile(r"^\s*(?:民國)?\s*(\d{1,3})\s*[/.\-年]\s*(\d{1,2})\s*[/.\-月]\s*(\d{1,2})\s*日?\s*$")
+
+
+def parse_roc_date(text: str) -> date:
+    """Accepts 105/03/05, 105-3-5 or 民國105年3月5日; raises ValueError otherwise."""
+    match = _ROC.match(text)
+    if not match:
+        raise ValueError(text)
+    year, month, day = (int(part) for part in match.groups())
+    return date(year + 1911, month, day)
+
+
+def format_date(value: date | datetime, locale: str) -> str:
+    if locale == ZH:
+        return roc_date(value)
+    return babel_format_date(value, "long", locale=Locale.parse(locale))
+
+
+def format_money(amount: int | Decimal | float, locale: str) -> str:
+    """新臺幣1,234,567元 in Chinese (the city writes 臺), NT$1,234,567 in English."""
+    number = format_decimal(amount, format="#,##0.##", locale="en")
+    if locale == ZH:
+        return f"新臺幣{number}元"
+    return f"NT${number}"
+
+
+def format_number(value: int | float | Decimal, locale: str) -> str:
+    return format_decimal(value, locale=Locale.parse(locale))
+
+
+@dataclass(frozen=True)
+class LanguageChoice:
+    code: str
+    name: str

@@ -1,0 +1,145 @@
+"""One place that turns errors into bilingual pages (or htmx fragments) with the right status."""
+
+from __future__ import annotations
+
+import logging
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from civic import i18n
+from domain.accounts import AccountNotFoundError, LastAdminError, PermissionDeniedError, UnknownRoleError
+from projections.runner import StillProcessingError
+from web.middleware import RequestRefusedError, request_locale
+from web.navigation import N_
+from web.templating import render
+
+log = logging.getLogger("civic.web")
+
+TITLES = {
+    400: N_("The request could not be understood"),
+    401: N_("Please sign in"),
+    403: N_("You are not allowed to do that"),
+    404: N_("Page not found"),
+    405: N_("That action is not available here"),
+    409: N_("Someone else changed this first"),
+    413: N_("What you sent is too large"),
+    422: N_("Please check what you entered"),
+    429: N_("Too many requests"),
+    500: N_("Something went wrong on our side"),
+}
+EXPLANATIONS = {
+    400: N_("Check the address or the form and try again."),
+    401: N_("Sign in to continue."),
+    403: N_("Your account does not have the role this page needs, or the request came from another site."),
+    404: N_("The page may have moved, or the address may be mistyped."),
+    405: N_("Go back and use the form on the page."),
+    409: N_("Reload the page to see the latest version, then try again."),
+    413: N_("Send a smaller file or shorter text."),
+    422: N_("Some fields need attention."),
+    429: N_("Please wait a minute before trying again."),
+    500: N_("The error has been logged. Nothing you entered was saved half-way; please try again."),
+}
+
+
+def error_page(request: Request, status_code: int, detail: str | None = None) -> Response:
+    if "locale" not in request.scope.get("state", {}):
+        # Errors raised before LocaleMiddleware ran (or after its context was lost) still speak
+        # the user's language.
+        locale = request_locale(request.scope)
+        i18n.activate(locale, request.app.state.catalogs)
+        request.state.locale = locale
+    status = status_code if status_code in TITLES else (500 if status_code >= 500 else 400)
+    response = render(
+        request,
+        "error.html",
+        {"status": status_code, "title": TITLES[status], "explanation": EXPLANATIONS[status], "detail": detail},
+        block="error",
+        status_code=status_code,
+    )
+    if status_code == 401:
+        response.headers["WWW-Authenticate"] = 'OpenIDConnect realm="civic"'
+    return response
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    response = error_page(request, exc.status_code)
+    for key, value in (exc.headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+async def refused(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestRefusedError)
+    return error_page(request, exc.status_code)
+
+
+async def permission_denied(request: Request, exc: Exception) -> Response:
+    return error_page(request, 403)
+
+
+async def not_found(request: Request, exc: Exception) -> Response:
+    return error_page(request, 404)
+
+
+async def conflict(request: Request, exc: Exception) -> Response:
+    return error_page(request, 409)
+
+
+async def still_processing(request: Request, exc: Exception) -> Response:
+    # The command is stored; only the read model lags. Say so, and refresh by itself.
+    response = render(request, "processing.html", {"next_url": str(request.url)}, block="processing", status_code=202)
+    response.headers["Refresh"] = "2"
+    return response
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return error_page(request, 500)
+
+
+def exception_handlers(extra: dict | None = None) -> dict:
+    handlers: dict = {
+        HTTPException: http_error,
+        RequestRefusedError: refused,
+        PermissionDeniedError: permission_denied,
+        AccountNotFoundError: not_found,
+        UnknownRoleError: bad_request,
+        LastAdminError: conflict,
+        StillProcessingError: still_processing,
+        Exception: server_error,
+    }
+    handlers.update(extra or {})
+    return handlers
+
+
+async def bad_request(request: Request, exc: Exception) -> Response:
+    return error_page(request, 400)
+
+
+class RefusalMiddleware:
+    """Answers refusals raised by the outer middleware (size, cross-site, rate) with error pages."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = False
+
+        async def tracking_send(message: dict) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except RequestRefusedError as refusal:
+            if started or scope["type"] != "http":
+                raise
+            request = Request(scope, receive)
+            response = error_page(request, refusal.status_code)
+            await response(scope, receive, send)

@@ -1,0 +1,84 @@
+"""Jinja2 set-up and the one render function every route uses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from civic import i18n
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+
+
+def make_environment(filters: dict[str, Callable[..., Any]] | None = None) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda message: i18n.current.get().ugettext(message),
+        ngettext=lambda singular, plural, n: i18n.current.get().ungettext(singular, plural, n),
+        newstyle=True,
+    )
+    env.filters.update(
+        date=lambda value: i18n.format_date(value, i18n.current_locale.get()) if value else "",
+        money=lambda value: i18n.format_money(value, i18n.current_locale.get()),
+        number=lambda value: i18n.format_number(value, i18n.current_locale.get()),
+        roc_date=i18n.roc_date,
+    )
+    env.filters.update(filters or {})
+    return env
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true" and request.headers.get("hx-boosted") != "true"
+
+
+def render(
+    request: Request,
+    name: str,
+    context: dict[str, Any] | None = None,
+    *,
+    block: str | None = None,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    """Renders the whole page, or just one named block for an htmx request."""
+    env: jinja2.Environment = request.app.state.jinja
+    template = env.get_template(name)
+    values = {**page_context(request), **(context or {})}
+    if block and is_htmx(request):
+        ctx = template.new_context(values)
+        html = "".join(template.blocks[block](ctx))
+    else:
+        html = template.render(values)
+    response = HTMLResponse(html, status_code=status_code, headers=headers)
+    response.headers["Vary"] = "HX-Request, Accept-Language, Cookie"
+    return response
+
+
+def page_context(request: Request) -> dict[str, Any]:
+    from web.navigation import navigation  # the navigation lists every context's pages
+
+    user = getattr(request.state, "user", None)
+    locale = getattr(request.state, "locale", i18n.ZH)
+    return {
+        "request": request,
+        "url_for": request.url_for,
+        "static": lambda path: request.app.state.static_url(path),
+        "user": user,
+        "locale": locale,
+        "html_lang": "zh-Hant-TW" if locale == i18n.ZH else "en",
+        "languages": [(code, i18n.LANGUAGE_NAMES[code]) for code in i18n.SUPPORTED],
+        "nav": navigation(request, user),
+        "current_path": request.url.path,
+    }
