@@ -51,7 +51,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                 await follower
 
     middleware = [
-        Middleware(LocaleMiddleware, catalogs=catalogs),
+        Middleware(LocaleMiddleware, catalogs=catalogs, default=settings.default_locale),
         Middleware(SecurityHeadersMiddleware, https_only=settings.https_only),
         Middleware(RefusalMiddleware),
         Middleware(CrossOriginProtection),

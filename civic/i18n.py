@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
+from zoneinfo import ZoneInfo
 from pathlib import Path
 
 from babel import Locale
@@ -116,11 +117,12 @@ def roc_date(value: date | datetime) -> str:
     return f"民國{value.year - 1911}年{value.month}月{value.day}日"
 
 
-_ROC = re.compile(r"^\s*(?:民國)?\s*(\d{1,3})\s*[/.\-年]\s*(\d{1,2})\s*[/.\-月]\s*(\d{1,2})\s*日?\s*$")
+# Separators also in their full-width forms (／－．), as Chinese input methods type them.
+_ROC = re.compile(r"^\s*(?:民國)?\s*(\d{1,3})\s*[/.\-／－．年]\s*(\d{1,2})\s*[/.\-／－．月]\s*(\d{1,2})\s*日?\s*$")
 
 
 def parse_roc_date(text: str) -> date:
-    """Accepts 105/03/05, 105-3-5 or 民國105年3月5日; raises ValueError otherwise."""
+    """Accepts 105/03/05, 105-3-5, １０５／０３／０５ or 民國105年3月5日; raises ValueError otherwise."""
     match = _ROC.match(text)
     if not match:
         raise ValueError(text)
@@ -129,9 +131,28 @@ def parse_roc_date(text: str) -> date:
 
 
 def format_date(value: date | datetime, locale: str) -> str:
+    value = local_time(value)
     if locale == ZH:
         return roc_date(value)
     return babel_format_date(value, "long", locale=Locale.parse(locale))
+
+
+CITY_TIMEZONE = ZoneInfo("Asia/Taipei")
+
+
+def local_time(value: date | datetime) -> date | datetime:
+    """Events are stamped in UTC; people read the city's own clock (a day can differ before 08:00)."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(CITY_TIMEZONE)
+    return value
+
+
+def format_datetime(value: datetime, locale: str) -> str:
+    """民國115年11月26日 13:05 in Chinese; November 26, 2026, 13:05 in English."""
+    moment = local_time(value)
+    if locale == ZH:
+        return f"{roc_date(moment)} {moment:%H:%M}"
+    return f"{babel_format_date(moment, 'long', locale=Locale.parse(locale))}, {moment:%H:%M}"
 
 
 def format_money(amount: int | Decimal | float, locale: str) -> str:

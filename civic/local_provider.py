@@ -37,8 +37,23 @@ class LocalProvider:
             self.process.kill()
 
 
+# Runs the provider and ends it once the process that started it is gone, however that ended:
+# uvicorn re-raises SIGTERM after its graceful shutdown, so `civic serve` dies without reaching the
+# `finally` that stops the provider, which would otherwise keep running (and keep its port).
+_RUN_WHILE_PARENT_LIVES = """
+import os, runpy, sys, threading, time
+parent = os.getppid()
+def watch():
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(0)
+threading.Thread(target=watch, daemon=True).start()
+runpy.run_module("oidc_provider_mock", run_name="__main__", alter_sys=True)
+"""
+
+
 def start(port: int, users: tuple[dict, ...] = DEMO_USERS, timeout: float = 20.0) -> LocalProvider:
-    command = [sys.executable, "-m", "oidc_provider_mock", "--host", "127.0.0.1", "--port", str(port)]
+    command = [sys.executable, "-c", _RUN_WHILE_PARENT_LIVES, "--host", "127.0.0.1", "--port", str(port)]
     for user in users:
         command += ["--user-claims", json.dumps(user, ensure_ascii=False)]
     process = subprocess.Popen(command, env={**os.environ, "NO_COLOR": "1"}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

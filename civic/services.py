@@ -12,13 +12,15 @@ from sqlite_utils import Database
 from civic.settings import Settings
 from domain.accounts import Accounts
 from domain.eventlog import EventLog
+from domain.glossary.service import Glossary
 from projections.accounts import AccountsView
+from projections.glossary import GlossaryView
 from projections.runner import OutdatedReadModelError, Projector, View, open_read_db, rebuild
 
 
 def all_views() -> list[View]:
     """Every read model, in the order they are applied to each event."""
-    return [AccountsView()]
+    return [AccountsView(), GlossaryView()]
 
 
 @dataclass
@@ -27,6 +29,7 @@ class Services:
     log: EventLog
     accounts: Accounts
     projector: Projector
+    glossary: Glossary
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @contextmanager
@@ -65,9 +68,11 @@ def build_services(settings: Settings) -> Services:
         db.close()
         rebuild(log, settings.read_path, views)
         projector = Projector(log, open_read_db(settings.read_path), views)
+    accounts = Accounts(log)
     return Services(
         settings=settings,
         log=log,
-        accounts=Accounts(log),
+        accounts=accounts,
         projector=projector,
+        glossary=Glossary(log, accounts),
     )

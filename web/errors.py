@@ -12,9 +12,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from civic import i18n
 from domain.accounts import AccountNotFoundError, LastAdminError, PermissionDeniedError, UnknownRoleError
 from projections.runner import StillProcessingError
-from web.middleware import RequestRefusedError, request_locale
+from web.middleware import RequestRefusedError, request_locale, security_headers
 from web.navigation import N_
-from web.templating import render
+from web.templating import is_htmx, render
 
 log = logging.getLogger("civic.web")
 
@@ -48,7 +48,7 @@ def error_page(request: Request, status_code: int, detail: str | None = None) ->
     if "locale" not in request.scope.get("state", {}):
         # Errors raised before LocaleMiddleware ran (or after its context was lost) still speak
         # the user's language.
-        locale = request_locale(request.scope)
+        locale = request_locale(request.scope, request.app.state.settings.default_locale)
         i18n.activate(locale, request.app.state.catalogs)
         request.state.locale = locale
     status = status_code if status_code in TITLES else (500 if status_code >= 500 else 400)
@@ -61,6 +61,11 @@ def error_page(request: Request, status_code: int, detail: str | None = None) ->
     )
     if status_code == 401:
         response.headers["WWW-Authenticate"] = 'OpenIDConnect realm="civic"'
+    if is_htmx(request):
+        # Show the alert in the layout's slot instead of replacing what the form targeted
+        # (a failed role change would otherwise swap the whole accounts table away).
+        response.headers["HX-Retarget"] = "#htmx-error"
+        response.headers["HX-Reswap"] = "innerHTML"
     return response
 
 
@@ -98,7 +103,13 @@ async def still_processing(request: Request, exc: Exception) -> Response:
 
 async def server_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return error_page(request, 500)
+    response = error_page(request, 500)
+    # Starlette answers unexpected errors from its outermost middleware, outside ours: add the
+    # headers SecurityHeadersMiddleware and LocaleMiddleware would have added.
+    for key, value in security_headers(request.app.state.settings.https_only).items():
+        response.headers.setdefault(key, value)
+    response.headers.setdefault("Content-Language", "zh-Hant-TW" if request.state.locale == i18n.ZH else "en")
+    return response
 
 
 def exception_handlers(extra: dict | None = None) -> dict:

@@ -15,11 +15,12 @@ UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 LANG_COOKIE = "lang"
 
 
-def request_locale(scope: Scope) -> str:
+def request_locale(scope: Scope, default: str = i18n.ZH) -> str:
     headers = Headers(scope=scope)
     query = QueryParams(scope.get("query_string", b"")).get("lang")
     cookie = _cookie(headers.get("cookie", ""), LANG_COOKIE)
-    return i18n.negotiate(query, cookie, headers.get("accept-language"))
+    fallback = i18n.normalize(default) or i18n.ZH  # CIVIC_DEFAULT_LOCALE
+    return i18n.negotiate(query, cookie, headers.get("accept-language"), default=fallback)
 
 
 def _cookie(header: str, name: str) -> str | None:
@@ -33,15 +34,16 @@ def _cookie(header: str, name: str) -> str | None:
 class LocaleMiddleware:
     """Chooses the language; a ``?lang=`` choice is remembered in a cookie."""
 
-    def __init__(self, app: ASGIApp, catalogs: dict) -> None:
+    def __init__(self, app: ASGIApp, catalogs: dict, default: str = i18n.ZH) -> None:
         self.app = app
         self.catalogs = catalogs
+        self.default = default
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        locale = request_locale(scope)
+        locale = request_locale(scope, self.default)
         i18n.activate(locale, self.catalogs)
         scope.setdefault("state", {})
         scope["state"]["locale"] = locale
@@ -77,19 +79,24 @@ def content_security_policy() -> str:
     ])
 
 
+def security_headers(https_only: bool = False) -> dict[str, str]:
+    headers = {
+        "Content-Security-Policy": content_security_policy(),
+        "X-Content-Type-Options": "nosniff",
+        "X-Frame-Options": "DENY",
+        "Referrer-Policy": "strict-origin-when-cross-origin",
+        "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+        "Cross-Origin-Opener-Policy": "same-origin",
+    }
+    if https_only:
+        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    return headers
+
+
 class SecurityHeadersMiddleware:
     def __init__(self, app: ASGIApp, https_only: bool = False) -> None:
         self.app = app
-        self.headers = {
-            "Content-Security-Policy": content_security_policy(),
-            "X-Content-Type-Options": "nosniff",
-            "X-Frame-Options": "DENY",
-            "Referrer-Policy": "strict-origin-when-cross-origin",
-            "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
-            "Cross-Origin-Opener-Policy": "same-origin",
-        }
-        if https_only:
-            self.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        self.headers = security_headers(https_only)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

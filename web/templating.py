@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,13 +31,19 @@ def make_environment(filters: dict[str, Callable[..., Any]] | None = None) -> ji
         newstyle=True,
     )
     env.filters.update(
-        date=lambda value: i18n.format_date(value, i18n.current_locale.get()) if value else "",
+        date=lambda value: i18n.format_date(_as_date(value), i18n.current_locale.get()) if value else "",
+        datetime=lambda value: i18n.format_datetime(_as_date(value), i18n.current_locale.get()) if value else "",
         money=lambda value: i18n.format_money(value, i18n.current_locale.get()),
         number=lambda value: i18n.format_number(value, i18n.current_locale.get()),
         roc_date=i18n.roc_date,
     )
     env.filters.update(filters or {})
     return env
+
+
+def _as_date(value: date | datetime | str) -> date | datetime:
+    """Read models store timestamps as ISO text; the ``date`` filter takes those too."""
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
 def is_htmx(request: Request) -> bool:

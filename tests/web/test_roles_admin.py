@@ -1,0 +1,224 @@
+"""Role administration: admins grant and revoke roles (as events), everyone else is refused."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from uuid import UUID
+
+import pytest
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+
+from civic.local_provider import LocalProvider
+from civic.services import Services
+from domain.accounts import ADMIN, account_id_for
+
+
+@pytest.fixture
+def resident_id(admin_services: Services, oidc_provider: LocalProvider) -> UUID:
+    """demo-resident has signed in once (what the callback records), on the admin's platform."""
+    account_id = admin_services.accounts.sign_in(oidc_provider.issuer, "demo-resident", "張淑芬 (resident)")
+    admin_services.catch_up()
+    return account_id
+
+
+@pytest.fixture
+def admin_id(admin_client: TestClient, oidc_provider: LocalProvider) -> UUID:
+    return account_id_for(oidc_provider.issuer, "demo-admin")
+
+
+def _roles_url(account_id: UUID) -> str:
+    return f"/admin/accounts/{account_id}/roles"
+
+
+def _read_roles(services: Services, account_id: UUID) -> list[str]:
+    with services.reader() as db:
+        row = db.execute("SELECT roles FROM accounts WHERE id = ?", [str(account_id)]).fetchone()
+    return sorted(filter(None, row[0].split(",")))
+
+
+def test_admin_grants_a_role_with_post_redirect_get(
+    admin_client: TestClient, admin_services: Services, resident_id: UUID
+) -> None:
+    answer = admin_client.post(
+        _roles_url(resident_id), data={"role": "reviewer", "change": "grant"}, follow_redirects=False
+    )
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "http://testserver/admin/accounts"
+    assert _read_roles(admin_services, resident_id) == ["resident", "reviewer"]
+
+    page = admin_client.get(answer.headers["location"] + "?lang=en").text
+    row = _row(page, "demo-resident")
+    assert "<li>Reviewer</li>" in row and "<li>Resident</li>" in row
+
+
+def test_admin_grants_a_role_with_htmx_and_gets_the_table_back(
+    admin_client: TestClient, admin_services: Services, resident_id: UUID
+) -> None:
+    answer = admin_client.post(
+        _roles_url(resident_id),
+        data={"role": "translator", "change": "grant"},
+        headers={"HX-Request": "true", "Accept-Language": "zh-TW"},
+    )
+    assert answer.status_code == 200
+    fragment = answer.text.strip()
+    assert fragment.startswith('<div id="accounts">') and fragment.endswith("</div>")
+    assert "<html" not in fragment
+    assert "<li>翻譯人員</li>" in _row(fragment, "demo-resident")
+    assert _read_roles(admin_services, resident_id) == ["resident", "translator"]
+
+
+def test_admin_revokes_a_role(admin_client: TestClient, admin_services: Services, resident_id: UUID) -> None:
+    admin_client.post(_roles_url(resident_id), data={"role": "staff", "change": "grant"})
+    answer = admin_client.post(
+        _roles_url(resident_id), data={"role": "staff", "change": "revoke"}, headers={"HX-Request": "true"}
+    )
+    assert answer.status_code == 200
+    assert "<li>市府承辦人員</li>" not in _row(answer.text, "demo-resident")
+    assert _read_roles(admin_services, resident_id) == ["resident"]
+
+
+def test_granting_a_role_twice_records_it_once(
+    admin_client: TestClient, admin_services: Services, resident_id: UUID
+) -> None:
+    admin_client.post(_roles_url(resident_id), data={"role": "staff", "change": "grant"})
+    position = admin_services.log.position()
+    again = admin_client.post(_roles_url(resident_id), data={"role": "staff", "change": "grant"}, follow_redirects=False)
+    assert again.status_code == 303
+    assert admin_services.log.position() == position
+
+
+def test_accounts_page_and_its_fragment(admin_client: TestClient, resident_id: UUID) -> None:
+    page = admin_client.get("/admin/accounts?lang=en")
+    assert page.status_code == 200
+    assert "<h1>Accounts and roles</h1>" in page.text
+    for name in ("林雅婷 (admin)", "張淑芬 (resident)"):
+        assert name in page.text
+    # every role select has its own label
+    selects = re.findall(r'<select id="([^"]+)"', page.text)
+    assert selects and all(f'<label for="{select}">' in page.text for select in selects)
+    fragment = admin_client.get("/admin/accounts", headers={"HX-Request": "true"}).text
+    assert fragment.strip().startswith('<div id="accounts">') and "<html" not in fragment
+
+
+@pytest.mark.parametrize("path", ["/admin/accounts", "/admin/audit"])
+def test_residents_may_not_open_administration(resident_client: TestClient, path: str) -> None:
+    answer = resident_client.get(path + "?lang=en")
+    assert answer.status_code == 403
+    assert "You are not allowed to do that" in answer.text
+
+
+@pytest.mark.parametrize("path", ["/admin/accounts", "/admin/audit"])
+def test_visitors_are_asked_to_sign_in(client: TestClient, path: str) -> None:
+    assert client.get(path).status_code == 401
+
+
+def test_a_resident_cannot_grant_roles_and_nothing_is_recorded(
+    resident_client: TestClient, admin_services: Services, resident_id: UUID
+) -> None:
+    position = admin_services.log.position()
+    for htmx in ({}, {"HX-Request": "true"}):
+        answer = resident_client.post(_roles_url(resident_id), data={"role": ADMIN, "change": "grant"}, headers=htmx)
+        assert answer.status_code == 403
+    assert admin_services.log.position() == position
+    assert _read_roles(admin_services, resident_id) == ["resident"]
+
+
+def test_a_visitor_cannot_grant_roles(admin_services: Services, resident_id: UUID, admin_app: Starlette) -> None:
+    position = admin_services.log.position()
+    with TestClient(admin_app) as visitor:
+        answer = visitor.post(_roles_url(resident_id), data={"role": ADMIN, "change": "grant"})
+    assert answer.status_code == 401
+    assert admin_services.log.position() == position
+
+
+def test_revoking_the_last_admin_is_a_conflict(
+    admin_client: TestClient, admin_services: Services, admin_id: UUID
+) -> None:
+    position = admin_services.log.position()
+    answer = admin_client.post(_roles_url(admin_id), data={"role": ADMIN, "change": "revoke"}, headers={"Accept-Language": "en"})
+    assert answer.status_code == 409
+    assert "Someone else changed this first" in answer.text
+    fragment = admin_client.post(_roles_url(admin_id), data={"role": ADMIN, "change": "revoke"}, headers={"HX-Request": "true"})
+    assert fragment.status_code == 409 and 'role="alert"' in fragment.text and "<html" not in fragment.text
+    assert admin_services.log.position() == position
+    assert ADMIN in _read_roles(admin_services, admin_id)
+
+
+def test_an_admin_may_step_down_once_there_is_another(
+    admin_client: TestClient, admin_services: Services, admin_id: UUID, resident_id: UUID
+) -> None:
+    admin_client.post(_roles_url(resident_id), data={"role": ADMIN, "change": "grant"})
+    answer = admin_client.post(_roles_url(admin_id), data={"role": ADMIN, "change": "revoke"}, follow_redirects=False)
+    assert answer.status_code == 303
+    assert ADMIN not in _read_roles(admin_services, admin_id)
+    assert admin_client.get("/admin/accounts").status_code == 403  # takes effect at once
+
+
+@pytest.mark.parametrize(
+    ("form", "status"),
+    [
+        ({"role": "mayor", "change": "grant"}, 400),
+        ({"role": "staff", "change": "promote"}, 400),
+        ({}, 400),
+    ],
+)
+def test_malformed_changes_are_bad_requests(
+    admin_client: TestClient, admin_services: Services, resident_id: UUID, form: dict[str, str], status: int
+) -> None:
+    position = admin_services.log.position()
+    assert admin_client.post(_roles_url(resident_id), data=form).status_code == status
+    assert admin_services.log.position() == position
+
+
+@pytest.mark.parametrize("account", ["not-a-uuid", "00000000-0000-0000-0000-000000000000"])
+def test_unknown_accounts_are_not_found(admin_client: TestClient, account: str) -> None:
+    assert admin_client.post(f"/admin/accounts/{account}/roles", data={"role": "staff", "change": "grant"}).status_code == 404
+
+
+def test_an_oversized_form_is_refused_while_streaming(
+    admin_client: TestClient, admin_services: Services, resident_id: UUID
+) -> None:
+    position = admin_services.log.position()
+    limit = admin_services.settings.max_body_bytes
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: only counting what arrives catches it
+        yield b"role=staff&change=grant&padding="
+        for _ in range(limit // 65536 + 2):
+            yield b"x" * 65536
+
+    answer = admin_client.post(
+        _roles_url(resident_id), content=chunks(), headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
+    assert answer.status_code == 413
+    assert admin_services.log.position() == position
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", ["Granted Reviewer", "Revoked Reviewer", "Granted Administrator", "Command line", "林雅婷 (admin)"]),
+        ("zh_Hant_TW", ["授予「審查委員」", "撤銷「審查委員」", "授予「系統管理員」", "命令列"]),
+    ],
+)
+def test_audit_page_lists_every_change_newest_first(
+    admin_client: TestClient, resident_id: UUID, lang: str, expected: list[str]
+) -> None:
+    admin_client.post(_roles_url(resident_id), data={"role": "reviewer", "change": "grant"})
+    admin_client.post(_roles_url(resident_id), data={"role": "reviewer", "change": "revoke"})
+    page = admin_client.get(f"/admin/audit?lang={lang}")
+    assert page.status_code == 200
+    for text in expected:
+        assert text in page.text
+    rows = re.findall(r"<tr>\s*<td>(.*?)</tr>", page.text, re.S)
+    assert len(rows) == 3
+    assert "張淑芬 (resident)" in rows[0] and ("Revoked" in rows[0] or "撤銷" in rows[0])
+    assert "林雅婷 (admin)" in rows[2] and ("Command line" in rows[2] or "命令列" in rows[2])
+
+
+def _row(html: str, subject: str) -> str:
+    for row in re.findall(r"<tr>(.*?)</tr>", html, re.S):
+        if f"<small>{subject}</small>" in row:
+            return row
+    raise AssertionError(f"no row for {subject}")
