@@ -75,7 +75,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app = Starlette(
         routes=[*web_routes.all_routes(), Mount("/static", StaticFiles(directory=STATIC_DIR), name="static")],
         middleware=middleware,
-        exception_handlers=exception_handlers(),
+        exception_handlers=exception_handlers(web_routes.exception_handlers()),
         lifespan=lifespan,
     )
     app.state.settings = settings

@@ -99,6 +99,7 @@ class Projector:
         self.log = log
         self.db = db
         self.views = list(views)
+        self.applied = 0  # how many notifications this projector has applied: a cache generation
         if not prepare(db, self.views, log.name):
             raise OutdatedReadModelError(views_signature(self.views))
 
@@ -117,9 +118,13 @@ class Projector:
                 return applied
             try:
                 self._apply_page(notes, start)
-            except (ConcurrentProjectionError, sqlite3.OperationalError):
-                # Another projector got there first (or holds the lock): re-read and go on.
-                time.sleep(0.01)
+            except ConcurrentProjectionError:
+                time.sleep(0.01)  # another projector got there first: re-read and go on
+                continue
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) and "busy" not in str(error):
+                    raise
+                time.sleep(0.01)  # another projector holds the write lock
                 continue
             applied += len(notes)
             if progress:
@@ -133,6 +138,7 @@ class Projector:
                 for view in self.views:
                     view.apply(event, self.db)
             advance(self.db, Tracking(self.log.name, notes[-1].id), old=start)
+        self.applied += len(notes)
 
     def wait_for(self, position: int, timeout: float) -> None:
         """Read-your-writes: returns once the read model holds ``position``, or raises."""

@@ -87,8 +87,10 @@ routes = [
     Route("/healthz", health, name="health"),
 ]
 
-nav = [
-    NavItem(N_("Home"), "home"),
+nav = [NavItem(N_("Home"), "home")]
+
+# Administration comes last in the navigation, after every context's pages.
+admin_nav = [
     NavItem(N_("Accounts"), "accounts_admin", ADMIN),
     NavItem(N_("Audit log"), "audit", ADMIN),
 ]

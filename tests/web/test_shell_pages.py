@@ -51,7 +51,7 @@ def test_layout_loads_only_local_scripts_and_styles(client: TestClient) -> None:
 def test_visitor_sees_only_public_navigation(client: TestClient) -> None:
     page = client.get("/?lang=en").text
     nav = _main_nav(page)
-    assert re.findall(r">([^<]+)</a>", nav) == ["Home"]
+    assert re.findall(r">([^<]+)</a>", nav) == ["Home", "Place names"]
     assert 'href="/" aria-current="page"' in nav
     assert "/login?next=/" in page  # the header's sign-in link comes back here
 
@@ -59,7 +59,7 @@ def test_visitor_sees_only_public_navigation(client: TestClient) -> None:
 def test_resident_sees_no_administration(client: TestClient, sign_in: SignIn) -> None:
     sign_in(client, "demo-resident")
     page = client.get("/?lang=en").text
-    assert re.findall(r">([^<]+)</a>", _main_nav(page)) == ["Home"]
+    assert re.findall(r">([^<]+)</a>", _main_nav(page)) == ["Home", "Place names"]
     assert "張淑芬 (resident)" in page  # the header names who is signed in
     assert "Sign out" in page
 
@@ -67,10 +67,10 @@ def test_resident_sees_no_administration(client: TestClient, sign_in: SignIn) ->
 def test_admin_sees_administration_with_the_current_page_marked(admin_client: TestClient) -> None:
     page = admin_client.get("/admin/audit?lang=en").text
     nav = _main_nav(page)
-    assert re.findall(r">([^<]+)</a>", nav) == ["Home", "Accounts", "Audit log"]
+    assert re.findall(r">([^<]+)</a>", nav) == ["Home", "Place names", "Accounts", "Audit log"]
     assert 'href="/admin/audit" aria-current="page"' in nav
     zh_nav = _main_nav(admin_client.get("/?lang=zh_Hant_TW").text)
-    assert re.findall(r">([^<]+)</a>", zh_nav) == ["首頁", "帳號管理", "稽核紀錄"]
+    assert re.findall(r">([^<]+)</a>", zh_nav) == ["首頁", "地名譯名", "帳號管理", "稽核紀錄"]
 
 
 @pytest.mark.parametrize(

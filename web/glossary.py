@@ -1,0 +1,473 @@
+"""Glossary pages: the public list and search, term history, proposals, meetings, import, export."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from civic.i18n import gettext
+from domain.accounts import STAFF, TRANSLATOR
+from domain.glossary import checks
+from domain.glossary.errors import (
+    AlreadyOnAgendaError,
+    ChangePendingError,
+    GlossaryError,
+    ImportStructureError,
+    InvalidFieldError,
+    MeetingNotFoundError,
+    NotOnAgendaError,
+    TermExistsError,
+    TermNotFoundError,
+    TermStatusError,
+)
+from domain.glossary.exporting import export
+from domain.glossary.names import VARIANT_KINDS
+from domain.glossary.romanize import suggest
+from projections import glossary_queries as queries
+from web import glossary_text as text
+from web.auth import require_role, require_user
+from web.errors import error_page
+from web.navigation import N_, NavItem
+from web.templating import is_htmx, render
+
+PAGE_SIZE = 50
+EXPORT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json", "tbx": "application/x-tbx+xml"}
+
+
+def _services(request: Request):  # noqa: ANN202 - the Services of civic.services
+    return request.app.state.services
+
+
+def _text_context() -> dict:
+    return {
+        "statuses": text.STATUSES, "categories_text": text.CATEGORIES, "variant_kinds": text.VARIANT_KINDS,
+        "outcomes": text.OUTCOMES, "history_events": text.HISTORY_EVENTS, "meeting_kinds": text.MEETING_KINDS,
+    }  # fmt: skip
+
+
+# --- the public list --------------------------------------------------------------------------
+
+async def glossary_index(request: Request) -> Response:
+    params = request.query_params
+    query, category, district = params.get("q", "").strip(), params.get("category", ""), params.get("district", "")
+    try:
+        page = max(1, int(params.get("page", "1")))
+    except ValueError:
+        page = 1
+    with _services(request).reader() as db:
+        terms = queries.approved_terms(
+            db, category=category or None, district=district or None, query=query or None,
+            limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE,
+        )  # fmt: skip
+        context = {
+            "terms": terms[:PAGE_SIZE],
+            "has_next": len(terms) > PAGE_SIZE,
+            "page": page,
+            "query": query,
+            "category": category,
+            "district": district,
+            "approved_count": queries.approved_count(db),
+            "category_counts": queries.categories(db),
+            "category_select": [
+                (row["category"], text.label(text.CATEGORIES, row["category"])) for row in queries.categories(db)
+            ],
+            "district_select": _district_options(db),
+            **_text_context(),
+        }
+    return render(request, "glossary/index.html", context, block="results")
+
+
+async def term_page(request: Request) -> Response:
+    term_id = _uuid(request.path_params["term_id"])
+    with _services(request).reader() as db:
+        term = queries.term(db, str(term_id))
+        if term is None:
+            raise HTTPException(404)
+        history = queries.history(db, str(term_id))
+    return render(request, "glossary/term.html", {"term": term, "history": history, **_text_context()})
+
+
+async def export_download(request: Request) -> Response:
+    format = request.path_params["format"]
+    if format not in EXPORT_TYPES:
+        raise HTTPException(404)
+    with _services(request).reader() as db:
+        body = export(queries.export_entries(db), format)
+    return Response(
+        body,
+        media_type=EXPORT_TYPES[format],
+        headers={"Content-Disposition": f'attachment; filename="kaohsiung-glossary.{format}"'},
+    )
+
+
+# --- proposing --------------------------------------------------------------------------------
+
+async def propose_form(request: Request) -> Response:
+    _translator(request)
+    values = {"zh": request.query_params.get("zh", ""), "en": "", "category": "", "district": "", "variants": "",
+              "notes": "", "sources": "", "term_id": request.query_params.get("term", "")}  # fmt: skip
+    if values["term_id"]:
+        with _services(request).reader() as db:
+            term = queries.term(db, str(_uuid(values["term_id"])))
+        if term is None:
+            raise HTTPException(404)
+        values.update(zh=term["zh"], en=term["en"], category=term["category"], district=term["district"])
+    return _proposal_page(request, values, {})
+
+
+async def propose(request: Request) -> Response:
+    user = _translator(request)
+    form = await request.form()
+    values = _proposal_values(form)
+    if form.get("action") == "check":
+        return _proposal_page(request, values, {}, block="proposal")
+    variants, errors = _parse_variants(values["variants"])
+    if errors:
+        return _proposal_page(request, values, errors, status_code=422)
+    glossary = _services(request).glossary
+    try:
+        if values["term_id"]:
+            term_id = _uuid(values["term_id"])
+            await run_in_threadpool(
+                lambda: glossary.propose_change(term_id, values["en"], user["id"], variants=variants, notes=values["notes"])
+            )
+        else:
+            term_id = await run_in_threadpool(
+                lambda: glossary.propose(
+                    values["zh"], values["en"], user["id"], category=values["category"], district=values["district"],
+                    variants=variants, notes=values["notes"], sources=values["sources"].splitlines(),
+                )  # fmt: skip
+            )
+    except InvalidFieldError as invalid:
+        return _proposal_page(request, values, {invalid.field: text.field_problem(invalid.field, invalid.code)}, status_code=422)
+    except TermExistsError as exists:
+        message = gettext("This place already has a term. Propose a change on its page instead.")
+        return _proposal_page(request, values, {"zh": message}, status_code=409, existing=str(exists.term_id))
+    except ChangePendingError:
+        message = gettext("A change to this term is already waiting for a meeting.")
+        return _proposal_page(request, values, {"en": message}, status_code=409)
+    await run_in_threadpool(_services(request).wait_for_writes)
+    return _redirect(request, request.url_for("glossary_term", term_id=str(term_id)))
+
+
+async def suggestions(request: Request) -> Response:
+    """The live part of the proposal form: romanization and warnings as the translator types."""
+    _translator(request)
+    values = _proposal_values(request.query_params)
+    return _proposal_page(request, values, {}, block="suggestions")
+
+
+def _proposal_values(source: FormData | dict) -> dict[str, str]:
+    keys = ("zh", "en", "category", "district", "variants", "notes", "sources", "term_id")
+    return {key: str(source.get(key, "")) for key in keys}
+
+
+def _parse_variants(raw: str) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    """One variant a line, as ``kind: text`` (for example ``tongyong: Cianjhen``)."""
+    variants = []
+    for line in raw.splitlines():
+        if not line.strip():
+            continue
+        kind, separator, value = line.partition(":")
+        if not separator or kind.strip().lower() not in VARIANT_KINDS:
+            return [], {"variants": text.field_problem("variants", "unknown_kind")}
+        variants.append((value.strip(), kind.strip().lower()))
+    return variants, {}
+
+
+def _proposal_page(
+    request: Request, values: dict[str, str], errors: dict[str, str], *,
+    block: str | None = "proposal", status_code: int = 200, existing: str = "",
+) -> Response:  # fmt: skip
+    suggestion = suggest(values["zh"].strip()) if values["zh"].strip() else None
+    with _services(request).reader() as db:
+        warnings = checks.check(values["zh"], values["en"], queries.KnownNamesInReadModel(db), values["term_id"])
+        context = {
+            "values": values, "errors": errors, "suggestion": suggestion, "existing": existing,
+            "warnings": [text.warning_message(warning) for warning in warnings],
+            "category_options": _category_options(), "district_options": _district_options(db),
+            "kinds": VARIANT_KINDS, **_text_context(),
+        }  # fmt: skip
+    return render(request, "glossary/propose.html", context, block=block, status_code=status_code)
+
+
+def _district_options(db) -> list[tuple[str, str]]:  # noqa: ANN001
+    """Districts for a select: in English the approved name, with the Chinese to be sure."""
+    from civic import i18n
+
+    rows = queries.districts(db)
+    if i18n.current_locale.get() == i18n.ZH:
+        return [(row["district"], row["district"]) for row in rows]
+    return [(row["district"], f"{row['en'] or suggest(row['district']).tongyong} ({row['district']})") for row in rows]
+
+
+def _category_options() -> list[tuple[str, str]]:
+    return [(code, gettext(name)) for code, name in text.CATEGORIES.items()]
+
+
+# --- meetings ---------------------------------------------------------------------------------
+
+async def meetings_page(request: Request) -> Response:
+    with _services(request).reader() as db:
+        rows = queries.meetings(db)
+    return render(request, "glossary/meetings.html", {"meetings": rows, "errors": {}, "values": {}, **_text_context()})
+
+
+async def convene(request: Request) -> Response:
+    user = require_role(request, STAFF)
+    form = await request.form()
+    values = {key: str(form.get(key, "")) for key in ("date", "title", "members")}
+    try:
+        meeting_id = await run_in_threadpool(
+            lambda: _services(request).glossary.convene(
+                values["date"], values["members"].splitlines(), user["id"], title=values["title"]
+            )
+        )
+    except InvalidFieldError as invalid:
+        with _services(request).reader() as db:
+            rows = queries.meetings(db)
+        errors = {invalid.field: text.field_problem(invalid.field, invalid.code)}
+        return render(
+            request, "glossary/meetings.html", {"meetings": rows, "errors": errors, "values": values, **_text_context()},
+            block="convene", status_code=422,
+        )  # fmt: skip
+    await run_in_threadpool(_services(request).wait_for_writes)
+    return _redirect(request, request.url_for("glossary_meeting", meeting_id=str(meeting_id)))
+
+
+async def meeting_page(request: Request, errors: dict | None = None, status_code: int = 200) -> Response:
+    meeting_id = _uuid(request.path_params["meeting_id"])
+    with _services(request).reader() as db:
+        meeting = queries.meeting(db, str(meeting_id))
+        if meeting is None:
+            raise HTTPException(404)
+        waiting = _waiting_terms(db)
+    return render(
+        request, "glossary/meeting.html",
+        {"meeting": meeting, "waiting": waiting, "errors": errors or {}, **_text_context()},
+        block="minutes", status_code=status_code,
+    )  # fmt: skip
+
+
+def _waiting_terms(db) -> list[dict]:  # noqa: ANN001
+    return list(
+        db.query(
+            "SELECT id, zh, en, candidate_en, district, category, status FROM glossary_terms "
+            "WHERE candidate_en != '' AND status IN ('proposed', 'approved') "
+            "AND id NOT IN (SELECT term_id FROM glossary_agenda WHERE decision_number IS NULL) ORDER BY zh LIMIT 200"
+        )
+    )
+
+
+async def add_to_agenda(request: Request) -> Response:
+    user = require_role(request, STAFF)
+    meeting_id = _uuid(request.path_params["meeting_id"])
+    form = await request.form()
+    term_id = _uuid(str(form.get("term_id", "")))
+    try:
+        await run_in_threadpool(_services(request).glossary.put_on_agenda, meeting_id, term_id, user["id"])
+    except AlreadyOnAgendaError:
+        return await meeting_page(request, {"term_id": gettext("That term is already on this agenda.")}, 409)
+    await run_in_threadpool(_services(request).wait_for_writes)
+    return await _after_meeting_change(request, meeting_id)
+
+
+async def decide(request: Request) -> Response:
+    user = require_role(request, STAFF)
+    meeting_id = _uuid(request.path_params["meeting_id"])
+    form = await request.form()
+    term_id = _uuid(str(form.get("term_id", "")))
+    outcome, en, reason = str(form.get("outcome", "")), str(form.get("en", "")), str(form.get("reason", ""))
+    glossary = _services(request).glossary
+    commands = {
+        "approve": lambda: glossary.approve(meeting_id, term_id, user["id"]),
+        "approve_amended": lambda: glossary.approve_amended(meeting_id, term_id, en, user["id"]),
+        "reject": lambda: glossary.reject(meeting_id, term_id, reason, user["id"]),
+        "defer": lambda: glossary.defer(meeting_id, term_id, user["id"]),
+    }
+    if outcome not in commands:
+        raise HTTPException(400)
+    try:
+        await run_in_threadpool(commands[outcome])
+    except InvalidFieldError as invalid:
+        message = text.field_problem(invalid.field, invalid.code)
+        return await meeting_page(request, {f"{term_id}-{invalid.field}": message}, 422)
+    await run_in_threadpool(_services(request).wait_for_writes)
+    return await _after_meeting_change(request, meeting_id)
+
+
+async def _after_meeting_change(request: Request, meeting_id: UUID) -> Response:
+    if is_htmx(request):
+        return await meeting_page(request)
+    return _redirect(request, request.url_for("glossary_meeting", meeting_id=str(meeting_id)))
+
+
+# --- import -----------------------------------------------------------------------------------
+
+async def import_page(request: Request) -> Response:
+    require_role(request, STAFF)
+    return render(request, "glossary/import.html", {"report": None, "errors": {}, "approved_column": "en", "unit": ""})
+
+
+async def import_upload(request: Request) -> Response:
+    user = require_role(request, STAFF)
+    form = await request.form()
+    upload = form.get("file")
+    approved_column = str(form.get("approved_column", "en"))
+    context = {"report": None, "errors": {}, "approved_column": approved_column, "unit": ""}
+    if upload is None or isinstance(upload, str) or not upload.filename:
+        context["errors"] = {"file": gettext("Choose a CSV file to import.")}
+        return render(request, "glossary/import.html", context, status_code=422)
+    raw = await upload.read()
+    name = upload.filename
+    format = name.rsplit(".", 1)[-1].lower() if "." in name else "csv"
+    try:
+        content = raw.decode("utf-8-sig")
+        report = await run_in_threadpool(
+            lambda: _services(request).glossary.import_file(
+                content, user["id"], format=format if format in EXPORT_TYPES else "csv",
+                approved_column=approved_column, source=name,
+            )  # fmt: skip
+        )
+    except UnicodeDecodeError:
+        context["errors"] = {"file": gettext("The file is not UTF-8 text.")}
+        return render(request, "glossary/import.html", context, status_code=422)
+    except ImportStructureError as wrong:
+        context["errors"] = {"file": text.structure_message(wrong)}
+        return render(request, "glossary/import.html", context, status_code=422)
+    await run_in_threadpool(_services(request).wait_for_writes)
+    context["report"] = {
+        "imported": report.imported,
+        "unchanged": report.unchanged,
+        "rejected": [(text.where(report.unit, note), text.reason_message(note)) for note in report.rejected],
+        "notices": [(text.where(report.unit, note), text.reason_message(note)) for note in report.notices],
+    }
+    return render(request, "glossary/import.html", context)
+
+
+# --- shared -----------------------------------------------------------------------------------
+
+def _translator(request: Request) -> dict:
+    user = require_user(request)
+    if not {TRANSLATOR, STAFF} & set(user["roles"]):
+        raise HTTPException(403)
+    return user
+
+
+def _uuid(value: str) -> UUID:
+    try:
+        return UUID(value)
+    except ValueError:
+        raise HTTPException(404) from None
+
+
+def _redirect(request: Request, url: object) -> Response:
+    """Post/redirect/get; htmx follows with a full page load instead of swapping a whole page in."""
+    if is_htmx(request):
+        return Response(status_code=204, headers={"HX-Redirect": str(url)})
+    return RedirectResponse(str(url), status_code=303)
+
+
+async def glossary_not_found(request: Request, exc: Exception) -> Response:
+    return error_page(request, 404)
+
+
+async def glossary_conflict(request: Request, exc: Exception) -> Response:
+    return error_page(request, 409)
+
+
+async def glossary_invalid(request: Request, exc: Exception) -> Response:
+    return error_page(request, 422)
+
+
+exception_handlers = {
+    TermNotFoundError: glossary_not_found,
+    MeetingNotFoundError: glossary_not_found,
+    TermStatusError: glossary_conflict,
+    NotOnAgendaError: glossary_conflict,
+    ChangePendingError: glossary_conflict,
+    AlreadyOnAgendaError: glossary_conflict,
+    TermExistsError: glossary_conflict,
+    GlossaryError: glossary_invalid,
+}
+
+routes = [
+    Route("/glossary", glossary_index, name="glossary"),
+    Route("/glossary/terms/{term_id}", term_page, name="glossary_term"),
+    Route("/glossary/export.{format}", export_download, name="glossary_export"),
+    Route("/glossary/propose", propose_form, name="glossary_propose_form"),
+    Route("/glossary/propose", propose, methods=["POST"], name="glossary_propose"),
+    Route("/glossary/suggestions", suggestions, name="glossary_suggestions"),
+    Route("/glossary/meetings", meetings_page, name="glossary_meetings"),
+    Route("/glossary/meetings", convene, methods=["POST"], name="glossary_convene"),
+    Route("/glossary/meetings/{meeting_id}", meeting_page, name="glossary_meeting"),
+    Route("/glossary/meetings/{meeting_id}/agenda", add_to_agenda, methods=["POST"], name="glossary_agenda"),
+    Route("/glossary/meetings/{meeting_id}/decisions", decide, methods=["POST"], name="glossary_decide"),
+    Route("/glossary/import", import_page, name="glossary_import_form"),
+    Route("/glossary/import", import_upload, methods=["POST"], name="glossary_import"),
+]
+
+nav = [
+    NavItem(N_("Place names"), "glossary"),
+    NavItem(N_("Propose a name"), "glossary_propose_form", TRANSLATOR),
+    NavItem(N_("Glossary meetings"), "glossary_meetings", STAFF),
+    NavItem(N_("Import names"), "glossary_import_form", STAFF),
+]
+
+UPLOAD_PATHS = ("/glossary/import",)
+
+
+def home_widget(db) -> dict | None:  # noqa: ANN001
+    return {
+        "title": N_("Approved English place names"),
+        "figure": queries.approved_count(db),
+        "caption": N_("approved by the city's review meetings"),
+        "url": "/glossary",
+        "link": N_("Search the glossary"),
+    }
+
+
+class PlaceNames:
+    """The ``place`` template filter: a place name in the page's language.
+
+    In English it shows the glossary's approved English; a name the glossary does not know shows
+    in Chinese with a generated romanization marked as unofficial. Answers are cached until the
+    read model moves on.
+    """
+
+    def __init__(self, services) -> None:  # noqa: ANN001
+        self.services = services
+        self.cache: dict[tuple[str, str], queries.DisplayName] = {}
+        self.generation = -1
+
+    def __call__(self, zh: str, district: str = "") -> Markup:
+        from civic import i18n
+
+        if not zh:
+            return Markup("")
+        if i18n.current_locale.get() == i18n.ZH:
+            return Markup('<span lang="zh-Hant-TW">%s</span>') % zh
+        name = self._lookup(zh, district)
+        if name.official:
+            return Markup('<span class="place">%s</span>') % name.en
+        label = gettext("unofficial romanization")
+        return Markup('<span class="place unofficial"><span lang="zh-Hant-TW">%s</span> (%s, %s)</span>') % (
+            zh, name.en, label,
+        )  # fmt: skip
+
+    def _lookup(self, zh: str, district: str) -> queries.DisplayName:
+        if self.generation != self.services.generation:
+            self.cache, self.generation = {}, self.services.generation
+        key = (zh, district)
+        if key not in self.cache:
+            with self.services.reader() as db:
+                self.cache[key] = queries.display_name(db, zh, district or None)
+        return self.cache[key]
+
