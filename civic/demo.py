@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 from civic.local_provider import DEMO_USERS
 from civic.services import Services
-from domain.accounts import ADMIN, REVIEWER, STAFF, TRANSLATOR
+from civic.commands.glossary import seed_demo as seed_glossary
+from domain.accounts import ADMIN, REVIEWER, STAFF, TRANSLATOR, account_id_for
 
 DEMO_ROLES = {
     "demo-admin": (ADMIN, STAFF),
@@ -25,3 +26,6 @@ def seed(services: Services) -> Iterator[str]:
             if role not in services.accounts.get(account_id).roles:
                 services.accounts.grant_from_command_line(issuer, user["sub"], role)
     yield f"accounts: {len(DEMO_USERS)}"
+    translator = str(account_id_for(issuer, "demo-translator"))
+    staff = str(account_id_for(issuer, "demo-staff"))
+    yield from seed_glossary(services, translator, staff)

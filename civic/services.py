@@ -41,6 +41,11 @@ class Services:
         finally:
             db.close()
 
+    @property
+    def generation(self) -> int:
+        """Changes whenever this node's read model moves on (for caches of read-model answers)."""
+        return self.projector.applied
+
     def catch_up(self) -> int:
         with self._lock:
             return self.projector.catch_up()

@@ -3,24 +3,25 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 import click
 
 from civic.i18n import gettext as _
 from civic.services import Services, build_services
+from web.glossary_text import reason_message, structure_message, where
 from civic.settings import Settings
 from domain.eventlog import SYSTEM_ACTOR
-from domain.glossary import rows
 from domain.glossary.errors import ImportStructureError
 from domain.glossary.exporting import FORMATS, export
 from domain.glossary.importing import decode
-from domain.glossary.rows import APPROVED_COLUMNS, ImportReport, RowNote
+from domain.glossary.names import term_id_for
+from domain.glossary.rows import APPROVED_COLUMNS, ImportReport
 from domain.glossary.terms import APPROVED
-from projections.glossary import export_entries
+from projections.glossary import KnownNamesInReadModel, export_entries
 
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
@@ -69,7 +70,8 @@ def _import(
     services: Services, file: Path, approved_column: str, category_default: str, file_format: str | None
 ) -> ImportReport:
     text = decode(file.read_bytes())
-    with ExitStack() as stack:
+    _catch_up(services)  # the read model tells rows of a two-column export from new places
+    with ExitStack() as stack, services.reader() as db:
         bars: list[ProgressBar[int]] = []
 
         def progress(done: int, total: int) -> None:
@@ -85,12 +87,15 @@ def _import(
             category_default=category_default,
             source=file.name,
             progress=progress,
+            known=KnownNamesInReadModel(db),
         )
 
 
 def _catch_up(services: Services) -> None:
     """Brings the read model up to date, with a progress bar: thousands of terms take seconds."""
     pending = services.log.position() - services.projector.position()
+    if pending <= 0:
+        return
     with click.progressbar(length=pending, label=_("Updating the read model"), file=sys.stderr) as bar:
         services.projector.catch_up(progress=bar.update)
 
@@ -113,11 +118,13 @@ def export_command(file_format: str, output: Path | None) -> None:
     finally:
         services.close()
     text = export(entries, file_format)
+    # The two-column CSV lists each Chinese/English pair once (中山路 runs through many districts).
+    count = len({(entry.zh, entry.en) for entry in entries}) if file_format == "csv" else len(entries)
     if output is None:
         click.echo(text, nl=False)
     else:
         output.write_text(text, encoding="utf-8")
-        click.echo(_("Exported %(count)s terms to %(file)s.", count=len(entries), file=output), err=True)
+        click.echo(_("Exported %(count)s terms to %(file)s.", count=count, file=output), err=True)
 
 
 def report_lines(report: ImportReport) -> list[str]:
@@ -136,46 +143,50 @@ def report_lines(report: ImportReport) -> list[str]:
     return lines
 
 
-def where(unit: str, note: RowNote) -> str:
-    return _("line %(number)s", number=note.line) if unit == "line" else _("entry %(number)s", number=note.line)
+# --- demo ----------------------------------------------------------------------------------
+
+DEMO_DATA = Path(__file__).resolve().parents[2] / "tests" / "data" / "glossary"
+DEMO_FILES = ("kaohsiung_districts.csv", "kaohsiung_metro_stations.csv", "kaohsiung_roads.csv")
+DEMO_MEETING = "英語友善環境審查會議 第1次 (demo)"
+# zh, English as proposed, category, district, the meeting's decision
+DEMO_PROPOSALS = (
+    ("駁二藝術特區", "Pier-2 Art Center", "landmark", "鹽埕區", ("approve_amended", "The Pier-2 Art Center")),
+    ("哈瑪星", "Hamasen", "neighbourhood", "鼓山區", ("approve", "")),
+    ("愛河", "Love River", "river", "", ("approve", "")),
+    ("旗津區", "Qijin District", "district", "", ("reject", "Kaohsiung's signs write Cijin District (Tongyong)")),
+    ("蓮池潭", "Lotus Pond", "landmark", "左營區", ("defer", "")),
+)
 
 
-def reason_message(note: RowNote) -> str:
-    """Each import reason code in words (the web has its own copy in its templates)."""
-    p = {key: value if not isinstance(value, list) else ", ".join(map(str, value)) for key, value in note.params.items()}
-    messages = {
-        rows.FIELD_COUNT: lambda: _("%(found)s fields where the header has %(expected)s", **p),
-        rows.MISSING_ZH: lambda: _("the Chinese name is missing"),
-        rows.ZH_NOT_CHINESE: lambda: _("the Chinese name has no Chinese characters"),
-        rows.ZH_TOO_LONG: lambda: _("the Chinese name is too long"),
-        rows.MISSING_EN: lambda: _("the English name is missing"),
-        rows.EN_CONTAINS_CHINESE: lambda: _("the English name contains Chinese characters"),
-        rows.EN_TOO_LONG: lambda: _("the English name is too long"),
-        rows.BAD_VARIANT: lambda: _("a variant is not valid (%(code)s)", **p),
-        rows.CONFLICTING_DUPLICATE: lambda: _(
-            "the same place as line %(first_line)s, with different English (%(first_en)s)", **p
-        ),
-        rows.NOT_AN_ENTRY: lambda: _("not a glossary entry"),
-        rows.NOT_APPROVED: lambda: _("not approved (%(status)s): not imported", **p),
-        rows.DIFFERS_FROM_APPROVED: lambda: _("the glossary already approves other English: %(approved_en)s", **p),
-        rows.PENDING_REVIEW: lambda: _("a proposal for this place is waiting for a meeting"),
-        rows.RETIRED: lambda: _("this place's term is %(status)s; a meeting must decide on it", **p),
-        rows.MERGED_DUPLICATE: lambda: _("the same place as line %(first_line)s: merged into it", **p),
-        rows.WHITESPACE_TIDIED: lambda: _("stray spaces removed from %(field)s", **p),
-    }
-    return messages[note.code]() if note.code in messages else note.code
+def seed_demo(services: Services, translator: str, staff: str) -> Iterator[str]:
+    """Imports the shared place names and records one review meeting with a few decisions.
 
-
-def structure_message(error: ImportStructureError) -> str:
-    p = {key: value if not isinstance(value, list) else ", ".join(map(str, value)) for key, value in error.params.items()}
-    messages = {
-        rows.NOT_UTF8: lambda: _("The file is not UTF-8 text."),
-        rows.EMPTY_FILE: lambda: _("The file is empty."),
-        rows.MISSING_COLUMNS: lambda: _("The header lacks the columns: %(columns)s.", **p),
-        rows.UNKNOWN_COLUMNS: lambda: _("The header has unknown columns: %(columns)s.", **p),
-        rows.DUPLICATE_COLUMNS: lambda: _("The header repeats the columns: %(columns)s.", **p),
-        rows.MALFORMED: lambda: _("The file is not valid %(format)s.", **p),
-        rows.UNKNOWN_FORMAT: lambda: _("Unknown format: %(format)s.", **p),
-        rows.UNKNOWN_APPROVED_COLUMN: lambda: _("Unknown approved column: %(column)s.", **p),
-    }
-    return messages[error.code]() if error.code in messages else error.code
+    Safe to run again: the import finds its terms, and the meeting is skipped once its first
+    proposal exists. ``translator`` and ``staff`` are the acting account ids.
+    """
+    for name in DEMO_FILES:
+        report = services.glossary.import_file(
+            (DEMO_DATA / name).read_text(encoding="utf-8"), SYSTEM_ACTOR, approved_column="en_alt", source=name
+        )
+        yield f"glossary {name}: {report.imported} imported, {report.unchanged} already there"
+    zh, _, category, district, _ = DEMO_PROPOSALS[0]
+    if services.log.get_or_none(term_id_for(zh, category, district)) is not None:
+        yield "glossary meeting: already recorded"
+        return
+    terms = [
+        services.glossary.propose(zh, en, translator, category=category, district=district)
+        for zh, en, category, district, _ in DEMO_PROPOSALS
+    ]
+    meeting = services.glossary.convene("2026-11-20", ["林委員", "陳委員", "黃委員"], staff, title=DEMO_MEETING)
+    for term_id, proposal in zip(terms, DEMO_PROPOSALS, strict=True):
+        outcome, detail = proposal[4]
+        services.glossary.put_on_agenda(meeting, term_id, staff)
+        if outcome == "approve_amended":
+            services.glossary.approve_amended(meeting, term_id, detail, staff)
+        elif outcome == "reject":
+            services.glossary.reject(meeting, term_id, detail, staff)
+        elif outcome == "defer":
+            services.glossary.defer(meeting, term_id, staff)
+        else:
+            services.glossary.approve(meeting, term_id, staff)
+    yield f"glossary meeting: {len(DEMO_PROPOSALS)} decisions"

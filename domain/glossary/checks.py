@@ -1,0 +1,248 @@
+"""Warnings for a proposed English name, shown to the translator before the meeting sees it.
+
+Each warning is a small dataclass: a ``code`` and its fields as parameters. No English text here;
+the web and the command line word each code (``params()`` gives what to interpolate). Warnings
+never block a proposal: a meeting may well approve a name against one of them.
+
+What the glossary already holds comes through ``KnownNames``: the read model answers in
+production (projections.glossary.KnownNamesInReadModel), ``NameIndex`` answers in memory.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import ClassVar, Protocol
+
+from domain.glossary.generics import MISTRANSLATIONS
+from domain.glossary.names import FORBIDDEN, MISSPELLING, Variant, tidy
+from domain.glossary.pronunciations import polyphones_in
+from domain.glossary.romanize import suggest, tongyong_from_hanyu
+from domain.glossary.syllables import fold, readings, tongyong_syllable
+from domain.glossary.typography import StrayWhitespace, Typography, typography_problems, whitespace_problems
+
+
+@dataclass(frozen=True)
+class Known:
+    """An approved term, as the checks see it."""
+
+    term_id: str
+    zh: str
+    en: str
+    district: str = ""
+    variants: tuple[Variant, ...] = ()
+
+
+class KnownNames(Protocol):
+    def approved_for_chinese(self, zh: str) -> list[Known]: ...
+
+    def approved_with_english(self, en: str) -> list[Known]: ...
+
+    def with_variant(self, text: str) -> list[Known]: ...
+
+
+@dataclass(frozen=True)
+class DifferentEnglishApproved:
+    code: ClassVar[str] = "different_english_approved"
+    term_id: str
+    zh: str
+    approved_en: str
+
+
+@dataclass(frozen=True)
+class OtherRomanization:
+    """The proposal is the approved name spelled in the other system (Qianjin for Cianjin)."""
+
+    code: ClassVar[str] = "other_romanization"
+    term_id: str
+    approved_en: str
+    proposed_system: str  # "hanyu" or "tongyong"
+    approved_system: str
+
+
+@dataclass(frozen=True)
+class EnglishUsedElsewhere:
+    code: ClassVar[str] = "english_used_elsewhere"
+    term_id: str
+    zh: str
+    district: str
+
+
+@dataclass(frozen=True)
+class GenericInconsistent:
+    code: ClassVar[str] = "generic_inconsistent"
+    generic: str  # the Chinese generic part, e.g. 路
+    expected: str  # its official English, e.g. Rd.
+    found: str  # what the proposal has instead (may be empty)
+
+
+@dataclass(frozen=True)
+class PolyphonicReading:
+    code: ClassVar[str] = "polyphonic_reading"
+    char: str
+    expected: str  # the place-name reading
+    found: str  # the reading the proposal spells
+
+
+@dataclass(frozen=True)
+class ForbiddenVariant:
+    code: ClassVar[str] = "forbidden_variant"
+    term_id: str
+    zh: str
+    kind: str  # forbidden or misspelling
+    approved_en: str
+
+
+GlossaryWarning = (
+    DifferentEnglishApproved
+    | OtherRomanization
+    | EnglishUsedElsewhere
+    | GenericInconsistent
+    | PolyphonicReading
+    | ForbiddenVariant
+    | StrayWhitespace
+    | Typography
+)
+CODES = tuple(
+    cls.code
+    for cls in (
+        DifferentEnglishApproved,
+        OtherRomanization,
+        EnglishUsedElsewhere,
+        GenericInconsistent,
+        PolyphonicReading,
+        ForbiddenVariant,
+        StrayWhitespace,
+        Typography,
+    )
+)
+
+
+def params(warning: GlossaryWarning) -> dict[str, str]:
+    """The fields of a warning, to interpolate into its translated message."""
+    return {name: str(value) for name, value in dataclasses.asdict(warning).items()}
+
+
+def check(zh: str, en: str, known: KnownNames, term_id: str = "") -> list[GlossaryWarning]:
+    """Every warning for proposing ``en`` for ``zh`` (``term_id``: the term being changed)."""
+    warnings: list[GlossaryWarning] = [*whitespace_problems(zh, "zh"), *whitespace_problems(en, "en")]
+    zh, en = tidy(zh), tidy(en)
+    if not zh or not en:
+        return warnings
+    warnings += typography_problems(en)
+    warnings += _against_glossary(zh, en, known, term_id)
+    warnings += _generic(zh, en)
+    warnings += _polyphonic(zh, en)
+    return warnings
+
+
+def _against_glossary(zh: str, en: str, known: KnownNames, term_id: str) -> list[GlossaryWarning]:
+    """One warning per other English (中山路 is approved in many districts) and per other place."""
+    warnings: list[GlossaryWarning] = []
+    seen: set[str] = set()
+    for other in known.approved_for_chinese(zh):
+        if other.term_id != term_id and fold(other.en) != fold(en) and other.en not in seen:
+            seen.add(other.en)
+            warnings.append(DifferentEnglishApproved(other.term_id, other.zh, other.en))
+            system = _other_system(zh, en, other.en)
+            if system:
+                warnings.append(OtherRomanization(other.term_id, other.en, *system))
+    for other in known.approved_with_english(en):
+        if other.term_id != term_id and other.zh != zh and other.zh not in seen:
+            seen.add(other.zh)
+            warnings.append(EnglishUsedElsewhere(other.term_id, other.zh, other.district))
+    for other in known.with_variant(en):
+        for variant in other.variants:
+            if variant.kind in (FORBIDDEN, MISSPELLING) and fold(variant.text) == fold(en):
+                warnings.append(ForbiddenVariant(other.term_id, other.zh, variant.kind, other.en))
+    return _unique(warnings)
+
+
+def _other_system(zh: str, proposed: str, approved: str) -> tuple[str, str] | None:
+    """("hanyu", "tongyong") when the proposal is the Hanyu spelling of a Tongyong name, etc."""
+    suggestion = suggest(zh)
+    if fold(tongyong_from_hanyu(proposed)) == fold(approved) or (
+        fold(proposed) == fold(suggestion.hanyu) and fold(approved) == fold(suggestion.tongyong)
+    ):
+        return ("hanyu", "tongyong")
+    if fold(tongyong_from_hanyu(approved)) == fold(proposed) or (
+        fold(proposed) == fold(suggestion.tongyong) and fold(approved) == fold(suggestion.hanyu)
+    ):
+        return ("tongyong", "hanyu")
+    return None
+
+
+def _generic(zh: str, en: str) -> list[GlossaryWarning]:
+    generic = suggest(zh).generic
+    if generic is None or any(_has_phrase(en, form) for form in generic.forms):
+        return []
+    wrong = next((form for form in MISTRANSLATIONS.get(generic.zh, ()) if _has_phrase(en, form)), "")
+    return [GenericInconsistent(generic.zh, generic.en, wrong or en.split()[-1])]
+
+
+def _has_phrase(text: str, phrase: str) -> bool:
+    return re.search(rf"(?<![A-Za-z]){re.escape(phrase)}(?![A-Za-z.])", text) is not None
+
+
+def _polyphonic(zh: str, en: str) -> list[GlossaryWarning]:
+    """Warns when the English spells a polyphonic character the way place names do not.
+
+    Compares the character with a neighbour (重仁 → chongren against zhongren) so one syllable
+    alone (zhong is everywhere) proves nothing; either spelling system counts.
+    """
+    folded = fold(en)
+    syllables = readings(zh)
+    warnings: list[GlossaryWarning] = []
+    for polyphone in polyphones_in(zh):
+        for index, char in enumerate(zh):
+            if char != polyphone.char:
+                continue
+            expected = _spellings(syllables, index, polyphone.place_reading)
+            if any(spelling in folded for spelling in expected):
+                continue
+            for reading in polyphone.readings:
+                if reading != polyphone.place_reading and any(
+                    spelling in folded for spelling in _spellings(syllables, index, reading)
+                ):
+                    warnings.append(PolyphonicReading(char, polyphone.place_reading, reading))
+    return _unique(warnings)
+
+
+def _spellings(syllables: list[str], index: int, reading: str) -> set[str]:
+    """The character read ``reading`` joined with its neighbour, in Hanyu and in Tongyong."""
+    spellings = set()
+    for start, end in ((index - 1, index + 1), (index, index + 2)):
+        if start < 0 or end > len(syllables):
+            continue
+        pair = [reading if position == index else syllables[position] for position in range(start, end)]
+        if all(re.fullmatch("[a-zü]+", syllable) for syllable in pair):
+            spellings.add(fold("".join(pair)))
+            spellings.add(fold("".join(tongyong_syllable(syllable) for syllable in pair)))
+    return spellings
+
+
+def _unique(warnings: list[GlossaryWarning]) -> list[GlossaryWarning]:
+    return list(dict.fromkeys(warnings))
+
+
+class NameIndex:
+    """KnownNames in memory: for tests, and for checking a file before it is imported."""
+
+    def __init__(self, terms: Iterable[Known] = ()) -> None:
+        self.terms: list[Known] = []
+        for term in terms:
+            self.add(term)
+
+    def add(self, term: Known) -> None:
+        self.terms.append(term)
+
+    def approved_for_chinese(self, zh: str) -> list[Known]:
+        return [term for term in self.terms if term.zh == zh]
+
+    def approved_with_english(self, en: str) -> list[Known]:
+        return [term for term in self.terms if fold(term.en) == fold(en)]
+
+    def with_variant(self, text: str) -> list[Known]:
+        return [term for term in self.terms if any(fold(v.text) == fold(text) for v in term.variants)]

@@ -1,0 +1,94 @@
+"""What the glossary refuses, as named errors carrying ids and codes (the web and CLI word them)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+
+class GlossaryError(Exception):
+    """Base of every glossary refusal."""
+
+
+class TermNotFoundError(GlossaryError, LookupError):
+    def __init__(self, term_id: UUID) -> None:
+        super().__init__(str(term_id))
+        self.term_id = term_id
+
+
+class MeetingNotFoundError(GlossaryError, LookupError):
+    def __init__(self, meeting_id: UUID) -> None:
+        super().__init__(str(meeting_id))
+        self.meeting_id = meeting_id
+
+
+class TermExistsError(GlossaryError):
+    """A place with this Chinese name, category and district is already in the glossary."""
+
+    def __init__(self, term_id: UUID, status: str) -> None:
+        super().__init__(f"{term_id} {status}")
+        self.term_id = term_id
+        self.status = status
+
+
+class TermStatusError(GlossaryError):
+    """The command does not apply to a term in this status (``action`` names the command)."""
+
+    def __init__(self, term_id: UUID, status: str, action: str) -> None:
+        super().__init__(f"{term_id} {status} {action}")
+        self.term_id = term_id
+        self.status = status
+        self.action = action
+
+
+class ChangePendingError(GlossaryError):
+    """An approved term already has a proposed change waiting for a meeting."""
+
+    def __init__(self, term_id: UUID) -> None:
+        super().__init__(str(term_id))
+        self.term_id = term_id
+
+
+class NotOnAgendaError(GlossaryError):
+    def __init__(self, term_id: UUID, meeting_id: UUID) -> None:
+        super().__init__(f"{term_id} {meeting_id}")
+        self.term_id = term_id
+        self.meeting_id = meeting_id
+
+
+class AlreadyOnAgendaError(GlossaryError):
+    def __init__(self, term_id: UUID, meeting_id: UUID) -> None:
+        super().__init__(f"{term_id} {meeting_id}")
+        self.term_id = term_id
+        self.meeting_id = meeting_id
+
+
+class InitialListMeetingError(GlossaryError):
+    """The record of an imported initial list takes no agenda and no further decisions."""
+
+    def __init__(self, meeting_id: UUID) -> None:
+        super().__init__(str(meeting_id))
+        self.meeting_id = meeting_id
+
+
+class InvalidFieldError(GlossaryError, ValueError):
+    """A field is missing or malformed: ``field`` names it, ``code`` says how (see names.py)."""
+
+    def __init__(self, field: str, code: str) -> None:
+        super().__init__(f"{field}: {code}")
+        self.field = field
+        self.code = code
+
+
+class ImportStructureError(GlossaryError, ValueError):
+    """The file as a whole is not a glossary file; nothing was imported."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        super().__init__(code, params)
+        self.code = code
+        self.params = params
+
+
+class UnknownExportFormatError(GlossaryError, ValueError):
+    def __init__(self, format: str) -> None:
+        super().__init__(format)
+        self.format = format

@@ -1,0 +1,41 @@
+"""Exporting the glossary: CSV for translation services, JSON for programs, TBX for Weblate."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+
+from domain.glossary.errors import UnknownExportFormatError
+from domain.glossary.jsonfile import write_json
+from domain.glossary.rows import Entry
+from domain.glossary.tbx import write_tbx
+from domain.glossary.terms import APPROVED
+
+FORMATS = ("csv", "json", "tbx")
+MEDIA_TYPES = {"csv": "text/csv", "json": "application/json", "tbx": "application/x-tbx"}
+
+
+def export(entries: Iterable[Entry], format: str) -> str:
+    entries = list(entries)
+    if format == "csv":
+        return write_csv(entries)
+    if format == "json":
+        return write_json(entries)
+    if format == "tbx":
+        return write_tbx(entries)
+    raise UnknownExportFormatError(format)
+
+
+def write_csv(entries: list[Entry]) -> str:
+    """The two columns translation services take (a ``zh,en`` header, one pair per line).
+
+    Only approved English, and each pair once: 中山路 is Zhongshan Rd. in every district it runs
+    through, and a service would refuse the same source term twice.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["zh", "en"])
+    pairs = dict.fromkeys((entry.zh, entry.en) for entry in entries if entry.status == APPROVED)
+    writer.writerows(pairs)
+    return out.getvalue()

@@ -1,0 +1,86 @@
+"""Whitespace and typography in an English name: problems a reader's eye slides over.
+
+Real cases from the shared data: ``Penglai Pier-2 `` (a trailing space), ``Bo’ai lst Side Ln.``
+(a curly apostrophe and the letter l for the digit 1), ``33th Wharf`` (33rd).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import ClassVar
+
+# Where stray whitespace sits
+LEADING = "leading"
+TRAILING = "trailing"
+REPEATED = "repeated"
+UNUSUAL = "unusual"  # a tab, a no-break or an ideographic space
+
+# Typography problems
+CURLY_APOSTROPHE = "curly_apostrophe"
+FULLWIDTH = "fullwidth"
+ORDINAL = "ordinal"
+MISSING_PERIOD = "missing_period"
+SPACE_BEFORE_PUNCTUATION = "space_before_punctuation"
+LOWERCASE_WORD = "lowercase_word"
+
+_ABBREVIATIONS = ("Rd", "St", "Ln", "Aly", "Sec", "Blvd", "Vil", "Mt", "Dist")
+_SMALL_WORDS = {"of", "the", "and", "de", "in", "on", "at"}
+
+
+@dataclass(frozen=True)
+class StrayWhitespace:
+    code: ClassVar[str] = "stray_whitespace"
+    field: str  # "zh" or "en"
+    where: str  # leading, trailing, repeated, unusual
+
+
+@dataclass(frozen=True)
+class Typography:
+    code: ClassVar[str] = "typography"
+    problem: str
+    found: str
+    suggested: str
+
+
+def whitespace_problems(text: str, field: str) -> list[StrayWhitespace]:
+    found = []
+    if text[:1].isspace():
+        found.append(StrayWhitespace(field, LEADING))
+    if text[-1:].isspace():
+        found.append(StrayWhitespace(field, TRAILING))
+    if re.search(r"\S {2,}\S", text):
+        found.append(StrayWhitespace(field, REPEATED))
+    if any(char.isspace() and char != " " for char in text):
+        found.append(StrayWhitespace(field, UNUSUAL))
+    return found
+
+
+def typography_problems(en: str) -> list[Typography]:
+    found = []
+    for match in re.finditer(r"\w*[’‘`´]\w*", en):
+        fixed = re.sub(r"[’‘`´]", "'", match.group())
+        found.append(Typography(CURLY_APOSTROPHE, match.group(), fixed))
+    wide = [char for char in en if unicodedata.east_asian_width(char) in ("F", "W")]
+    if wide:
+        found.append(Typography(FULLWIDTH, "".join(wide), unicodedata.normalize("NFKC", "".join(wide))))
+    for match in re.finditer(r"\b(\d+|[lI])(st|nd|rd|th)\b", en):
+        digits = "1" if match.group(1) in ("l", "I") else match.group(1)
+        right = ordinal(int(digits))
+        if match.group() != right:
+            found.append(Typography(ORDINAL, match.group(), right))
+    for match in re.finditer(rf"\b({'|'.join(_ABBREVIATIONS)})\b(?!\.)", en):
+        found.append(Typography(MISSING_PERIOD, match.group(), match.group() + "."))
+    for match in re.finditer(r"\w\s+[.,;:]", en):
+        found.append(Typography(SPACE_BEFORE_PUNCTUATION, match.group(), re.sub(r"\s+", "", match.group())))
+    for word in re.findall(r"(?<![\w'’-])[a-z][a-z]*\b", en):
+        if word not in _SMALL_WORDS and not re.fullmatch(r"[lI](st|nd|rd|th)", word):
+            found.append(Typography(LOWERCASE_WORD, word, word.capitalize()))
+    return found
+
+
+def ordinal(value: int) -> str:
+    if 10 <= value % 100 <= 20:
+        return f"{value}th"
+    return f"{value}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(value % 10, 'th') }"

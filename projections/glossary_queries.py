@@ -1,0 +1,259 @@
+"""Queries on the glossary read model, for the web pages, the display filter and the exports."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from domain.glossary.checks import Known
+from domain.glossary.names import Variant
+from domain.glossary.romanize import suggest
+from domain.glossary.rows import Entry
+from domain.glossary.syllables import fold
+from domain.glossary.terms import APPROVED, DEPRECATED, SUPERSEDED
+from projections.glossary_search import find
+
+_LISTED = (
+    "SELECT t.id, t.zh, t.en, t.status, t.category, t.district, t.code, t.approved_meeting_id, "
+    "t.approved_decision, m.date AS meeting_date, m.title AS meeting_title, m.kind AS meeting_kind "
+    "FROM glossary_terms AS t LEFT JOIN glossary_meetings AS m ON m.id = t.approved_meeting_id"
+)
+
+
+def term(db: Database, term_id: str) -> dict | None:
+    """One term with its variants, sources and any proposal waiting for a meeting."""
+    rows = list(
+        db.query(
+            "SELECT t.*, m.date AS meeting_date, m.title AS meeting_title, m.kind AS meeting_kind "
+            "FROM glossary_terms AS t LEFT JOIN glossary_meetings AS m ON m.id = t.approved_meeting_id "
+            "WHERE t.id = ?",
+            [term_id],
+        )
+    )
+    if not rows:
+        return None
+    row = rows[0]
+    row["sources"] = json.loads(row["sources"])
+    row["variants"] = list(
+        db.query("SELECT text, kind FROM glossary_variants WHERE term_id = ? ORDER BY kind, text", [term_id])
+    )
+    candidate = {
+        "en": row.pop("candidate_en"),
+        "variants": json.loads(row.pop("candidate_variants")),
+        "notes": row.pop("candidate_notes"),
+        "proposed_by": row.pop("candidate_by"),
+    }
+    row["candidate"] = candidate if candidate["en"] else None
+    return row
+
+
+def history(db: Database, term_id: str) -> list[dict]:
+    """Every change of a term, oldest first, with the meeting that decided it."""
+    return list(
+        db.query(
+            "SELECT h.event, h.actor, h.at, h.en, h.meeting_id, h.decision_number, h.reason, "
+            "m.date AS meeting_date, m.title AS meeting_title, m.kind AS meeting_kind "
+            "FROM glossary_history AS h LEFT JOIN glossary_meetings AS m ON m.id = h.meeting_id "
+            "WHERE h.term_id = ? ORDER BY h.position",
+            [term_id],
+        )
+    )
+
+
+def meetings(db: Database) -> list[dict]:
+    """Every meeting, newest first, with how many decisions and open agenda items it has."""
+    rows = db.query(
+        "SELECT m.*, (SELECT count(*) FROM glossary_decisions AS d WHERE d.meeting_id = m.id) AS decision_count, "
+        "(SELECT count(*) FROM glossary_agenda AS a WHERE a.meeting_id = m.id AND a.decision_number IS NULL) "
+        "AS open_items FROM glossary_meetings AS m ORDER BY m.date DESC, m.convened_at DESC"
+    )
+    return [{**row, "members": json.loads(row["members"])} for row in rows]
+
+
+def meeting(db: Database, meeting_id: str) -> dict | None:
+    """A meeting's minutes: members, agenda (open items first) and decisions in order."""
+    rows = list(db.query("SELECT * FROM glossary_meetings WHERE id = ?", [meeting_id]))
+    if not rows:
+        return None
+    found = {**rows[0], "members": json.loads(rows[0]["members"])}
+    found["agenda"] = list(
+        db.query(
+            "SELECT a.position, a.term_id, a.decision_number, t.zh, t.en, t.candidate_en, t.status, t.district, "
+            "t.category FROM glossary_agenda AS a JOIN glossary_terms AS t ON t.id = a.term_id "
+            "WHERE a.meeting_id = ? ORDER BY a.decision_number IS NOT NULL, a.position",
+            [meeting_id],
+        )
+    )
+    found["decisions"] = list(
+        db.query(
+            "SELECT d.*, t.zh, t.district, t.category FROM glossary_decisions AS d "
+            "LEFT JOIN glossary_terms AS t ON t.id = d.term_id WHERE d.meeting_id = ? ORDER BY d.number",
+            [meeting_id],
+        )
+    )
+    return found
+
+
+def approved_count(db: Database) -> int:
+    return db.execute("SELECT count(*) FROM glossary_terms WHERE status = ?", [APPROVED]).fetchone()[0]
+
+
+def approved_terms(
+    db: Database,
+    category: str | None = None,
+    district: str | None = None,
+    query: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[dict]:
+    """The approved list, filtered; with a query, in search order."""
+    if query and query.strip():
+        return search(db, query, limit=limit + offset, category=category, district=district)[offset:]
+    clauses, params = ["t.status = ?"], [APPROVED]
+    for column, value in (("category", category), ("district", district)):
+        if value:
+            clauses.append(f"t.{column} = ?")
+            params.append(value)
+    return list(
+        db.query(
+            f"{_LISTED} WHERE {' AND '.join(clauses)} ORDER BY t.zh, t.district LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+    )
+
+
+def search(
+    db: Database,
+    text: str,
+    limit: int = 20,
+    statuses: Sequence[str] | None = (APPROVED,),
+    category: str | None = None,
+    district: str | None = None,
+) -> list[dict]:
+    """Terms matching Chinese, English, pinyin or a variant, best first; typos corrected.
+
+    Each row says how it matched: ``match`` (exact, prefix, part, fuzzy), ``matched_field`` and,
+    for a fuzzy match, ``corrected`` (what was searched instead). ``statuses=None``: all terms.
+    """
+    hits = find(db, text, limit, statuses, category, district)
+    if not hits:
+        return []
+    marks = ",".join("?" * len(hits))
+    rows = {row["id"]: row for row in db.query(f"{_LISTED} WHERE t.id IN ({marks})", [h.term_id for h in hits])}
+    kinds = ("exact", "prefix", "part", "fuzzy")
+    return [
+        {**rows[hit.term_id], "match": kinds[hit.rank], "matched_field": hit.field, "corrected": hit.corrected}
+        for hit in hits
+        if hit.term_id in rows
+    ]
+
+
+def english_for(db: Database, zh: str, district: str | None = None) -> str | None:
+    """The approved English for a Chinese place name (the one for ``district`` if it differs)."""
+    rows = db.execute(
+        "SELECT en, district FROM glossary_terms WHERE zh = ? AND status = ?", [zh.strip(), APPROVED]
+    ).fetchall()
+    if not rows:
+        return None
+    for en, in_district in rows:
+        if district and in_district == district:
+            return en
+    names = [en for en, _ in rows]
+    return max(sorted(set(names)), key=names.count)  # the English most districts use
+
+
+@dataclass(frozen=True)
+class DisplayName:
+    zh: str
+    en: str
+    official: bool  # False: no approved English; ``en`` is a generated Tongyong romanization
+
+
+def display_name(db: Database, zh: str, district: str | None = None) -> DisplayName:
+    """What the display filter shows in English: the approved name, or an unofficial romanization.
+
+    The fallback is Tongyong, the system on Kaohsiung's own signs (the Hanyu form is
+    ``domain.glossary.romanize.hanyu``).
+    """
+    approved = english_for(db, zh, district)
+    if approved:
+        return DisplayName(zh, approved, True)
+    return DisplayName(zh, suggest(zh).tongyong if zh.strip() else "", False)
+
+
+def categories(db: Database) -> list[dict]:
+    return list(
+        db.query(
+            "SELECT category, count(*) AS terms FROM glossary_terms WHERE status = ? GROUP BY category "
+            "ORDER BY category",
+            [APPROVED],
+        )
+    )
+
+
+def districts(db: Database) -> list[dict]:
+    """Districts that have approved terms, each with its approved English when there is one."""
+    rows = db.query(
+        "SELECT district, count(*) AS terms FROM glossary_terms WHERE status = ? AND district != '' "
+        "GROUP BY district ORDER BY district",
+        [APPROVED],
+    )
+    return [{**row, "en": english_for(db, row["district"])} for row in rows]
+
+
+def export_entries(db: Database, statuses: Sequence[str] = (APPROVED, DEPRECATED, SUPERSEDED)) -> list[Entry]:
+    """Every term to export, with its variants, in a stable order."""
+    marks = ",".join("?" * len(statuses))
+    variants: dict[str, list[Variant]] = {}
+    for term_id, text, kind in db.execute(
+        f"SELECT v.term_id, v.text, v.kind FROM glossary_variants AS v JOIN glossary_terms AS t ON t.id = v.term_id "
+        f"WHERE t.status IN ({marks}) ORDER BY v.term_id, v.rowid",
+        list(statuses),
+    ).fetchall():
+        variants.setdefault(term_id, []).append(Variant(text, kind))
+    return [
+        Entry(
+            id=row["id"], zh=row["zh"], en=row["en"], status=row["status"], category=row["category"],
+            district=row["district"], code=row["code"], variants=tuple(variants.get(row["id"], ())),
+            notes=row["notes"], sources=tuple(json.loads(row["sources"])),
+            meeting_id=row["approved_meeting_id"] or "", decision_number=row["approved_decision"] or 0,
+            superseded_by=row["superseded_by"] or "",
+        )  # fmt: skip
+        for row in db.query(
+            f"SELECT * FROM glossary_terms WHERE status IN ({marks}) ORDER BY category, district, zh, id",
+            list(statuses),
+        )
+    ]
+
+
+class KnownNamesInReadModel:
+    """What the proposal checks need to know, answered from the read model."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def approved_for_chinese(self, zh: str) -> list[Known]:
+        return self._known("t.zh = ?", [zh])
+
+    def approved_with_english(self, en: str) -> list[Known]:
+        return self._known("t.en_key = ?", [fold(en)])
+
+    def with_variant(self, text: str) -> list[Known]:
+        return self._known("t.id IN (SELECT term_id FROM glossary_variants WHERE key = ?)", [fold(text)])
+
+    def _known(self, condition: str, params: list[str]) -> list[Known]:
+        rows = self.db.execute(
+            f"SELECT t.id, t.zh, t.en, t.district FROM glossary_terms AS t WHERE {condition} AND t.status = ? "
+            "LIMIT 50",
+            [*params, APPROVED],
+        ).fetchall()
+        known = []
+        for term_id, zh, en, district in rows:
+            variants = self.db.execute(
+                "SELECT text, kind FROM glossary_variants WHERE term_id = ?", [term_id]
+            ).fetchall()
+            known.append(Known(term_id, zh, en, district, tuple(Variant(t, k) for t, k in variants)))
+        return known
