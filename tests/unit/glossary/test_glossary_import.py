@@ -143,11 +143,14 @@ def test_bytes_that_are_not_utf8_are_a_structure_error() -> None:
     assert decode("\ufeffzh,en\n".encode()) == "zh,en\n"  # Excel's byte-order mark is fine
 
 
-def test_a_large_import_reports_progress_in_batches(glossary: Glossary) -> None:
+def test_a_large_import_reports_progress_and_lands_in_one_save(glossary: Glossary) -> None:
+    before = glossary.log.position()
     seen: list[tuple[int, int]] = []
     glossary.import_file(
         shared_text("kaohsiung_roads.csv"), SYSTEM_ACTOR, progress=lambda done, total: seen.append((done, total))
     )
     assert seen[-1] == (3980, 3980)
     assert [done for done, _ in seen] == sorted(done for done, _ in seen)
-    assert len(seen) == 8  # 500 aggregates per save
+    assert len(seen) == 16  # every 250 rows prepared
+    notes = glossary.log.recorder.select_notifications(start=before + 1, limit=10_000)
+    assert len(notes) == 2 + 3980  # the meeting, its list decision and every term
