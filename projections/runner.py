@@ -132,12 +132,17 @@ class Projector:
 
     def _apply_page(self, notes: Sequence, start: int) -> None:
         to_event = self.log.mapper.to_domain_event
-        with self.db.atomic():
+        db = self.db
+        # Look each view's apply up once per page, not once per event: on Python 3.11 every
+        # attribute access of a singledispatchmethod builds a new wrapper function, which cost
+        # about a seventh of a rebuild.
+        appliers = [view.apply for view in self.views]
+        with db.atomic():
             for note in notes:
                 event = to_event(note)
-                for view in self.views:
-                    view.apply(event, self.db)
-            advance(self.db, Tracking(self.log.name, notes[-1].id), old=start)
+                for apply in appliers:
+                    apply(event, db)
+            advance(db, Tracking(self.log.name, notes[-1].id), old=start)
         self.applied += len(notes)
 
     def wait_for(self, position: int, timeout: float) -> None:

@@ -12,7 +12,6 @@ import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from functools import singledispatchmethod
-from pathlib import Path
 from uuid import UUID
 
 import pytest

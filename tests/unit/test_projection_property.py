@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from uuid import UUID
 
-from hypothesis import given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 from sqlite_utils import Database
 
@@ -27,7 +27,7 @@ from projections import accounts as read
 from projections.runner import Projector, open_read_db, rebuild, table_rows
 
 ISSUER = "https://id.example.tw"
-SUBJECTS = ("ami", "bunun", "paiwan", "tao")
+SUBJECTS = ("ami", "bunun", "tao")
 REFUSALS = (PermissionDeniedError, AccountNotFoundError, LastAdminError, UnknownRoleError)
 
 
@@ -75,7 +75,7 @@ def actor(by: str) -> str:
 
 subjects = st.sampled_from(SUBJECTS)
 roles = st.sampled_from((*ROLES, "mayor"))  # "mayor" is no role: refused
-actors = st.sampled_from((SYSTEM_ACTOR, *SUBJECTS))
+actors = st.one_of(st.just(SYSTEM_ACTOR), subjects)  # half the time the system acts
 commands = st.one_of(
     st.builds(SignIn, subjects, st.text(max_size=8)),
     st.builds(Grant, subjects, roles, st.one_of(actors, st.just("command line"))),
@@ -85,7 +85,7 @@ pages = st.integers(min_value=1, max_value=4)
 
 
 @settings(max_examples=40, deadline=None)
-@given(steps=st.lists(st.tuples(commands, pages), max_size=25))
+@given(steps=st.lists(st.tuples(commands, pages), min_size=5, max_size=30))
 def test_incremental_read_model_equals_a_rebuild_from_position_zero(
     steps: list[tuple[SignIn | Grant | Revoke, int]],
 ) -> None:
@@ -100,8 +100,12 @@ def test_incremental_read_model_equals_a_rebuild_from_position_zero(
                 before = log.position()
                 try:
                     command.run(accounts, db)
-                except REFUSALS:
+                except REFUSALS as refusal:
+                    event(f"{type(command).__name__} refused: {type(refusal).__name__}")
                     assert log.position() == before, f"{command} was refused but left events"
+                else:
+                    changed = "recorded" if log.position() > before else "changed nothing"
+                    event(f"{type(command).__name__} {changed}")
                 projector.catch_up(page=page)
 
             rebuilt_path = Path(tmp) / "rebuilt.db"
