@@ -10,8 +10,19 @@ from domain.accounts import ADMIN, Account
 
 
 class AccountsView:
+    """Accounts and their roles, written once per page.
+
+    Events of one page are applied to rows held in memory and written with two ``executemany``
+    calls when the page ends (inside the runner's transaction), so a rebuild costs a few dict
+    operations per event instead of several SQL statements.
+    """
+
     name = "accounts"
     version = 1
+
+    def __init__(self) -> None:
+        self._rows: dict[str, list] = {}
+        self._changes: list[tuple] = []
 
     def create(self, db: Database) -> None:
         db.execute(
@@ -24,21 +35,36 @@ class AccountsView:
             "actor TEXT NOT NULL, at TEXT NOT NULL)"
         )
 
+    def begin_page(self, db: Database) -> None:
+        self._rows, self._changes = {}, []  # a failed page leaves nothing behind
+
+    def end_page(self, db: Database) -> None:
+        rows = [[*row[:4], ",".join(sorted(row[4])), row[5]] for row in self._rows.values()]
+        db.conn.executemany(
+            "INSERT INTO accounts VALUES (?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT(id) DO UPDATE SET name = excluded.name, roles = excluded.roles",
+            rows,
+        )
+        db.conn.executemany(
+            "INSERT INTO role_changes (account_id, role, change, actor, at) VALUES (?, ?, ?, ?, ?)", self._changes
+        )
+        self._rows, self._changes = {}, []
+
     @singledispatchmethod
     def apply(self, event: object, db: Database) -> None:
         pass  # events of other contexts still advance the position
 
     @apply.register
     def _(self, event: Account.Registered, db: Database) -> None:
-        db.execute(
-            "INSERT INTO accounts VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
-            [str(event.originator_id), event.issuer, event.subject, event.name, "resident",
-             event.timestamp.isoformat()],
-        )
+        # An account is registered once in the log, and each event is applied once: no lookup.
+        account_id = str(event.originator_id)
+        self._rows[account_id] = [
+            account_id, event.issuer, event.subject, event.name, {"resident"}, event.timestamp.isoformat()
+        ]
 
     @apply.register
     def _(self, event: Account.Renamed, db: Database) -> None:
-        db.execute("UPDATE accounts SET name = ? WHERE id = ?", [event.name, str(event.originator_id)])
+        self._row(db, str(event.originator_id))[3] = event.name
 
     @apply.register
     def _(self, event: Account.RoleGranted, db: Database) -> None:
@@ -50,14 +76,22 @@ class AccountsView:
 
     def _change_roles(self, db: Database, event: Account.RoleGranted | Account.RoleRevoked, add: bool) -> None:
         account_id = str(event.originator_id)
-        (current,) = db.execute("SELECT roles FROM accounts WHERE id = ?", [account_id]).fetchone()
-        roles = set(filter(None, current.split(",")))
-        roles = roles | {event.role} if add else roles - {event.role}
-        db.execute("UPDATE accounts SET roles = ? WHERE id = ?", [",".join(sorted(roles)), account_id])
-        db.execute(
-            "INSERT INTO role_changes (account_id, role, change, actor, at) VALUES (?, ?, ?, ?, ?)",
-            [account_id, event.role, "granted" if add else "revoked", event.actor, event.timestamp.isoformat()],
+        roles = self._row(db, account_id)[4]
+        if add:
+            roles.add(event.role)
+        else:
+            roles.discard(event.role)
+        self._changes.append(
+            (account_id, event.role, "granted" if add else "revoked", event.actor, event.timestamp.isoformat())
         )
+
+    def _row(self, db: Database, account_id: str) -> list | None:
+        if account_id not in self._rows:
+            found = db.execute("SELECT * FROM accounts WHERE id = ?", [account_id]).fetchone()
+            if found is None:
+                return None
+            self._rows[account_id] = [*found[:4], set(filter(None, found[4].split(","))), found[5]]
+        return self._rows[account_id]
 
 
 def account(db: Database, account_id: str) -> dict | None:
