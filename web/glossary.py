@@ -200,13 +200,22 @@ def _proposal_page(
 
 
 def _district_options(db) -> list[tuple[str, str]]:  # noqa: ANN001
-    """Districts for a select: in English the approved name, with the Chinese to be sure."""
+    """Districts for a select: in English the approved name, with the Chinese to be sure.
+
+    A district without approved English reads as the ``place`` filter shows it: the Chinese, then
+    a generated romanization marked as unofficial.
+    """
     from civic import i18n
 
     rows = queries.districts(db)
     if i18n.current_locale.get() == i18n.ZH:
         return [(row["district"], row["district"]) for row in rows]
-    return [(row["district"], f"{row['en'] or suggest(row['district']).tongyong} ({row['district']})") for row in rows]
+    unofficial = gettext("unofficial romanization")
+    return [
+        (row["district"], f"{row['en']} ({row['district']})" if row["en"]
+         else f"{row['district']} ({suggest(row['district']).tongyong}, {unofficial})")
+        for row in rows
+    ]  # fmt: skip
 
 
 def _category_options() -> list[tuple[str, str]]:
@@ -417,7 +426,7 @@ routes = [
 
 nav = [
     NavItem(N_("Place names"), "glossary"),
-    NavItem(N_("Propose a name"), "glossary_propose_form", TRANSLATOR),
+    NavItem(N_("Propose a name"), "glossary_propose_form", (TRANSLATOR, STAFF)),
     NavItem(N_("Glossary meetings"), "glossary_meetings", STAFF),
     NavItem(N_("Import names"), "glossary_import_form", STAFF),
 ]

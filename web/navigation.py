@@ -16,7 +16,7 @@ def N_(message: str) -> str:
 class NavItem:
     label: str
     endpoint: str
-    role: str | None = None  # None: everyone; "signed-in": any account; else a role name
+    role: str | tuple[str, ...] | None = None  # None: everyone; "signed-in": any account; else role(s)
 
 
 def navigation(request: Request, user: dict | None) -> list[dict]:
@@ -27,9 +27,15 @@ def navigation(request: Request, user: dict | None) -> list[dict]:
     for item in items:
         if item.role == "signed-in" and not user:
             continue
-        if item.role not in (None, "signed-in") and item.role not in roles:
+        allowed = {item.role} if isinstance(item.role, str) else set(item.role or ())
+        if item.role is not None and item.role != "signed-in" and not allowed & roles:
             continue
-        url = str(request.url_for(item.endpoint).path)
-        current = path == url if url == "/" else path.startswith(url)
-        visible.append({"label": item.label, "url": url, "current": current})
+        visible.append({"label": item.label, "url": str(request.url_for(item.endpoint).path), "current": False})
+    # The current page is the longest link the path starts with: /glossary/meetings is not /glossary.
+    matches = [
+        entry for entry in visible
+        if path == entry["url"] or (entry["url"] != "/" and path.startswith(entry["url"].rstrip("/") + "/"))
+    ]  # fmt: skip
+    if matches:
+        max(matches, key=lambda entry: len(entry["url"]))["current"] = True
     return visible
