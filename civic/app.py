@@ -41,7 +41,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        # Other nodes write to the same log: follow it so their changes show up here too.
+        # Serve nothing older than the log, then follow it: other nodes write to it too.
+        await asyncio.to_thread(services.catch_up)
         follower = asyncio.create_task(_follow(services))
         try:
             yield
