@@ -94,6 +94,10 @@ async def conflict(request: Request, exc: Exception) -> Response:
     return error_page(request, 409)
 
 
+async def unprocessable(request: Request, exc: Exception) -> Response:
+    return error_page(request, 422)
+
+
 async def still_processing(request: Request, exc: Exception) -> Response:
     # The command is stored; only the read model lags. Say so, and refresh by itself.
     response = render(request, "processing.html", {"next_url": str(request.url)}, block="processing", status_code=202)

@@ -34,7 +34,7 @@ from domain.glossary.romanize import suggest
 from projections import glossary_queries as queries
 from web import glossary_text as text
 from web.auth import require_role, require_user
-from web.errors import error_page
+from web.errors import conflict, not_found, unprocessable
 from web.navigation import N_, NavItem
 from web.templating import is_htmx, render
 
@@ -385,27 +385,15 @@ def _redirect(request: Request, url: object) -> Response:
     return RedirectResponse(str(url), status_code=303)
 
 
-async def glossary_not_found(request: Request, exc: Exception) -> Response:
-    return error_page(request, 404)
-
-
-async def glossary_conflict(request: Request, exc: Exception) -> Response:
-    return error_page(request, 409)
-
-
-async def glossary_invalid(request: Request, exc: Exception) -> Response:
-    return error_page(request, 422)
-
-
 exception_handlers = {
-    TermNotFoundError: glossary_not_found,
-    MeetingNotFoundError: glossary_not_found,
-    TermStatusError: glossary_conflict,
-    NotOnAgendaError: glossary_conflict,
-    ChangePendingError: glossary_conflict,
-    AlreadyOnAgendaError: glossary_conflict,
-    TermExistsError: glossary_conflict,
-    GlossaryError: glossary_invalid,
+    TermNotFoundError: not_found,
+    MeetingNotFoundError: not_found,
+    TermStatusError: conflict,
+    NotOnAgendaError: conflict,
+    ChangePendingError: conflict,
+    AlreadyOnAgendaError: conflict,
+    TermExistsError: conflict,
+    GlossaryError: unprocessable,
 }
 
 routes = [
