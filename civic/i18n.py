@@ -94,6 +94,11 @@ current: contextvars.ContextVar[NullTranslations] = contextvars.ContextVar(
 current_locale: contextvars.ContextVar[str] = contextvars.ContextVar("civic_locale", default=EN)
 
 
+def N_(message: str) -> str:
+    """Marks a message for extraction where it is defined; it is translated where it is shown."""
+    return message
+
+
 def gettext(message: str, **params: object) -> str:
     text = current.get().ugettext(message)
     return text % params if params else text

@@ -6,10 +6,7 @@ from dataclasses import dataclass
 
 from starlette.requests import Request
 
-
-def N_(message: str) -> str:
-    """Marks a message for extraction; it is translated when the page is rendered."""
-    return message
+from civic.i18n import N_  # noqa: F401 - re-exported for the web modules
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,191 @@
+"""Elections as plain values: projects with costs, a budget, voters and their ballots.
+
+Four ballot kinds, as cities use them (and as Pabulib stores them):
+
+* approval (``approval``): a set of projects. ``BallotRules`` carries the city's limits:
+  ``min_length``/``max_length`` (k-approval) and ``min_sum_cost``/``max_sum_cost`` (knapsack);
+* choose-1 (``choose-1``): an approval ballot with exactly one project;
+* cumulative (``cumulative``, also ``scoring``): points given to projects, with point limits;
+* ordinal (``ordinal``): projects ranked from most to least preferred.
+
+Amounts are exact ``Fraction`` values (a budget of ``969245.38`` stays exactly that). Project ids
+are strings and their string order is the tie-breaking order of every rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+from fractions import Fraction
+
+Fields = tuple[tuple[str, str], ...]
+
+
+class VoteType(str, Enum):
+    APPROVAL = "approval"
+    CHOOSE_1 = "choose-1"
+    CUMULATIVE = "cumulative"
+    SCORING = "scoring"
+    ORDINAL = "ordinal"
+
+    @property
+    def is_approval(self) -> bool:
+        return self in (VoteType.APPROVAL, VoteType.CHOOSE_1)
+
+    @property
+    def has_points(self) -> bool:
+        return self in (VoteType.CUMULATIVE, VoteType.SCORING)
+
+
+@dataclass(frozen=True)
+class Project:
+    id: str
+    cost: Fraction
+    name: str = ""
+    fields: Fields = ()  # the other columns of the file (category, votes, ...), in file order
+
+
+@dataclass(frozen=True)
+class ApprovalBallot:
+    projects: frozenset[str]
+
+    def project_ids(self) -> tuple[str, ...]:
+        return tuple(sorted(self.projects))
+
+
+@dataclass(frozen=True)
+class CumulativeBallot:
+    """Points per project, in the order the voter gave them; each project at most once."""
+
+    points: tuple[tuple[str, Fraction], ...]
+
+    def project_ids(self) -> tuple[str, ...]:
+        return tuple(project for project, _ in self.points)
+
+
+@dataclass(frozen=True)
+class OrdinalBallot:
+    """Most preferred first; each project at most once."""
+
+    ranking: tuple[str, ...]
+
+    def project_ids(self) -> tuple[str, ...]:
+        return self.ranking
+
+
+Ballot = ApprovalBallot | CumulativeBallot | OrdinalBallot
+BALLOT_KIND: dict[VoteType, type] = {
+    VoteType.APPROVAL: ApprovalBallot,
+    VoteType.CHOOSE_1: ApprovalBallot,
+    VoteType.CUMULATIVE: CumulativeBallot,
+    VoteType.SCORING: CumulativeBallot,
+    VoteType.ORDINAL: OrdinalBallot,
+}
+
+
+@dataclass(frozen=True)
+class Voter:
+    id: str
+    ballot: Ballot
+    fields: Fields = ()  # the other columns of the file (age, sex, ...), in file order
+
+
+class Violation(str, Enum):
+    TOO_FEW = "too_few"
+    TOO_MANY = "too_many"
+    COST_TOO_LOW = "cost_too_low"
+    COST_TOO_HIGH = "cost_too_high"
+    POINTS_TOO_LOW = "points_too_low"
+    POINTS_TOO_HIGH = "points_too_high"
+    TOTAL_POINTS_TOO_LOW = "total_points_too_low"
+    TOTAL_POINTS_TOO_HIGH = "total_points_too_high"
+
+
+@dataclass(frozen=True)
+class BallotRules:
+    """The limits a city puts on a ballot. Tallies count every ballot as cast (as the reference
+    does); these rules are for checking a ballot when it is cast."""
+
+    min_length: int | None = None
+    max_length: int | None = None
+    min_sum_cost: Fraction | None = None
+    max_sum_cost: Fraction | None = None
+    min_points: Fraction | None = None
+    max_points: Fraction | None = None
+    min_sum_points: Fraction | None = None
+    max_sum_points: Fraction | None = None
+
+    def violations(self, ballot: Ballot, cost_of: Callable[[str], Fraction]) -> tuple[Violation, ...]:
+        ids = ballot.project_ids()
+        found = [*_outside(len(ids), self.min_length, self.max_length, Violation.TOO_FEW, Violation.TOO_MANY)]
+        if isinstance(ballot, ApprovalBallot):
+            total_cost = sum((cost_of(project) for project in ids), Fraction(0))
+            found += _outside(total_cost, self.min_sum_cost, self.max_sum_cost,
+                              Violation.COST_TOO_LOW, Violation.COST_TOO_HIGH)
+        if isinstance(ballot, CumulativeBallot):
+            points = [value for _, value in ballot.points]
+            for value in points:
+                found += _outside(value, self.min_points, self.max_points,
+                                  Violation.POINTS_TOO_LOW, Violation.POINTS_TOO_HIGH)
+            found += _outside(sum(points, Fraction(0)), self.min_sum_points, self.max_sum_points,
+                              Violation.TOTAL_POINTS_TOO_LOW, Violation.TOTAL_POINTS_TOO_HIGH)
+        return tuple(dict.fromkeys(found))
+
+
+def _outside(value: Fraction | int, low: Fraction | int | None, high: Fraction | int | None,
+             too_low: Violation, too_high: Violation) -> list[Violation]:
+    if low is not None and value < low:
+        return [too_low]
+    if high is not None and value > high:
+        return [too_high]
+    return []
+
+
+class ElectionError(ValueError):
+    """An election that cannot be counted: the fields say which project or voter and why."""
+
+    def __init__(self, problem: str, subject: str) -> None:
+        super().__init__(f"{problem}: {subject}")
+        self.problem = problem
+        self.subject = subject
+
+
+@dataclass(frozen=True)
+class Election:
+    budget: Fraction
+    vote_type: VoteType
+    projects: tuple[Project, ...]
+    voters: tuple[Voter, ...]
+    rules: BallotRules = BallotRules()
+    meta: Fields = ()  # every META row as read, for writing the file back
+    _by_id: dict[str, Project] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_id: dict[str, Project] = {}
+        for project in self.projects:
+            if project.id in by_id:
+                raise ElectionError("duplicate_project", project.id)
+            if project.cost < 0:
+                raise ElectionError("negative_cost", project.id)
+            by_id[project.id] = project
+        if self.budget < 0:
+            raise ElectionError("negative_budget", str(self.budget))
+        object.__setattr__(self, "_by_id", by_id)
+        kind = BALLOT_KIND[self.vote_type]
+        checked: set[int] = set()  # voters with the same vote usually share one ballot object
+        for voter in self.voters:
+            if id(voter.ballot) in checked:
+                continue
+            if not isinstance(voter.ballot, kind):
+                raise ElectionError("wrong_ballot_kind", voter.id)
+            for project in voter.ballot.project_ids():
+                if project not in by_id:
+                    raise ElectionError("unknown_project", project)
+            checked.add(id(voter.ballot))
+
+    def project(self, project_id: str) -> Project:
+        return self._by_id[project_id]
+
+    def cost_of(self, project_ids: tuple[str, ...] | frozenset[str]) -> Fraction:
+        return sum((self._by_id[project].cost for project in project_ids), Fraction(0))

@@ -1,0 +1,129 @@
+"""Equal Shares with the per-voter budget raised one currency unit at a time, then greedy.
+
+This is pabutools 1.2.3::
+
+    completion_by_rule_combination(instance, profile.as_multiprofile(),
+        [method_of_equal_shares, greedy_utilitarian_welfare],
+        [{'sat_class': S, 'voter_budget_increment': 1}, {'sat_class': S}])
+
+whose exact semantics (``../shared/notes/mes-completion.md``, section 1) are: with ``b0 = B/n``
+exactly (not rounded down) and ``k = 0, 1, 2, ...``, let ``O(k)`` be the free projects plus what
+MES buys when every voter starts with ``b0 + k``. Stop at the first ``k`` where ``O(k)`` costs
+more than ``B`` (answer ``O(k-1)``, or the free projects alone when ``k = 0``) or where no
+project with a positive cost and supporters could still be added to ``O(k)`` within ``B`` (answer
+``O(k)``). Then greedy (``greedy.py``) spends what is left, on any project. Percent steps, binary
+search on ``k`` or starting from ``floor(B/n)`` would change results; none is used.
+
+Speed comes from skipping values of ``k`` that provably cannot change the answer (the notes'
+section 3). Both stop tests look only at the set ``O(k)``: if MES buys the same sequence for
+every ``k`` in a range and the first ``k`` does not stop, none does, and when we do stop, the
+answer ``O(k-1)`` has the sequence of the range before, which we know. ``certify.py`` proves
+such ranges with ``enclosure.py`` (upper and lower lines for every budget and price that hold on
+the whole range: no extrapolation, no guess), narrowing a range it cannot prove down to single
+values of ``k``; a value it still cannot settle (an exact tie between projects that are not
+twins) is computed in exact rationals by ``mes.py``. The result is therefore exactly the plain
+one-unit-at-a-time scan's, without most of its runs. Without numpy, that plain scan is what runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from fractions import Fraction
+from itertools import count
+
+from domain.tally.mes import ExactMES
+from domain.tally.satisfaction import Profile
+
+try:  # the fast engine needs numpy; without it every k is computed exactly (slow but the same)
+    from domain.tally.certify import Certifier
+    from domain.tally.enclosure import Undecided
+except ImportError:  # pragma: no cover - exercised only where numpy is missing
+    Certifier = None  # type: ignore[assignment, misc]
+    Undecided = None  # type: ignore[assignment, misc]
+
+
+@dataclass(frozen=True)
+class Result:
+    selected: frozenset[int]  # the outcome before greedy: free projects plus what MES bought
+    sequence: tuple[int, ...]  # what MES bought, in order, at the chosen per-voter budget
+    increments: int  # the k of that budget: b0 + k per voter
+    per_voter_budget: Fraction
+
+
+class _Engine:
+    """MES at ``b0 + k``: certified ranges when numpy is there, exact runs otherwise."""
+
+    def __init__(self, profile: Profile) -> None:
+        self.profile = profile
+        self.b0 = profile.budget / profile.voters
+        self.fast = Certifier(profile) if Certifier is not None else None
+        self._exact: ExactMES | None = None
+        # Supported: some voter's satisfaction is positive (with the cost measure, a project
+        # that costs nothing satisfies nobody, as in the reference).
+        if self.fast is not None and not self.fast.tables.cost_sat:
+            supported = [total > 0 for total in self.fast.tables.total]
+        elif self.fast is not None:
+            supported = [total > 0 and cost > 0 for total, cost in zip(self.fast.tables.total, profile.costs)]
+        else:
+            supported = [total > 0 for total in self.exact.tot]
+        costs = profile.costs
+        self.free = frozenset(p for p, cost in enumerate(costs) if cost == 0 and supported[p])
+        self.eligible = tuple(p for p, cost in enumerate(costs) if cost > 0 and supported[p])
+
+    @property
+    def exact(self) -> ExactMES:  # built on first use: the fast engine rarely needs it
+        if self._exact is None:
+            self._exact = ExactMES(self.profile)
+        return self._exact
+
+    def at(self, k: int) -> tuple[int, ...]:
+        """The sequence MES buys at ``b0 + k`` per voter."""
+        if self.fast is not None and k <= self.fast.last_fitting():
+            try:
+                return self.fast.run(k, 0)
+            except Undecided:
+                pass  # an exact tie (or closer than rounding): ask the exact engine
+        return self.exact.run(self.b0 + k).sequence
+
+    def pieces(self, first: int) -> Iterator[tuple[int, int, tuple[int, ...]]]:
+        """Ranges of k with the sequence MES buys there, from ``first`` on, left to right."""
+        k = first
+        if self.fast is not None:
+            last = self.fast.last_fitting()
+            for a, b, sequence in self.fast.cover(first, last):
+                yield a, b, sequence if sequence is not None else self.exact.run(self.b0 + a).sequence
+            k = last + 1
+        for k in count(k):  # beyond the 64-bit range of the fast engine, or without numpy
+            yield k, k, self.exact.run(self.b0 + k).sequence
+
+
+def equal_shares_at(profile: Profile, k: int = 0) -> Result:
+    """Plain MES (``k = 0``), or MES with ``k`` currency units added per voter."""
+    if profile.voters == 0:  # the reference returns an empty outcome when nobody voted
+        return Result(frozenset(), (), k, Fraction(0))
+    engine = _Engine(profile)
+    sequence = engine.at(k)
+    return Result(engine.free | frozenset(sequence), sequence, k, engine.b0 + k)
+
+
+def equal_shares_completed(profile: Profile) -> Result:
+    """The Add1 outcome, before greedy."""
+    if profile.voters == 0:
+        return Result(frozenset(), (), 0, Fraction(0))
+    engine = _Engine(profile)
+    free = engine.free
+    previous: tuple[frozenset[int], tuple[int, ...]] = (free, ())
+    current: tuple[int, ...] | None = None
+    for k, _, sequence in engine.pieces(0):
+        if sequence == current:  # same outcome as at the first k of this sequence: no stop
+            continue
+        outcome = free | frozenset(sequence)
+        cost = profile.cost_of(outcome)
+        if cost > profile.budget:  # the answer is the outcome at k - 1 (the previous sequence)
+            last = max(k - 1, 0)
+            return Result(previous[0], previous[1], last, engine.b0 + last)
+        if all(cost + profile.costs[p] > profile.budget for p in engine.eligible if p not in outcome):
+            return Result(outcome, sequence, k, engine.b0 + k)
+        previous, current = (outcome, sequence), sequence
+    raise AssertionError("unreachable: raising every budget eventually stops")

@@ -1,0 +1,402 @@
+"""One run of the Method of Equal Shares for a whole range of per-voter budgets, in enclosures.
+
+``Pass(tables, k0, width).sequence()`` returns what MES buys, in order, for *every* per-voter
+budget ``B/n + k`` with ``k0 <= k <= k0 + width``, or raises ``Undecided``. Every quantity is
+held between lines in ``t = k - k0`` that are proven on the whole range; a round is accepted
+only if they prove the same winner everywhere.
+
+Why the enclosures hold (``b`` a voter's budget, ``u`` their satisfaction, ``c`` the cost):
+
+1. With the winners fixed, a voter's budget is ``max(0, beta - sum rho_i u_i)`` over the winners
+   they supported, so lines below and above each winner's ``rho`` give lines below and above
+   every budget. Clipping at 0: ``x`` and ``0`` are lines below ``max(0, x)``; the chord is one
+   above (``max(0, x)`` is convex).
+2. A project's price ``rho*(b) = min{rho : sum min(b, rho u) >= c}`` falls as budgets rise and is
+   the largest ``(c - sum_P b) / (sum_R u)`` over all splits of its supporters into ``P`` (pay
+   all they have) and ``R`` (pay ``rho u``). Any split thus gives a line below the price (using
+   budgets from above), and with budgets linear in ``t`` the price is a maximum of lines, i.e.
+   convex, so the chord of its two end values (using budgets from below) is a line above it.
+3. Budgets from above are kept twice, each updated with the line below the price that is
+   tightest at one end of the range, so both ends stay tight.
+4. A winner is accepted when its line above stays below every other project's lines below on
+   the whole range (or equal, for a project later in id order). Twins (same cost, same
+   supporters, same satisfactions) always cost the same, so id order decides between them.
+   Prices only rise during a run, so a bound from an earlier round still holds: projects whose
+   bound is above the winner's line need not be priced again.
+5. When every remaining project is unaffordable even with budgets from above, MES stops.
+
+All arithmetic is integer: money in ticks (see ``certify.py``), prices on a grid of ``2^-GRID``,
+every rounding directed so that lines below stay below and lines above stay above.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from domain.tally.certify import Tables
+
+GRID = 64
+INT64 = np.int64
+# Budget lines per group: intercepts first, then slopes, so each half is a slice (a view).
+LOW_A, HIGH0_A, HIGH1_A, LOW_S, HIGH0_S, HIGH1_S = range(6)
+INTERCEPTS, SLOPES = slice(0, 3), slice(3, 6)
+LOOSE = 1 << 12  # enclosures wider than this (in ticks) are more than rounding
+Line = tuple[int, int]  # a + s t
+
+
+class Undecided(Exception):
+    def __init__(self, round_: int, safe: Fraction) -> None:
+        super().__init__(f"round {round_}, proven up to t < {safe}")
+        self.round = round_
+        self.safe = safe  # how far from k0 the failing comparison still held
+        self.checkpoint: Checkpoint | None = None
+
+
+@dataclass
+class Checkpoint:
+    """The state at the start of a round, proven for every k in [k0, k0 + width]."""
+
+    k0: int
+    width: int
+    round: int
+    bought: tuple[int, ...]
+    budgets: np.ndarray
+    remaining: frozenset[int]
+    bound: dict[int, int]
+
+    def loose(self, k: int) -> bool:
+        """Whether its enclosures at ``k`` are wider than rounding explains (so a narrower
+        range computed afresh would be tighter)."""
+        at = self.budgets[:, INTERCEPTS] + self.budgets[:, SLOPES] * (k - self.k0)
+        return bool(np.max(np.minimum(at[:, 1], at[:, 2]) - at[:, 0]) > LOOSE)
+
+
+@dataclass
+class Price:
+    """One project's price on the range (grid units) and what its winning would cost voters."""
+
+    low0: Line  # lines below the price, tightest at each end
+    low1: Line
+    high: Line | None  # line above; None: not surely affordable on the whole range
+    exact: bool  # everyone pays a full share everywhere: price = cost / total satisfaction
+    least: int  # below the price on the whole range
+    most: int  # above the price on the whole range (when surely affordable)
+    pay_high: Line | None  # the same lines in money (per unit of satisfaction)
+    pay_low0: Line
+    pay_low1: Line
+    money: tuple[Line, Line]  # lines above what its supporters hold
+
+
+class Pass:
+    def __init__(self, tables: Tables, k0: int, width: int, start: Checkpoint | None = None) -> None:
+        self.t = tables
+        self.k0, self.L = k0, width
+        if start is None:
+            low, high, unit = tables.start_low + k0 * tables.unit, tables.start_high + k0 * tables.unit, tables.unit
+            self.budgets = np.tile(np.array([low, high, high, unit, unit, unit], dtype=INT64), (tables.groups, 1))
+            self.remaining, self.bound = set(tables.eligible), dict(tables.first_bound)
+            self.round, self.bought = 0, []
+        else:  # the checkpoint's lines restricted to [k0, k0 + width]: t shifts by k0 - start.k0
+            self.budgets = start.budgets.copy()
+            shift = k0 - start.k0
+            if shift:
+                self.budgets[:, INTERCEPTS] += self.budgets[:, SLOPES] * shift
+            self.remaining, self.bound = set(start.remaining), dict(start.bound)
+            self.round, self.bought = start.round, list(start.bought)
+        self._rows: dict[int, tuple[np.ndarray, list[int]]] = {}
+
+    def sequence(self) -> tuple[int, ...]:
+        while True:
+            self._rows.clear()  # budgets change once per round
+            try:
+                priced = self._price_candidates()
+                winner = self._winner(priced)
+                if winner is None:
+                    return tuple(self.bought)
+                self._check(winner, priced)
+            except Undecided as undecided:
+                if self.L > 0:  # budgets are still those at the start of this round
+                    undecided.checkpoint = Checkpoint(self.k0, self.L, self.round, tuple(self.bought),
+                                                      self.budgets.copy(), frozenset(self.remaining), dict(self.bound))
+                raise
+            self._pay(winner, priced[winner])
+            self.bought.append(winner)
+            self.remaining.discard(winner)
+            self.round += 1
+
+    # --- one round ------------------------------------------------------------------------
+
+    def _price_candidates(self) -> dict[int, Price]:
+        """Price projects in order of their bounds until none can beat the best so far."""
+        priced: dict[int, Price] = {}
+        best: Price | None = None
+        for project in sorted(sorted(self.remaining), key=self.bound.__getitem__):  # ties: id order
+            if best is not None:
+                if self.bound[project] > best.most:  # so are all the later ones' (sorted)
+                    break
+                if not self._may_beat(project, best.most):
+                    continue
+            price = self._price(project)
+            if price is None:
+                continue
+            self.bound[project] = max(self.bound[project], price.least)
+            priced[project] = price
+            if price.high is not None and (best is None or price.high[0] < best.high[0]):  # type: ignore[index]
+                best = price
+        return priced
+
+    def _winner(self, priced: dict[int, Price]) -> int | None:
+        candidates = [p for p, price in priced.items() if price.high is not None]
+        if candidates:
+            return min(candidates, key=lambda p: (priced[p].high[0], p))  # type: ignore[index]
+        if priced:  # maybe affordable somewhere: MES may or may not stop on this range
+            reaches = [_first_reach(price.money, self.t.cost[p], self.L) for p, price in priced.items()]
+            raise Undecided(self.round, min(r for r in reaches if r is not None))
+        return None
+
+    def _check(self, winner: int, priced: dict[int, Price]) -> None:
+        top = priced[winner]
+        for project in sorted(self.remaining - {winner}):
+            price = priced.get(project)
+            if price is None:
+                bound = self.bound[project]
+                if bound > top.most or (bound == top.most and winner < project):
+                    continue
+                if not self._may_beat(project, top.most) and (self.bound[project] > top.most or winner < project):
+                    continue
+                price = self._price(project)
+                if price is None:
+                    continue
+                priced[project] = price
+            self._beats(winner, top, project, price)
+
+    def _beats(self, winner: int, top: Price, other: int, price: Price) -> None:
+        """Prove ``winner`` comes before ``other`` on the whole range, or raise Undecided."""
+        t = self.t
+        if other in t.twins[winner]:
+            if winner < other:
+                return
+            raise Undecided(self.round, Fraction(0))
+        strict = other < winner  # a tie would go to ``other``
+        if top.exact and price.exact:  # compare cost / total exactly
+            mine = t.cost[winner] * t.total[other] * t.per[other]
+            theirs = t.cost[other] * t.total[winner] * t.per[winner]
+            if mine < theirs or (mine == theirs and not strict):
+                return
+            raise Undecided(self.round, Fraction(0))
+        assert top.high is not None
+        safe = _first_bad(price.low0, price.low1, top.high, self.L, strict)
+        if safe is not None:
+            raise Undecided(self.round, safe)
+
+    # --- pricing --------------------------------------------------------------------------
+
+    def _supporters(self, project: int) -> tuple[np.ndarray, list[int]]:
+        """Its supporters' budget lines and their weighted sums (cached for the round)."""
+        found = self._rows.get(project)
+        if found is None:
+            rows = self.budgets.take(self.t.members[project], axis=0)  # (take: faster than [] here)
+            found = self._rows[project] = (rows, [int(x) for x in self.t.weights[project] @ rows])
+        return found
+
+    def _money(self, sums: list[int]) -> tuple[Line, Line]:
+        return (sums[HIGH0_A], sums[HIGH0_S]), (sums[HIGH1_A], sums[HIGH1_S])
+
+    def _drop_if_unaffordable(self, project: int, money: tuple[Line, Line]) -> bool:
+        """Unaffordable on the whole range even from above: then in every later round too."""
+        if _first_reach(money, self.t.cost[project], self.L) is None:
+            self.remaining.discard(project)
+            return True
+        return False
+
+    def _lines_below(self, project: int, rows: np.ndarray, split: np.ndarray) -> tuple[Line, Line, Line, Line]:
+        """For one split: the lines below the price from each upper budget version, in grid
+        units and in money (per unit of satisfaction)."""
+        t = self.t
+        cost, per = t.cost[project], t.per[project]
+        w = t.weights[project][split]
+        paid = [int(x) for x in w @ rows[split]]
+        den = t.total[project] - (int(w.sum()) if t.cost_sat else int(np.dot(w, t.sats[project][split])))
+        grid0 = (((cost - paid[HIGH0_A]) << GRID) // (den * per), ((-paid[HIGH0_S]) << GRID) // (den * per))
+        grid1 = (((cost - paid[HIGH1_A]) << GRID) // (den * per), ((-paid[HIGH1_S]) << GRID) // (den * per))
+        money0 = ((cost - paid[HIGH0_A]) // den, (-paid[HIGH0_S]) // den)
+        money1 = ((cost - paid[HIGH1_A]) // den, (-paid[HIGH1_S]) // den)
+        return grid0, grid1, money0, money1
+
+    def _may_beat(self, project: int, most: int) -> bool:
+        """A cheap look before pricing in full: one split (supporters whose upper budget is
+        below the share that price ``most`` would ask of them pay everything) raises the
+        bound. False if that proves the price stays at or above ``most``, or the project is
+        unaffordable everywhere (it is then dropped)."""
+        t, L = self.t, self.L
+        rows, sums = self._supporters(project)
+        if self._drop_if_unaffordable(project, self._money(sums)):
+            return False
+        share = (most * t.per[project]) >> GRID
+        if t.cost_sat:
+            poor = rows[:, HIGH0_A] < share
+        else:
+            poor = rows[:, HIGH0_A] < (t.levels[project] * share)[t.level_of[project]]
+        if np.count_nonzero(poor) == len(poor):
+            return True
+        line0, line1, _, _ = self._lines_below(project, rows, poor)
+        least = max(min(a, a + s * L) for a, s in (line0, line1))
+        self.bound[project] = max(self.bound[project], least)
+        return least <= most
+
+    def _price(self, project: int) -> Price | None:
+        L = self.L
+        rows, sums = self._supporters(project)
+        money = self._money(sums)
+        if self._drop_if_unaffordable(project, money):
+            return None
+        walks, splits = [], []
+        for end, t in enumerate((0, L) if L else (0,)):
+            low = rows[:, LOW_A] + rows[:, LOW_S] * t if t else rows[:, LOW_A]
+            walk = self._walk(project, low, sums[LOW_A] + sums[LOW_S] * t)
+            walks.append(walk)
+            if walk is not None:
+                splits.append(walk[2])
+                continue
+            a, s = (HIGH0_A, HIGH0_S) if end == 0 else (HIGH1_A, HIGH1_S)
+            high = rows[:, a] + rows[:, s] * t if t else rows[:, a]
+            split = self._walk(project, high, sums[a] + sums[s] * t)
+            splits.append(split[2] if split is not None else _all_but_richest(high, self.t.sats[project]))
+        if not L:  # one budget: both ends are the same point
+            walks.append(walks[0])
+            splits.append(splits[0])
+        return self._enclose(project, walks, splits, rows, money)
+
+    def _walk(self, project: int, budgets: np.ndarray, money: int) -> tuple[int, int, np.ndarray] | None:
+        """The exact price at these budgets, (numerator, denominator, who pays all they have),
+        or None if unaffordable. Grows the set of those who pay everything to its fixed point,
+        which is exactly the reference's walk by budget / satisfaction."""
+        t = self.t
+        weights, sats, cost, total = t.weights[project], t.sats[project], t.cost[project], t.total[project]
+        if money < cost:
+            return None
+        num, den, poor, count = cost, total, np.zeros(len(budgets), dtype=bool), 0
+        while True:
+            if t.cost_sat:
+                now = budgets < -(-num // den)  # b < num / den, for integer b
+            else:
+                levels = np.array([-(-num * int(u) // den) for u in t.levels[project]], dtype=INT64)
+                now = budgets < levels[t.level_of[project]]
+            found = int(np.count_nonzero(now))
+            if found == count:
+                return num, den, poor
+            poor, count = now, found
+            w = weights[poor]
+            num = cost - int(np.dot(w, budgets[poor]))
+            den = total - (int(w.sum()) if t.cost_sat else int(np.dot(w, sats[poor])))
+
+    def _enclose(self, project: int, walks: list, splits: list, rows: np.ndarray, money: tuple[Line, Line]) -> Price:
+        t, L = self.t, self.L
+        cost, total, per = t.cost[project], t.total[project], t.per[project]
+        w0, w1 = walks
+        if w0 is not None and w1 is not None and not w0[2].any() and not w1[2].any():
+            rho, high = (cost << GRID) // (total * per), -((-cost << GRID) // (total * per))
+            pay = (cost // total, 0)
+            return Price((rho, 0), (rho, 0), (high, 0), True, rho, high, (-(-cost // total), 0), pay, pay, money)
+        low0, _, pay_low0, _ = self._lines_below(project, rows, splits[0])
+        _, low1, _, pay_low1 = self._lines_below(project, rows, splits[1])
+        high = pay_high = None
+        most = 0
+        if w0 is not None and w1 is not None:
+            h0, h1 = (-((-w[0] << GRID) // (w[1] * per)) for w in (w0, w1))
+            p0, p1 = (-(-w[0] // w[1]) for w in (w0, w1))
+            high, pay_high = (h0, _ceil_div(h1 - h0, L) if L else 0), (p0, _ceil_div(p1 - p0, L) if L else 0)
+            most = max(h0, h0 + high[1] * L)
+        least = max(min(a, a + s * L) for a, s in (low0, low1))
+        return Price(low0, low1, high, False, least, most, pay_high, _not_negative(pay_low0, L),
+                     _not_negative(pay_low1, L), money)
+
+    # --- paying ---------------------------------------------------------------------------
+
+    def _pay(self, winner: int, price: Price) -> None:
+        t, L = self.t, self.L
+        members, sats = t.members[winner], t.sats[winner]
+        assert price.pay_high is not None
+        # Budgets from below pay the most, budgets from above the least.
+        (ha, hs), (a0, s0), (a1, s1) = price.pay_high, price.pay_low0, price.pay_low1
+        pays = np.array([ha, a0, a1, hs, s0, s1], dtype=INT64)
+        rows = self.budgets.take(members, axis=0)
+        rows -= pays if t.cost_sat else np.outer(sats, pays)
+        end = rows[:, INTERCEPTS] + rows[:, SLOPES] * L
+        below = np.flatnonzero(((rows[:, INTERCEPTS] < 0) | (end < 0)).any(axis=1))
+        if len(below):  # clip at 0 the few that ran out
+            start, slope, end = rows[below, INTERCEPTS], rows[below, SLOPES], end[below]
+            negative = (start[:, 0] < 0) | (end[:, 0] < 0)
+            start[negative, 0] = 0  # zero: a line below max(0, x)
+            slope[negative, 0] = 0
+            first, last = np.maximum(start[:, 1:], 0), np.maximum(end[:, 1:], 0)
+            if L:  # the chord: a line above max(0, x)
+                slope[:, 1:] = np.where((start[:, 1:] < 0) | (end[:, 1:] < 0), -((first - last) // L), slope[:, 1:])
+            start[:, 1:] = first
+            rows[below, INTERCEPTS], rows[below, SLOPES] = start, slope
+        self.budgets.reshape(-1)[t.flat_rows(winner)] = rows.reshape(-1)
+
+
+def _first_reach(lines: tuple[Line, Line], level: int, L: int) -> Fraction | None:
+    """The first t in [0, L] where both lines are at or above ``level``, or None."""
+    ends = [(a, a + s * L) for a, s in lines]
+    if any(first < level and last < level for first, last in ends):
+        return None  # one line stays below throughout
+    if all(first >= level for first, _ in ends):
+        return Fraction(0)
+    start, stop = Fraction(0), Fraction(L)
+    for a, s in lines:
+        if s == 0:
+            if a < level:
+                return None
+        elif s > 0:
+            start = max(start, Fraction(level - a, s))
+        else:
+            stop = min(stop, Fraction(level - a, s))
+    return start if start <= stop else None
+
+
+def _first_bad(low0: Line, low1: Line, high: Line, L: int, strict: bool) -> Fraction | None:
+    """The first t in [0, L] where ``max(low0, low1) - high`` is not positive (negative, if not
+    ``strict``); None if there is none."""
+    bad = []
+    for a, s in (low0, low1):
+        d0, d1 = a - high[0], (a - high[0]) + (s - high[1]) * L
+        if (d0 > 0 and d1 > 0) if strict else (d0 >= 0 and d1 >= 0):
+            return None  # this line alone proves it
+        bad.append(_bad_interval(a - high[0], s - high[1], L))
+    lo, hi = max(bad[0][0], bad[1][0]), min(bad[0][1], bad[1][1])
+    if lo > hi:
+        return None
+    if lo == hi:  # the two bad sets (taken closed) meet in one point: check it exactly
+        diff = max(a + s * lo for a, s in (low0, low1)) - (high[0] + high[1] * lo)
+        if diff > 0 or (diff == 0 and not strict):
+            return None
+    return lo
+
+
+def _bad_interval(a: int, s: int, L: int) -> tuple[Fraction, Fraction]:
+    """A closed interval of [0, L] holding every t where a + s t fails (it fails at an end)."""
+    if s == 0:
+        return Fraction(0), Fraction(L)
+    root = Fraction(-a, s)
+    return (Fraction(0), min(Fraction(L), root)) if s > 0 else (max(Fraction(0), root), Fraction(L))
+
+
+def _all_but_richest(budgets: np.ndarray, sats: np.ndarray) -> np.ndarray:
+    split = np.ones(len(budgets), dtype=bool)
+    split[int(np.argmax(budgets / sats))] = False  # any split gives a valid bound
+    return split
+
+
+def _not_negative(line: Line, L: int) -> Line:
+    return line if line[0] >= 0 and line[0] + line[1] * L >= 0 else (0, 0)  # prices are never negative
+
+
+def _ceil_div(a: int, b: int) -> int:
+    return -((-a) // b)

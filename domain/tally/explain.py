@@ -1,0 +1,84 @@
+"""Why a tally came out as it did, as data: the results page and the command line both show it.
+
+Amounts are exact fractions; money is in the election's currency, ``per_voter_budget`` per voter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from fractions import Fraction
+
+
+@dataclass(frozen=True)
+class Payment:
+    """What each of ``voters`` paid for a project bought by the Method of Equal Shares."""
+
+    amount: Fraction
+    voters: tuple[str, ...]  # voter ids
+    full_share: bool  # True: paid their full share; False: paid everything they had left
+
+
+@dataclass(frozen=True)
+class MesRound:
+    project: str
+    cost: Fraction
+    price: Fraction  # paid per unit of satisfaction (the rule's rho); least among affordable projects
+    share: Fraction | None  # approval: what each supporter who could afford it paid (price x cost)
+    payments: tuple[Payment, ...]
+
+
+class Reason(str, Enum):
+    UNAFFORDABLE = "unaffordable"  # its supporters' remaining money was less than its cost
+    NO_SUPPORTERS = "no_supporters"
+    COSTS_NOTHING = "costs_nothing"  # with the cost measure it satisfies nobody; greedy adds it
+
+
+@dataclass(frozen=True)
+class MesRejection:
+    project: str
+    cost: Fraction
+    supporters: int
+    supporters_money: Fraction  # what its supporters had left when the rule stopped
+    reason: Reason
+
+
+@dataclass(frozen=True)
+class GreedyStep:
+    project: str
+    cost: Fraction
+    score: Fraction | None  # satisfaction per unit of cost; None when the project is free
+    selected: bool
+    remaining: Fraction  # budget left after this step
+
+
+@dataclass(frozen=True)
+class GreedyExplanation:
+    budget: Fraction  # what was left to spend when greedy started
+    steps: tuple[GreedyStep, ...]  # in the order greedy considered the projects
+
+
+@dataclass(frozen=True)
+class MesExplanation:
+    per_voter_budget: Fraction  # what each voter started with
+    increments: int  # how many currency units were added per voter (0 for plain MES)
+    free: tuple[str, ...]  # supported projects that cost nothing, selected up front
+    rounds: tuple[MesRound, ...]
+    rejected: tuple[MesRejection, ...]  # not bought by MES (greedy may still add them)
+    completion: GreedyExplanation | None  # mes-completed: how greedy used the rest
+
+
+@dataclass(frozen=True)
+class PhragmenRound:
+    project: str
+    load: Fraction  # every supporter's load after buying it
+    supporters: int
+
+
+@dataclass(frozen=True)
+class PhragmenExplanation:
+    rounds: tuple[PhragmenRound, ...]
+    stopped_by: str | None  # the next project in line that would have overrun the budget
+
+
+Explanation = MesExplanation | GreedyExplanation | PhragmenExplanation

@@ -1,0 +1,66 @@
+"""Utilitarian greedy: the most satisfaction per unit of cost first, skipping what does not fit.
+
+This is pabutools 1.2.3 ``greedy_utilitarian_welfare`` with an additive satisfaction (its
+``greedy_utilitarian_scheme_additive``): projects are ordered by total satisfaction divided by
+cost, highest first (a free project with supporters comes first; a project nobody supports scores
+0 but is still considered), ties broken by project id as a string; each project is taken if its
+cost fits in what is left. With the cost satisfaction of approval ballots the score is the
+number of approvals. An initial selection (the Method of Equal Shares' outcome, when greedy
+completes it) is kept and its cost counted first.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from domain.tally.explain import GreedyExplanation, GreedyStep
+from domain.tally.satisfaction import Measure, Profile
+
+
+def total_satisfaction(profile: Profile) -> list[Fraction]:
+    if profile.measure == Measure.COST:  # every supporter's satisfaction is the cost: count them
+        supporters = [0] * len(profile.ids)
+        for group in profile.groups:
+            size = group.size
+            for project in group.projects:
+                supporters[project] += size
+        return [cost * count for cost, count in zip(profile.costs, supporters)]
+    counts: dict[tuple[int, Fraction], int] = {}  # few distinct point values: few fractions
+    for group in profile.groups:
+        size = group.size
+        for entry in group.sats:
+            counts[entry] = counts.get(entry, 0) + size
+    totals = [Fraction(0)] * len(profile.ids)
+    for (project, value), voters in counts.items():
+        totals[project] += value * voters
+    return totals
+
+
+def order(profile: Profile, exclude: frozenset[int] = frozenset()) -> list[tuple[int, Fraction | None]]:
+    """Projects in the order greedy considers them, each with its score (None: free)."""
+    totals = total_satisfaction(profile)
+    scored: list[tuple[tuple[int, Fraction, int], int, Fraction | None]] = []
+    for project, cost in enumerate(profile.costs):
+        if project in exclude:
+            continue
+        if totals[project] > 0 and cost == 0:
+            scored.append(((0, Fraction(0), project), project, None))
+        else:
+            score = totals[project] / cost if totals[project] > 0 else Fraction(0)
+            scored.append(((1, -score, project), project, score))
+    return [(project, score) for _, project, score in sorted(scored)]
+
+
+def greedy(profile: Profile, initial: frozenset[int] = frozenset()) -> tuple[frozenset[int], GreedyExplanation]:
+    remaining = profile.budget - profile.cost_of(initial)
+    start = remaining
+    chosen = set(initial)
+    steps = []
+    for project, score in order(profile, initial):
+        cost = profile.costs[project]
+        fits = cost <= remaining
+        if fits:
+            chosen.add(project)
+            remaining -= cost
+        steps.append(GreedyStep(profile.ids[project], cost, score, fits, remaining))
+    return frozenset(chosen), GreedyExplanation(start, tuple(steps))

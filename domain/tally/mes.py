@@ -1,0 +1,190 @@
+"""The Method of Equal Shares, exactly as pabutools 1.2.3 ``method_of_equal_shares`` computes it.
+
+Every voter starts with the same budget. In each round, every remaining project is priced at the
+least ``rho`` (money per unit of satisfaction) at which its supporters can pay its cost, each
+paying ``rho x satisfaction`` or everything they have left if that is less. The project with the
+smallest ``rho`` is bought (ties: smallest project id as a string, the reference's
+``lexico_tie_breaking``) and its supporters pay; a project its supporters can no longer afford is
+out for good. The rule stops when nothing is affordable. Projects that cost nothing and have
+supporters are selected up front; projects nobody supports never take part.
+
+This module computes one such run in exact rationals. It follows the reference's lazy
+evaluation (a price computed in an earlier round is a lower bound, because budgets only shrink),
+which finds the same winner: every project whose current price could equal the best is priced.
+Voters are kept in classes by the winners they supported (with their satisfaction for each):
+everyone in a class has the same budget, so a project is priced from a few classes instead of
+many voters. ``completion.py`` runs this across per-voter budgets; ``certify.py`` is the fast
+engine whose answers this one stands behind.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+from domain.tally.greedy import total_satisfaction
+from domain.tally.satisfaction import Measure, Profile
+
+ClassKey = int | tuple[tuple[int, Fraction], ...]
+
+
+@dataclass(frozen=True)
+class Purchase:
+    project: int
+    rho: Fraction
+    payments: tuple[tuple[Fraction, tuple[int, ...], bool], ...]  # (amount, groups, full share)
+
+
+@dataclass(frozen=True)
+class Run:
+    sequence: tuple[int, ...]  # projects bought, in order (free projects not included)
+    purchases: tuple[Purchase, ...]  # filled when recording
+    leftover: dict[int, Fraction]  # recording: what each unselected project's supporters had left
+
+
+class ExactMES:
+    def __init__(self, profile: Profile) -> None:
+        self.profile = profile
+        count = len(profile.ids)
+        self.cost_sat = profile.measure == Measure.COST
+        self.supporters: list[list[int]] = [[] for _ in range(count)]
+        self.sats: list[dict[int, Fraction]] = []
+        self.masks: list[int] = []
+        for index, group in enumerate(profile.groups):
+            sats = dict(group.sats)
+            self.sats.append(sats)
+            self.masks.append(sum(1 << project for project in sats))
+            for project in sats:
+                self.supporters[project].append(index)
+        self.tot = total_satisfaction(profile)
+        self.free = tuple(p for p in range(count) if profile.costs[p] == 0 and self.tot[p] > 0)
+        self.eligible = tuple(p for p in range(count) if profile.costs[p] > 0 and self.tot[p] > 0)
+
+    def run(self, beta: Fraction, forced: Sequence[int] | None = None, record: bool = False) -> Run:
+        """One run with ``beta`` per voter. ``forced``: buy these, in this order (explanations)."""
+        state = _RunState(self, beta)
+        purchases: list[Purchase] = []
+        while True:
+            found = state.next_winner(forced[len(state.sequence)] if forced is not None
+                                      and len(state.sequence) < len(forced) else None)
+            if found is None:
+                break
+            winner, rho = found
+            if record:
+                purchases.append(state.purchase(winner, rho))
+            state.buy(winner, rho)
+        leftover = {p: state.money(p) for p in range(len(self.profile.ids)) if p not in state.bought} if record else {}
+        return Run(tuple(state.sequence), tuple(purchases), leftover)
+
+
+class _RunState:
+    def __init__(self, mes: ExactMES, beta: Fraction) -> None:
+        self.mes = mes
+        self.beta = beta
+        self.remaining = set(mes.eligible)
+        self.stale = {p: mes.profile.costs[p] / mes.tot[p] for p in mes.eligible}
+        self.sequence: list[int] = []
+        self.bought: set[int] = set(mes.free)
+        self.selected_mask = 0
+        self.rho: dict[int, Fraction] = {}
+        self.budgets: dict[ClassKey, Fraction] = {}
+
+    def key(self, group: int) -> ClassKey:
+        mes = self.mes
+        if mes.cost_sat:  # satisfaction is the cost: the set of winners supported says it all
+            return mes.masks[group] & self.selected_mask
+        mask = mes.masks[group] & self.selected_mask
+        return tuple((p, value) for p, value in mes.sats[group].items() if mask >> p & 1)
+
+    def budget(self, key: ClassKey) -> Fraction:
+        value = self.budgets.get(key)
+        if value is None:
+            if isinstance(key, int):
+                paid = sum((self.rho[p] * self.mes.profile.costs[p] for p in _bits(key)), Fraction(0))
+            else:
+                paid = sum((self.rho[p] * sat for p, sat in key), Fraction(0))
+            value = self.budgets[key] = max(Fraction(0), self.beta - paid)
+        return value
+
+    def classes(self, project: int) -> dict[tuple[ClassKey, Fraction], list[int]]:
+        """Supporters of ``project`` by (class, satisfaction with it)."""
+        found: dict[tuple[ClassKey, Fraction], list[int]] = defaultdict(list)
+        for group in self.mes.supporters[project]:
+            found[self.key(group), self.mes.sats[group][project]].append(group)
+        return found
+
+    def money(self, project: int) -> Fraction:
+        groups = self.mes.profile.groups
+        return sum((self.budget(key) * sum(groups[g].size for g in members)
+                    for (key, _), members in self.classes(project).items()), Fraction(0))
+
+    def price(self, project: int) -> Fraction | None:
+        """The least rho its supporters can pay (None: they cannot afford it)."""
+        cost = self.mes.profile.costs[project]
+        groups = self.mes.profile.groups
+        items = [(self.budget(key), sat, sum(groups[g].size for g in members))
+                 for (key, sat), members in self.classes(project).items()]
+        if sum((budget * size for budget, _, size in items), Fraction(0)) < cost:
+            return None
+        items.sort(key=lambda item: item[0] / item[1])
+        paid, weight = Fraction(0), self.mes.tot[project]
+        for budget, sat, size in items:
+            rho = (cost - paid) / weight
+            if rho * sat <= budget:  # this class and all richer ones pay rho x satisfaction
+                return rho
+            paid += budget * size
+            weight -= sat * size
+        raise AssertionError("an affordable project always has a paying class")
+
+    def next_winner(self, forced: int | None) -> tuple[int, Fraction] | None:
+        if forced is not None:
+            rho = self.price(forced)
+            assert rho is not None, "a forced winner must be affordable"
+            return forced, rho
+        best: Fraction | None = None
+        tied: list[int] = []
+        for project in sorted(self.remaining, key=lambda p: (self.stale[p], p)):
+            if best is not None and self.stale[project] > best:
+                break
+            rho = self.price(project)
+            if rho is None:
+                self.remaining.discard(project)
+                continue
+            self.stale[project] = rho
+            if best is None or rho < best:
+                best, tied = rho, [project]
+            elif rho == best:
+                tied.append(project)
+        if best is None:
+            return None
+        return min(tied), best
+
+    def purchase(self, project: int, rho: Fraction) -> Purchase:
+        payments: dict[tuple[Fraction, bool], list[int]] = defaultdict(list)
+        for (key, sat), members in self.classes(project).items():
+            budget = self.budget(key)
+            share = rho * sat
+            if share <= budget:
+                payments[share, True].extend(members)
+            else:
+                payments[budget, False].extend(members)
+        return Purchase(project, rho, tuple((amount, tuple(sorted(members)), full)
+                                            for (amount, full), members in sorted(payments.items())))
+
+    def buy(self, project: int, rho: Fraction) -> None:
+        self.sequence.append(project)
+        self.bought.add(project)
+        self.remaining.discard(project)
+        self.rho[project] = rho
+        self.selected_mask |= 1 << project
+
+
+def _bits(mask: int) -> list[int]:
+    found = []
+    while mask:
+        low = mask & -mask
+        found.append(low.bit_length() - 1)
+        mask ^= low
+    return found

@@ -1,0 +1,129 @@
+"""``tally(election, rule)``: the entry point. Rules, their satisfaction measures and tie-breaking.
+
+The satisfaction measure follows the ballot kind (``satisfaction.py``): cost for approval and
+choose-1, points for cumulative and scoring, Borda for ordinal. Every rule breaks ties by project
+id compared as strings ("10" before "9"), as the reference (pabutools 1.2.3,
+``lexico_tie_breaking``) does.
+
+* ``greedy``: most satisfaction per unit of cost first (``greedy.py``);
+* ``mes``: the Method of Equal Shares (``mes.py``);
+* ``mes-completed``: MES with the per-voter budget raised one unit at a time, then greedy
+  (``completion.py``);
+* ``phragmen``: sequential Phragmén, approval ballots only (``phragmen.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from domain.tally.ballots import Election
+from domain.tally.completion import Result, equal_shares_at, equal_shares_completed
+from domain.tally.explain import (
+    Explanation,
+    GreedyExplanation,
+    MesExplanation,
+    MesRejection,
+    MesRound,
+    Payment,
+    Reason,
+)
+from domain.tally.gcpause import collector_paused
+from domain.tally.greedy import greedy
+from domain.tally.mes import ExactMES
+from domain.tally.phragmen import phragmen
+from domain.tally.satisfaction import Measure, Profile, compile_profile
+
+RULES = ("greedy", "mes", "mes-completed", "phragmen")
+DEFAULT_RULE = "mes-completed"
+
+
+class UnknownRuleError(ValueError):
+    def __init__(self, rule: str) -> None:
+        super().__init__(rule)
+        self.rule = rule
+
+
+class RuleNotApplicableError(ValueError):
+    """The rule is not defined for this kind of ballot (Phragmén needs approval ballots)."""
+
+    def __init__(self, rule: str, vote_type: str) -> None:
+        super().__init__(f"{rule}: {vote_type}")
+        self.rule = rule
+        self.vote_type = vote_type
+
+
+@dataclass(frozen=True)
+class Outcome:
+    rule: str
+    selected: tuple[str, ...]  # project ids, in project-id (string) order
+    cost: Fraction
+    budget: Fraction
+    explanation: Explanation | None = None
+
+
+def applicable(election: Election, rule: str) -> bool:
+    return rule != "phragmen" or election.vote_type.is_approval
+
+
+def tally(election: Election, rule: str = DEFAULT_RULE, explain: bool = False) -> Outcome:
+    if rule not in RULES:
+        raise UnknownRuleError(rule)
+    if not applicable(election, rule):
+        raise RuleNotApplicableError(rule, election.vote_type.value)
+    with collector_paused():
+        profile = compile_profile(election)
+        chosen, why = _count(election, profile, rule, explain)
+    selected = tuple(sorted(profile.ids[p] for p in chosen))
+    return Outcome(rule, selected, profile.cost_of(chosen), election.budget, why if explain else None)
+
+
+def _count(election: Election, profile: Profile, rule: str, explain: bool) -> tuple[frozenset[int], Explanation | None]:
+    if rule == "greedy":
+        return greedy(profile)
+    if rule == "phragmen":
+        return phragmen(profile)
+    if rule == "mes":
+        result = equal_shares_at(profile)
+        return result.selected, _mes_explanation(election, profile, result, None) if explain else None
+    result = equal_shares_completed(profile)
+    chosen, completion = greedy(profile, result.selected)
+    return chosen, _mes_explanation(election, profile, result, completion) if explain else None
+
+
+def _mes_explanation(election: Election, profile: Profile, result: Result,
+                     completion: GreedyExplanation | None) -> MesExplanation:
+    """Replay the run that produced ``result`` in exact rationals, recording every payment."""
+    mes = ExactMES(profile)
+    run = mes.run(result.per_voter_budget, forced=result.sequence, record=True)
+    voter_ids = [voter.id for voter in election.voters]
+    rounds = []
+    for purchase in run.purchases:
+        payments = tuple(
+            Payment(amount, tuple(voter_ids[v] for g in groups for v in profile.groups[g].voters), full)
+            for amount, groups, full in purchase.payments
+        )
+        cost = profile.costs[purchase.project]
+        share = purchase.rho * cost if profile.measure == Measure.COST else None
+        rounds.append(MesRound(profile.ids[purchase.project], cost, purchase.rho, share, payments))
+    rejected = []
+    for project in range(len(profile.ids)):
+        if project in result.selected:
+            continue
+        supporters = sum(group.size for group in profile.groups if project in group.projects)
+        if not supporters:
+            reason = Reason.NO_SUPPORTERS
+        elif profile.costs[project] == 0:  # only under the cost measure does a free one get here
+            reason = Reason.COSTS_NOTHING
+        else:
+            reason = Reason.UNAFFORDABLE
+        rejected.append(MesRejection(profile.ids[project], profile.costs[project], supporters,
+                                     run.leftover.get(project, Fraction(0)), reason))
+    return MesExplanation(
+        per_voter_budget=result.per_voter_budget,
+        increments=result.increments,
+        free=tuple(profile.ids[p] for p in mes.free),
+        rounds=tuple(rounds),
+        rejected=tuple(rejected),
+        completion=completion,
+    )

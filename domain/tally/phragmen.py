@@ -1,0 +1,120 @@
+"""Sequential Phragmén, for approval ballots, as pabutools 1.2.3 ``sequential_phragmen`` does it.
+
+Voters earn money continuously; a project is bought as soon as its supporters together hold its
+cost, and buying it empties their accounts. Equivalently, each round buys the project whose
+purchase leaves its supporters with the smallest common load,
+``(sum of their loads + cost) / number of supporters``; a project nobody supports has an infinite
+load. Ties go to the smallest project id as a string. The rule stops as soon as one of the tied
+projects would overrun the budget. Projects costing more than the whole budget never take part.
+
+Exact rationals throughout. Two shortcuts that change no result:
+
+* a voter's load is the load of the last project they helped buy, so voters are kept in classes
+  by that project;
+* loads only grow (each purchase happens no earlier than the one before), so a project's value
+  computed in an earlier round is a lower bound: a round recomputes only the projects whose
+  old value is not above the best so far, which still finds every tied project.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import Counter
+from fractions import Fraction
+
+from domain.tally.explain import PhragmenExplanation, PhragmenRound
+from domain.tally.satisfaction import Profile
+
+NOBODY = -1  # the class of voters who have not helped buy anything yet (load 0)
+
+
+def phragmen(profile: Profile) -> tuple[frozenset[int], PhragmenExplanation]:
+    state = _State(profile)
+    rounds: list[PhragmenRound] = []
+    chosen: list[int] = []
+    spent = Fraction(0)
+    stopped_by = None
+    while state.heap or state.unsupported:
+        load, tied = state.cheapest()
+        over = [project for project in tied if spent + profile.costs[project] > profile.budget]
+        if over:
+            stopped_by = profile.ids[over[0]]
+            break
+        winner = tied[0]
+        spent += profile.costs[winner]
+        chosen.append(winner)
+        rounds.append(PhragmenRound(profile.ids[winner], load if load is not None else Fraction(0),
+                                    state.score[winner]))
+        state.buy(winner, load, tied)
+    return frozenset(chosen), PhragmenExplanation(tuple(rounds), stopped_by)
+
+
+class _State:
+    def __init__(self, profile: Profile) -> None:
+        self.profile = profile
+        count = len(profile.ids)
+        self.supporters: list[list[int]] = [[] for _ in range(count)]
+        self.score = [0] * count
+        self.sizes = [group.size for group in profile.groups]
+        for index, group in enumerate(profile.groups):
+            for project in group.projects:
+                self.supporters[project].append(index)
+                self.score[project] += group.size
+        self.klass = [NOBODY] * len(profile.groups)
+        # Loads as integers over one common denominator: load of class c = scaled[c] / self.scale
+        # (Fraction arithmetic on every sum would dominate the run).
+        self.scale = _lcm(*(cost.denominator for cost in profile.costs))
+        self.scaled: dict[int, int] = {NOBODY: 0}
+        taking_part = [project for project in range(count) if profile.costs[project] <= profile.budget]
+        # (lower bound of the project's value, project id order)
+        self.heap = [(Fraction(profile.costs[p], self.score[p]), p) for p in taking_part if self.score[p]]
+        heapq.heapify(self.heap)
+        self.unsupported = [project for project in taking_part if not self.score[project]]
+
+    def value(self, project: int) -> Fraction:
+        by_class: Counter[int] = Counter()
+        klass, sizes = self.klass, self.sizes
+        for group in self.supporters[project]:
+            by_class[klass[group]] += sizes[group]
+        loads = sum(self.scaled[k] * voters for k, voters in by_class.items())
+        cost = self.profile.costs[project] * self.scale  # an integer: scale is a multiple of its denominator
+        return Fraction(loads + int(cost), self.score[project] * self.scale)
+
+    def cheapest(self) -> tuple[Fraction | None, list[int]]:
+        """The smallest load a purchase would leave (None: infinite) and the projects that tie."""
+        best: Fraction | None = None
+        fresh: list[tuple[Fraction, int]] = []
+        while self.heap and (best is None or self.heap[0][0] <= best):
+            _, project = heapq.heappop(self.heap)
+            value = self.value(project)
+            fresh.append((value, project))
+            if best is None or value < best:
+                best = value
+        for entry in fresh:
+            heapq.heappush(self.heap, entry)
+        if best is None:  # only projects nobody supports are left: they all tie
+            return None, sorted(self.unsupported)
+        return best, sorted(project for value, project in fresh if value == best)
+
+    def buy(self, winner: int, load: Fraction | None, tied: list[int]) -> None:
+        if load is None:
+            self.unsupported.remove(winner)
+            return
+        self.heap = [entry for entry in self.heap if entry[1] != winner]
+        heapq.heapify(self.heap)
+        scale = _lcm(self.scale, load.denominator)
+        if scale != self.scale:
+            factor = scale // self.scale
+            self.scaled = {k: value * factor for k, value in self.scaled.items()}
+            self.scale = scale
+        self.scaled[winner] = load.numerator * (scale // load.denominator)
+        for group in self.supporters[winner]:
+            self.klass[group] = winner
+
+
+def _lcm(*values: int) -> int:
+    result = 1
+    for value in values:
+        result = result * value // math.gcd(result, value)
+    return result

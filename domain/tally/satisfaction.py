@@ -1,0 +1,116 @@
+"""How much a voter likes a project, by ballot kind, as the reference computations define it.
+
+``expected.json`` names the measures (pabutools 1.2.3):
+
+* approval and choose-1: ``Cost_Sat``, the project's cost if the voter approved it;
+* cumulative and scoring: ``Additive_Cardinal_Sat``, the points the voter gave it;
+* ordinal: ``Additive_Borda_Sat``, ``len(ranking) - 1 - position`` (the last ranked gets 0).
+
+Only positive satisfaction makes a voter a supporter. A ``Profile`` is the election compiled for
+counting: projects in tie-breaking order (project ids as strings, the reference's
+``lexico_tie_breaking``) and identical ballots grouped, which changes no result because voters
+with the same ballot are treated alike by every rule here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import NamedTuple
+
+from domain.tally.ballots import ApprovalBallot, Ballot, CumulativeBallot, Election, OrdinalBallot
+
+
+class Measure:
+    COST = "cost"
+    POINTS = "points"
+    BORDA = "borda"
+
+
+class Group(NamedTuple):
+    """Voters who cast the same ballot: the projects on it (in index order), their satisfaction
+    with each, and who they are. (A named tuple: profiles hold many of these.)"""
+
+    projects: tuple[int, ...]
+    values: tuple[Fraction, ...]
+    voters: tuple[int, ...]  # positions in ``Election.voters``
+
+    @property
+    def size(self) -> int:
+        return len(self.voters)
+
+    @property
+    def sats(self) -> zip[tuple[int, Fraction]]:
+        return zip(self.projects, self.values)
+
+
+@dataclass(frozen=True)
+class Profile:
+    ids: tuple[str, ...]  # project ids, sorted as strings: the tie-breaking order
+    costs: tuple[Fraction, ...]
+    budget: Fraction
+    groups: tuple[Group, ...]
+    voters: int
+    measure: str
+
+    def cost_of(self, projects: frozenset[int] | tuple[int, ...]) -> Fraction:
+        return sum((self.costs[project] for project in projects), Fraction(0))
+
+
+def measure_of(election: Election) -> str:
+    if election.vote_type.is_approval:
+        return Measure.COST
+    if election.vote_type.has_points:
+        return Measure.POINTS
+    return Measure.BORDA
+
+
+def satisfaction(ballot: Ballot, election: Election) -> dict[str, Fraction]:
+    """The voter's positive satisfaction with each project."""
+    if isinstance(ballot, ApprovalBallot):
+        return {project: election.project(project).cost for project in ballot.projects}
+    if isinstance(ballot, CumulativeBallot):
+        return {project: value for project, value in ballot.points if value > 0}
+    if isinstance(ballot, OrdinalBallot):
+        last = len(ballot.ranking) - 1
+        return {project: Fraction(last - place) for place, project in enumerate(ballot.ranking) if place < last}
+    raise TypeError(type(ballot).__name__)
+
+
+def compile_profile(election: Election) -> Profile:
+    ids = tuple(sorted(project.id for project in election.projects))
+    index = {project: position for position, project in enumerate(ids)}
+    costs = tuple(election.project(project).cost for project in ids)
+    # Voters who cast the same vote usually share one ballot object (the parser does that):
+    # group by object first, then merge equal ballots.
+    by_object: dict[int, list[int]] = {}
+    first: dict[int, Ballot] = {}
+    for position, voter in enumerate(election.voters):
+        positions = by_object.get(id(voter.ballot))
+        if positions is None:
+            by_object[id(voter.ballot)] = [position]
+            first[id(voter.ballot)] = voter.ballot
+        else:
+            positions.append(position)
+    by_ballot: dict[object, tuple[Ballot, list[int]]] = {}
+    merged = False
+    for key, positions in by_object.items():
+        ballot = first[key]
+        content = ballot.projects if isinstance(ballot, ApprovalBallot) else ballot  # (a cached hash)
+        same = by_ballot.get(content)
+        if same is None:
+            by_ballot[content] = (ballot, positions)
+        else:
+            same[1].extend(positions)
+            merged = True
+    groups = []
+    make = tuple.__new__  # a named tuple's own constructor is a Python function: too slow here
+    for ballot, positions in by_ballot.values():
+        if isinstance(ballot, ApprovalBallot):
+            projects = tuple(sorted(map(index.__getitem__, ballot.projects)))
+            values = tuple(map(costs.__getitem__, projects))
+        else:
+            pairs = sorted((index[key], value) for key, value in satisfaction(ballot, election).items())
+            projects, values = tuple(p for p, _ in pairs), tuple(v for _, v in pairs)
+        groups.append(make(Group, (projects, values, tuple(sorted(positions) if merged else positions))))
+    return Profile(ids, costs, election.budget, tuple(groups), len(election.voters), measure_of(election))

@@ -1,0 +1,103 @@
+"""``civic tally``: through click's test runner, against the command object itself."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from civic.commands.tally import tally
+from domain.tally import RULES, applicable
+from tests.unit.tally.conftest import FILES, LARGE, PABULIB, election, reference, rule_of
+
+QUICK = [name for name in FILES if name not in LARGE]
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(tally, list(args))
+    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=[pytest.mark.slow] if n not in QUICK else []) for n in FILES])
+def test_json_lists_the_selected_projects_by_the_default_rule(name: str) -> None:
+    code, out, _ = run(str(PABULIB / name), "--json")
+    document = json.loads(out)
+    assert code == 0
+    assert document["rule"] == "mes-completed"
+    assert document["selected"] == sorted(document["selected"])
+    assert document["budget"] == reference()["instances"][name]["parsed_budget_limit"]
+    expected = {rule_of(key): value for key, value in reference()["expected"][name].items()}
+    if "mes-completed" in expected:
+        assert document["selected"] == sorted(expected["mes-completed"])
+
+
+@pytest.mark.parametrize("name", QUICK)
+@pytest.mark.parametrize("rule", RULES)
+def test_every_rule_prints_a_table_with_totals(name: str, rule: str) -> None:
+    if not applicable(election(name), rule):
+        pytest.skip("phragmen needs approval ballots")
+    code, out, err = run(str(PABULIB / name), "--rule", rule)
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0].split() == ["Project", "Name", "Cost", "Selected"]
+    assert len(lines) == len(election(name).projects) + 2
+    assert f"selected by {rule}" in lines[-1]
+
+
+def test_explain_shows_the_rounds_and_the_greedy_completion() -> None:
+    code, out, _ = run(str(PABULIB / "Netherlands_Assen_2024.pb"), "--explain")
+    assert code == 0
+    assert "each voter starts with 2033.48 (843 units added)" in out
+    assert "1. 3 (cost 7200): 43 supporters paid 167.44 each, 0 paid all they had left" in out
+    assert "Not bought: 8 (cost 40000): its 25 supporters had" in out
+    assert "7 (cost 12000): added, 11300 left" in out
+
+
+@pytest.mark.parametrize("rule", ["greedy", "phragmen"])
+def test_explain_for_greedy_and_phragmen(rule: str) -> None:
+    code, out, _ = run(str(PABULIB / "Netherlands_Assen_2024.pb"), "--rule", rule, "--explain")
+    assert code == 0
+    assert ("Greedy, best value for money first; 100000 to spend" if rule == "greedy" else "Sequential Phragmén") in out
+
+
+def test_json_explain_carries_the_explanation_as_data() -> None:
+    code, out, _ = run(str(PABULIB / "Netherlands_Assen_2024.pb"), "--rule", "mes", "--json", "--explain")
+    rounds = json.loads(out)["explanation"]["rounds"]
+    assert code == 0
+    assert rounds[0]["project"] == "3" and rounds[0]["payments"][0]["full_share"] is True
+    assert sum(len(payment["voters"]) for payment in rounds[0]["payments"]) == 43
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("META\nkey;value\nbudget;10\nvote_type;approval\nPROJECTS\nproject_id;cost\n1;abc\nVOTES\nvoter_id;vote\n",
+     "line 7: cost 'abc' is not a number"),
+    ("META\nkey;value\nbudget;10\nvote_type;approval\nPROJECTS\nproject_id;cost\n1;4\nVOTES\nvoter_id;vote\nv;2\n",
+     "line 10: the vote names project 2, which is not in PROJECTS"),
+    ("PROJECTS\nproject_id;cost\n", "line 1: the file does not start with a META section"),
+    ("META\nkey;value\nvote_type;approval\nPROJECTS\nproject_id;cost\nVOTES\nvoter_id;vote\n", "line 1: META has no budget"),
+])
+def test_a_bad_file_gets_one_line_with_its_line_number_and_status_2(tmp_path: Path, content: str, message: str) -> None:
+    bad = tmp_path / "bad.pb"
+    bad.write_text(content, encoding="utf-8")
+    code, out, err = run(str(bad))
+    assert (code, out) == (2, "")
+    assert err == f"error: {bad} {message}\n"
+
+
+def test_a_missing_or_binary_file_is_a_one_line_error(tmp_path: Path) -> None:
+    code, _, err = run(str(tmp_path / "nowhere.pb"))
+    assert code == 2 and err.startswith("error: ") and err.count("\n") == 1
+    binary = tmp_path / "binary.pb"
+    binary.write_bytes(b"\xff\xfe\x00META")
+    code, _, err = run(str(binary))
+    assert (code, err) == (2, f"error: {binary}: cannot read it (not UTF-8 text)\n")
+
+
+def test_phragmen_on_points_is_refused_in_one_line() -> None:
+    name = "Poland_Czestochowa_2024_Srodmiescie.pb"
+    code, _, err = run(str(PABULIB / name), "--rule", "phragmen")
+    assert code == 2
+    assert err == f"error: {PABULIB / name}: rule phragmen needs approval ballots, this file has cumulative\n"

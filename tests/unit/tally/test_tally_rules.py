@@ -1,0 +1,83 @@
+"""Every rule on every shared election gives the reference outcome (pabutools 1.2.3, from
+``expected.json``, read at test time); where the reference timed out, the outcome is checked
+against the rule's definition instead."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+
+from domain.tally import RuleNotApplicableError, tally
+from domain.tally.explain import MesExplanation
+from domain.tally.mes import ExactMES
+from domain.tally.satisfaction import compile_profile
+from tests.unit.tally.conftest import FILES, LARGE, election, reference, rule_of
+
+
+def _expected_cases() -> list[object]:
+    cases = []
+    for name, results in reference()["expected"].items():
+        for key in results:
+            slow = name in LARGE and rule_of(key) == "mes-completed"
+            cases.append(pytest.param(name, key, id=f"{name}:{key}", marks=[pytest.mark.slow] if slow else []))
+    return cases
+
+
+def _timed_out_cases() -> list[object]:
+    cases = []
+    for name, results in reference()["not_computed"].items():
+        for key, why in results.items():
+            if why.startswith("timeout"):
+                marks = [pytest.mark.slow] if name in LARGE else []
+                cases.append(pytest.param(name, key, id=f"{name}:{key}", marks=marks))
+    return cases
+
+
+def test_the_reference_file_lists_every_shared_election() -> None:
+    assert sorted(reference()["expected"]) == FILES
+
+
+@pytest.mark.parametrize(("name", "key"), _expected_cases())
+def test_outcome_equals_the_reference(name: str, key: str) -> None:
+    outcome = tally(election(name), rule_of(key))
+    assert list(outcome.selected) == sorted(reference()["expected"][name][key])
+    assert outcome.cost == Fraction(reference()["total_cost"][name][key])
+
+
+@pytest.mark.parametrize(("name", "key"), _timed_out_cases())
+def test_where_the_reference_timed_out_the_outcome_satisfies_the_definition(name: str, key: str) -> None:
+    profile = compile_profile(election(name))
+    outcome = tally(election(name), "mes-completed", explain=True)
+    why = outcome.explanation
+    assert isinstance(why, MesExplanation) and why.completion is not None
+    index = {project: position for position, project in enumerate(profile.ids)}
+    sequence = tuple(index[bought.project] for bought in why.rounds)
+    costs, budget = profile.costs, profile.budget
+    exact = ExactMES(profile)
+    # The exact rational engine, run at the chosen per-voter budget without any skipping,
+    # buys the same projects in the same order, and leaves nothing affordable.
+    run = exact.run(why.per_voter_budget, record=True)
+    assert run.sequence == sequence
+    mes_phase = frozenset(exact.free) | frozenset(sequence)
+    for project in exact.eligible:
+        if project not in mes_phase:
+            assert run.leftover[project] < costs[project]
+    # Feasible, and the rule stopped for a reason: exhaustive, or one more unit overspends.
+    spent = profile.cost_of(mes_phase)
+    assert spent <= budget
+    exhaustive = all(spent + costs[p] > budget for p in exact.eligible if p not in mes_phase)
+    if not exhaustive:
+        following = frozenset(exact.free) | frozenset(exact.run(why.per_voter_budget + 1).sequence)
+        assert profile.cost_of(following) > budget
+    # Greedy then fills what it can: the final outcome is feasible and nothing else fits.
+    chosen = {index[project] for project in outcome.selected}
+    assert chosen >= mes_phase
+    assert outcome.cost <= budget
+    assert all(outcome.cost + costs[p] > budget for p in range(len(costs)) if p not in chosen)
+
+
+@pytest.mark.parametrize("name", [n for n, r in reference()["not_computed"].items() if "phragmen" in r])
+def test_phragmen_needs_approval_ballots(name: str) -> None:
+    with pytest.raises(RuleNotApplicableError):
+        tally(election(name), "phragmen")
