@@ -75,7 +75,8 @@ class Tables:
         members, weights, sats = _supporters(profile, cost_sat)
         total = [int(np.dot(w, s)) for w, s in zip(weights, sats)]
         per = [c if cost_sat else 1 for c in cost]
-        levels = [np.unique(s) for s in sats]
+        # (np.unique would import numpy.ma on first use: 20 ms, more than a small tally.)
+        levels = [np.array(sorted(set(s.tolist())), dtype=INT64) for s in sats] if not cost_sat else []
         eligible = [p for p in range(len(cost)) if cost[p] > 0 and total[p] > 0]
         signature: dict[tuple[int, bytes, bytes], list[int]] = {}
         for p in eligible:

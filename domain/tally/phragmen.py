@@ -35,8 +35,10 @@ def phragmen(profile: Profile) -> tuple[frozenset[int], PhragmenExplanation]:
     chosen: list[int] = []
     spent = Fraction(0)
     stopped_by = None
-    while state.heap or state.unsupported:
+    while True:
         load, tied = state.cheapest()
+        if not tied:
+            break
         over = [project for project in tied if spent + profile.costs[project] > profile.budget]
         if over:
             stopped_by = profile.ids[over[0]]
@@ -56,20 +58,23 @@ class _State:
         count = len(profile.ids)
         self.supporters: list[list[int]] = [[] for _ in range(count)]
         self.score = [0] * count
-        self.sizes = [group.size for group in profile.groups]
-        for index, group in enumerate(profile.groups):
+        self.sizes = [len(group.voters) for group in profile.groups]
+        for index, (group, size) in enumerate(zip(profile.groups, self.sizes)):
             for project in group.projects:
                 self.supporters[project].append(index)
-                self.score[project] += group.size
+                self.score[project] += size
         self.klass = [NOBODY] * len(profile.groups)
         # Loads as integers over one common denominator: load of class c = scaled[c] / self.scale
         # (Fraction arithmetic on every sum would dominate the run).
         self.scale = _lcm(*(cost.denominator for cost in profile.costs))
         self.scaled: dict[int, int] = {NOBODY: 0}
         taking_part = [project for project in range(count) if profile.costs[project] <= profile.budget]
-        # (lower bound of the project's value, project id order)
-        self.heap = [(Fraction(profile.costs[p], self.score[p]), p) for p in taking_part if self.score[p]]
+        # Lower bounds of each project's value, ordered in a heap by their float value: float()
+        # of a fraction is correctly rounded, hence monotone, so "float above the best's float"
+        # still proves "above the best" (and comparing floats is much faster).
+        self.heap = [(float(profile.costs[p] / self.score[p]), p) for p in taking_part if self.score[p]]
         heapq.heapify(self.heap)
+        self.gone: set[int] = set()
         self.unsupported = [project for project in taking_part if not self.score[project]]
 
     def value(self, project: int) -> Fraction:
@@ -84,15 +89,22 @@ class _State:
     def cheapest(self) -> tuple[Fraction | None, list[int]]:
         """The smallest load a purchase would leave (None: infinite) and the projects that tie."""
         best: Fraction | None = None
+        best_float = 0.0
         fresh: list[tuple[Fraction, int]] = []
-        while self.heap and (best is None or self.heap[0][0] <= best):
-            _, project = heapq.heappop(self.heap)
+        while self.heap:
+            stale, project = self.heap[0]
+            if project in self.gone:
+                heapq.heappop(self.heap)
+                continue
+            if best is not None and stale > best_float:
+                break
+            heapq.heappop(self.heap)
             value = self.value(project)
             fresh.append((value, project))
             if best is None or value < best:
-                best = value
-        for entry in fresh:
-            heapq.heappush(self.heap, entry)
+                best, best_float = value, float(value)
+        for value, project in fresh:
+            heapq.heappush(self.heap, (float(value), project))
         if best is None:  # only projects nobody supports are left: they all tie
             return None, sorted(self.unsupported)
         return best, sorted(project for value, project in fresh if value == best)
@@ -101,8 +113,7 @@ class _State:
         if load is None:
             self.unsupported.remove(winner)
             return
-        self.heap = [entry for entry in self.heap if entry[1] != winner]
-        heapq.heapify(self.heap)
+        self.gone.add(winner)
         scale = _lcm(self.scale, load.denominator)
         if scale != self.scale:
             factor = scale // self.scale
