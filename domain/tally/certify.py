@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from itertools import chain
 
@@ -25,7 +25,6 @@ import numpy as np
 from domain.tally.enclosure import GRID, INT64, Checkpoint, Pass, Undecided
 from domain.tally.satisfaction import Measure, Profile
 
-SCOUT = 4095  # where nothing is proven yet, a range this wide is tried first (see ``cover``)
 
 
 @dataclass
@@ -50,15 +49,9 @@ class Tables:
     eligible: list[int]
     first_bound: dict[int, int]  # cost / total satisfaction: the least price ever
     twins: dict[int, frozenset[int]]
-    _flat: dict[int, np.ndarray] = field(default_factory=dict)
-
-    def flat_rows(self, project: int) -> np.ndarray:
-        """Positions of its supporters' six budget numbers in the flattened budget array
-        (writing through these is faster than assigning rows)."""
-        found = self._flat.get(project)
-        if found is None:
-            found = self._flat[project] = (self.members[project][:, None] * 6 + np.arange(6)).reshape(-1)
-        return found
+    sizes: list[np.ndarray]  # ``weights`` as floats, for np.bincount
+    voters: int
+    ones: np.ndarray  # satisfaction 1 for as many as there are groups
 
     @classmethod
     def of(cls, profile: Profile) -> Tables:
@@ -88,6 +81,8 @@ class Tables:
             level_of=[np.searchsorted(lv, s) for lv, s in zip(levels, sats)], eligible=eligible,
             first_bound={p: (cost[p] << GRID) // (total[p] * per[p]) for p in eligible},
             twins={p: frozenset(same) for same in signature.values() for p in same},
+            sizes=[w.astype(np.float64) for w in weights], voters=profile.voters,
+            ones=np.ones(len(profile.groups), dtype=INT64),
         )
 
 
@@ -135,7 +130,7 @@ class Certifier:
         a wider range) and is dropped.
         """
         checkpoints: list[Checkpoint] = []
-        k, width, current, stretch, scouted = first, 0, None, first, first - 1
+        k, width, current, stretch = first, 0, None, first
         while k <= last:
             width = min(width, last - k)
             checkpoints = [cp for cp in checkpoints if cp.k0 + cp.width >= k]
@@ -144,33 +139,20 @@ class Certifier:
                 # Stay inside the latest checkpoint here rather than start from scratch.
                 width = max(width // 2, around[-1].k0 + around[-1].width - k)
             start = next((cp for cp in reversed(around) if k + width <= cp.k0 + cp.width), None)
-            if start is None and width < SCOUT and scouted < k < last:
-                # Nothing proven around here: try far ahead once. Success proves it all;
-                # failure still leaves the rounds it proved for everything inside.
-                scout = min(SCOUT, last - k)
-                scouted = k + scout
-                try:
-                    sequence = Pass(self.tables, k, scout).sequence()
-                except Undecided as undecided:
-                    if undecided.checkpoint is not None and undecided.checkpoint.round > 0:
-                        checkpoints.append(undecided.checkpoint)
-                    continue
-                width = scout
-            else:
-                try:
-                    sequence = Pass(self.tables, k, width, start).sequence()
-                except Undecided as undecided:
-                    if undecided.checkpoint is not None and (start is None or undecided.checkpoint.round > start.round):
-                        checkpoints.append(undecided.checkpoint)
-                    inherited = start is not None and (start.k0, start.width) != (k, width)
-                    if inherited and (undecided.safe == 0 or width == 0) and start.loose(k):  # type: ignore[union-attr]
-                        checkpoints.remove(start)  # type: ignore[arg-type]
-                    elif width == 0:
-                        yield k, k, None
-                        k, width = k + 1, 1
-                    else:
-                        width = math.ceil(undecided.safe) - 1 if undecided.safe > 0 else width // 2
-                    continue
+            try:
+                sequence = Pass(self.tables, k, width, start).sequence()
+            except Undecided as undecided:
+                if undecided.checkpoint is not None and (start is None or undecided.checkpoint.round > start.round):
+                    checkpoints.append(undecided.checkpoint)
+                inherited = start is not None and (start.k0, start.width) != (k, width)
+                if inherited and (undecided.safe == 0 or width == 0) and start.loose(k):  # type: ignore[union-attr]
+                    checkpoints.remove(start)  # type: ignore[arg-type]
+                elif width == 0:
+                    yield k, k, None
+                    k, width = k + 1, 1
+                else:
+                    width = math.ceil(undecided.safe) - 1 if undecided.safe > 0 else width // 2
+                continue
             yield k, k + width, sequence
             grow = 2 * width + 1
             if sequence != current:

@@ -65,14 +65,17 @@ class Checkpoint:
     width: int
     round: int
     bought: tuple[int, ...]
-    budgets: np.ndarray
+    budgets: np.ndarray  # lines of each budget class
+    class_of: np.ndarray  # each voter group's class
+    voters: np.ndarray  # how many voters each class holds
     remaining: frozenset[int]
     bound: dict[int, int]
 
     def loose(self, k: int) -> bool:
         """Whether its enclosures at ``k`` are wider than rounding explains (so a narrower
         range computed afresh would be tighter)."""
-        at = self.budgets[:, INTERCEPTS] + self.budgets[:, SLOPES] * (k - self.k0)
+        live = self.budgets[np.flatnonzero(self.voters)]
+        at = live[:, INTERCEPTS] + live[:, SLOPES] * (k - self.k0)
         return bool(np.max(np.minimum(at[:, 1], at[:, 2]) - at[:, 0]) > LOOSE)
 
 
@@ -92,23 +95,50 @@ class Price:
     money: tuple[Line, Line]  # lines above what its supporters hold
 
 
+@dataclass
+class Cells:
+    """One project's supporters as cells: voters of one budget class (and, for points or
+    ranks, one satisfaction level), who therefore hold and pay exactly the same."""
+
+    key: np.ndarray  # each supporting group's cell key
+    keys: np.ndarray  # the keys present, one per cell
+    weights: np.ndarray  # voters in each cell
+    sats: np.ndarray  # their satisfaction
+    level_of: np.ndarray  # its index in ``tables.levels[project]`` (not for the cost measure)
+    rows: np.ndarray  # their budget lines
+    sums: list[int]  # the lines summed over all supporters
+
+
 class Pass:
+    """Voter groups share budget classes: all start equal, and buying a project splits each
+    class into those who supported it (they paid, by level) and those who did not. Groups
+    in one class hold the same budget lines, so every sum is taken over classes, not groups:
+    early rounds have a handful of classes, late ones still far fewer than groups."""
+
     def __init__(self, tables: Tables, k0: int, width: int, start: Checkpoint | None = None) -> None:
         self.t = tables
         self.k0, self.L = k0, width
         if start is None:
             low, high, unit = tables.start_low + k0 * tables.unit, tables.start_high + k0 * tables.unit, tables.unit
-            self.budgets = np.tile(np.array([low, high, high, unit, unit, unit], dtype=INT64), (tables.groups, 1))
+            self.budgets = np.empty((64, 6), dtype=INT64)
+            self.budgets[0] = (low, high, high, unit, unit, unit)
+            self.size = 1
+            self.class_of = np.zeros(tables.groups, dtype=INT64)
+            self.voters = np.array([tables.voters], dtype=INT64)  # how many voters each class holds
             self.remaining, self.bound = set(tables.eligible), dict(tables.first_bound)
             self.round, self.bought = 0, []
         else:  # the checkpoint's lines restricted to [k0, k0 + width]: t shifts by k0 - start.k0
-            self.budgets = start.budgets.copy()
+            self.size = len(start.budgets)
+            self.budgets = np.empty((2 * self.size, 6), dtype=INT64)
+            self.budgets[: self.size] = start.budgets
+            self.class_of = start.class_of.copy()
+            self.voters = start.voters.copy()
             shift = k0 - start.k0
             if shift:
-                self.budgets[:, INTERCEPTS] += self.budgets[:, SLOPES] * shift
+                self.budgets[: self.size, INTERCEPTS] += self.budgets[: self.size, SLOPES] * shift
             self.remaining, self.bound = set(start.remaining), dict(start.bound)
             self.round, self.bought = start.round, list(start.bought)
-        self._rows: dict[int, tuple[np.ndarray, list[int]]] = {}
+        self._rows: dict[int, Cells] = {}
 
     def sequence(self) -> tuple[int, ...]:
         while True:
@@ -122,7 +152,8 @@ class Pass:
             except Undecided as undecided:
                 if self.L > 0:  # budgets are still those at the start of this round
                     undecided.checkpoint = Checkpoint(self.k0, self.L, self.round, tuple(self.bought),
-                                                      self.budgets.copy(), frozenset(self.remaining), dict(self.bound))
+                                                      self.budgets[: self.size].copy(), self.class_of.copy(), self.voters.copy(),
+                                                      frozenset(self.remaining), dict(self.bound))
                 raise
             self._pay(winner, priced[winner])
             self.bought.append(winner)
@@ -196,12 +227,28 @@ class Pass:
 
     # --- pricing --------------------------------------------------------------------------
 
-    def _supporters(self, project: int) -> tuple[np.ndarray, list[int]]:
-        """Its supporters' budget lines and their weighted sums (cached for the round)."""
+    def _supporters(self, project: int) -> Cells:
+        """Its supporters as cells, with their budget lines and sums (cached for the round)."""
         found = self._rows.get(project)
         if found is None:
-            rows = self.budgets.take(self.t.members[project], axis=0)  # (take: faster than [] here)
-            found = self._rows[project] = (rows, [int(x) for x in self.t.weights[project] @ rows])
+            t = self.t
+            classes = self.class_of.take(t.members[project])
+            if t.cost_sat:
+                key = classes
+            else:
+                key = classes * len(t.levels[project]) + t.level_of[project]
+            # (bincount adds in float64: group sizes are integers far below 2^53, so exactly)
+            counts = np.bincount(key, weights=t.sizes[project])
+            keys = (counts != 0).nonzero()[0]  # (faster than flatnonzero on floats)
+            weights = counts[keys].astype(INT64)
+            if t.cost_sat:
+                level_of, sats, cells = keys, t.ones[: len(keys)], keys
+            else:
+                level_of = keys % len(t.levels[project])
+                sats, cells = t.levels[project][level_of], keys // len(t.levels[project])
+            rows = self.budgets.take(cells, axis=0)
+            found = self._rows[project] = Cells(key, keys, weights, sats, level_of, rows,
+                                                (weights @ rows).tolist())
         return found
 
     def _money(self, sums: list[int]) -> tuple[Line, Line]:
@@ -214,14 +261,14 @@ class Pass:
             return True
         return False
 
-    def _lines_below(self, project: int, rows: np.ndarray, split: np.ndarray) -> tuple[Line, Line, Line, Line]:
+    def _lines_below(self, project: int, cells: Cells, split: np.ndarray) -> tuple[Line, Line, Line, Line]:
         """For one split: the lines below the price from each upper budget version, in grid
         units and in money (per unit of satisfaction)."""
         t = self.t
         cost, per = t.cost[project], t.per[project]
-        w = t.weights[project][split]
-        paid = [int(x) for x in w @ rows[split]]
-        den = t.total[project] - (int(w.sum()) if t.cost_sat else int(np.dot(w, t.sats[project][split])))
+        w = cells.weights[split]
+        paid = (w @ cells.rows[split]).tolist()
+        den = t.total[project] - (int(w.sum()) if t.cost_sat else int(np.dot(w, cells.sats[split])))
         grid0 = (((cost - paid[HIGH0_A]) << GRID) // (den * per), ((-paid[HIGH0_S]) << GRID) // (den * per))
         grid1 = (((cost - paid[HIGH1_A]) << GRID) // (den * per), ((-paid[HIGH1_S]) << GRID) // (den * per))
         money0 = ((cost - paid[HIGH0_A]) // den, (-paid[HIGH0_S]) // den)
@@ -234,50 +281,52 @@ class Pass:
         bound. False if that proves the price stays at or above ``most``, or the project is
         unaffordable everywhere (it is then dropped)."""
         t, L = self.t, self.L
-        rows, sums = self._supporters(project)
-        if self._drop_if_unaffordable(project, self._money(sums)):
+        cells = self._supporters(project)
+        rows = cells.rows
+        if self._drop_if_unaffordable(project, self._money(cells.sums)):
             return False
         share = (most * t.per[project]) >> GRID
         if t.cost_sat:
             poor = rows[:, HIGH0_A] < share
         else:
-            poor = rows[:, HIGH0_A] < (t.levels[project] * share)[t.level_of[project]]
+            poor = rows[:, HIGH0_A] < (t.levels[project] * share)[cells.level_of]
         if np.count_nonzero(poor) == len(poor):
             return True
-        line0, line1, _, _ = self._lines_below(project, rows, poor)
+        line0, line1, _, _ = self._lines_below(project, cells, poor)
         least = max(min(a, a + s * L) for a, s in (line0, line1))
         self.bound[project] = max(self.bound[project], least)
         return least <= most
 
     def _price(self, project: int) -> Price | None:
         L = self.L
-        rows, sums = self._supporters(project)
+        cells = self._supporters(project)
+        rows, sums = cells.rows, cells.sums
         money = self._money(sums)
         if self._drop_if_unaffordable(project, money):
             return None
         walks, splits = [], []
         for end, t in enumerate((0, L) if L else (0,)):
             low = rows[:, LOW_A] + rows[:, LOW_S] * t if t else rows[:, LOW_A]
-            walk = self._walk(project, low, sums[LOW_A] + sums[LOW_S] * t)
+            walk = self._walk(project, cells, low, sums[LOW_A] + sums[LOW_S] * t)
             walks.append(walk)
             if walk is not None:
                 splits.append(walk[2])
                 continue
             a, s = (HIGH0_A, HIGH0_S) if end == 0 else (HIGH1_A, HIGH1_S)
             high = rows[:, a] + rows[:, s] * t if t else rows[:, a]
-            split = self._walk(project, high, sums[a] + sums[s] * t)
-            splits.append(split[2] if split is not None else _all_but_richest(high, self.t.sats[project]))
+            split = self._walk(project, cells, high, sums[a] + sums[s] * t)
+            splits.append(split[2] if split is not None else _all_but_richest(high, cells.sats))
         if not L:  # one budget: both ends are the same point
             walks.append(walks[0])
             splits.append(splits[0])
-        return self._enclose(project, walks, splits, rows, money)
+        return self._enclose(project, walks, splits, cells, money)
 
-    def _walk(self, project: int, budgets: np.ndarray, money: int) -> tuple[int, int, np.ndarray] | None:
+    def _walk(self, project: int, cells: Cells, budgets: np.ndarray, money: int) -> tuple[int, int, np.ndarray] | None:
         """The exact price at these budgets, (numerator, denominator, who pays all they have),
         or None if unaffordable. Grows the set of those who pay everything to its fixed point,
         which is exactly the reference's walk by budget / satisfaction."""
         t = self.t
-        weights, sats, cost, total = t.weights[project], t.sats[project], t.cost[project], t.total[project]
+        weights, sats, cost, total = cells.weights, cells.sats, t.cost[project], t.total[project]
         if money < cost:
             return None
         num, den, poor, count = cost, total, np.zeros(len(budgets), dtype=bool), 0
@@ -286,7 +335,7 @@ class Pass:
                 now = budgets < -(-num // den)  # b < num / den, for integer b
             else:
                 levels = np.array([-(-num * int(u) // den) for u in t.levels[project]], dtype=INT64)
-                now = budgets < levels[t.level_of[project]]
+                now = budgets < levels[cells.level_of]
             found = int(np.count_nonzero(now))
             if found == count:
                 return num, den, poor
@@ -295,7 +344,7 @@ class Pass:
             num = cost - int(np.dot(w, budgets[poor]))
             den = total - (int(w.sum()) if t.cost_sat else int(np.dot(w, sats[poor])))
 
-    def _enclose(self, project: int, walks: list, splits: list, rows: np.ndarray, money: tuple[Line, Line]) -> Price:
+    def _enclose(self, project: int, walks: list, splits: list, cells: Cells, money: tuple[Line, Line]) -> Price:
         t, L = self.t, self.L
         cost, total, per = t.cost[project], t.total[project], t.per[project]
         w0, w1 = walks
@@ -303,8 +352,8 @@ class Pass:
             rho, high = (cost << GRID) // (total * per), -((-cost << GRID) // (total * per))
             pay = (cost // total, 0)
             return Price((rho, 0), (rho, 0), (high, 0), True, rho, high, (-(-cost // total), 0), pay, pay, money)
-        low0, _, pay_low0, _ = self._lines_below(project, rows, splits[0])
-        _, low1, _, pay_low1 = self._lines_below(project, rows, splits[1])
+        low0, _, pay_low0, _ = self._lines_below(project, cells, splits[0])
+        _, low1, _, pay_low1 = self._lines_below(project, cells, splits[1])
         high = pay_high = None
         most = 0
         if w0 is not None and w1 is not None:
@@ -320,13 +369,12 @@ class Pass:
 
     def _pay(self, winner: int, price: Price) -> None:
         t, L = self.t, self.L
-        members, sats = t.members[winner], t.sats[winner]
+        cells = self._supporters(winner)
         assert price.pay_high is not None
         # Budgets from below pay the most, budgets from above the least.
         (ha, hs), (a0, s0), (a1, s1) = price.pay_high, price.pay_low0, price.pay_low1
         pays = np.array([ha, a0, a1, hs, s0, s1], dtype=INT64)
-        rows = self.budgets.take(members, axis=0)
-        rows -= pays if t.cost_sat else np.outer(sats, pays)
+        rows = cells.rows - (pays if t.cost_sat else np.outer(cells.sats, pays))
         end = rows[:, INTERCEPTS] + rows[:, SLOPES] * L
         below = np.flatnonzero(((rows[:, INTERCEPTS] < 0) | (end < 0)).any(axis=1))
         if len(below):  # clip at 0 the few that ran out
@@ -339,7 +387,35 @@ class Pass:
                 slope[:, 1:] = np.where((start[:, 1:] < 0) | (end[:, 1:] < 0), -((first - last) // L), slope[:, 1:])
             start[:, 1:] = first
             rows[below, INTERCEPTS], rows[below, SLOPES] = start, slope
-        self.budgets.reshape(-1)[t.flat_rows(winner)] = rows.reshape(-1)
+        # Each cell becomes a class of its own; the classes it left keep those who did not
+        # support the winner (or none: then nobody refers to them again).
+        first, added = self.size, len(rows)
+        if first + added > len(self.budgets):
+            grown = np.empty((max(2 * len(self.budgets), first + added), 6), dtype=INT64)
+            grown[:first] = self.budgets[:first]
+            self.budgets = grown
+        self.budgets[first : first + added] = rows
+        self.size += added
+        renumber = np.empty(int(cells.keys[-1]) + 1, dtype=INT64)
+        renumber[cells.keys] = np.arange(first, first + added, dtype=INT64)
+        self.class_of[t.members[winner]] = renumber[cells.key]
+        if t.cost_sat:  # one cell per class
+            self.voters[cells.keys] -= cells.weights
+        else:
+            np.subtract.at(self.voters, cells.keys // len(t.levels[winner]), cells.weights)
+        self.voters = np.concatenate((self.voters, cells.weights))
+        if self.size > 2 * np.count_nonzero(self.voters) + 64:
+            self._compact()
+
+    def _compact(self) -> None:
+        """Renumber the classes somebody is still in (sums over classes cost their number)."""
+        live = np.flatnonzero(self.voters)
+        renumber = np.empty(self.size, dtype=INT64)
+        renumber[live] = np.arange(len(live), dtype=INT64)
+        self.class_of = renumber[self.class_of]
+        self.budgets[: len(live)] = self.budgets[live]
+        self.voters = self.voters[live]
+        self.size = len(live)
 
 
 def _first_reach(lines: tuple[Line, Line], level: int, L: int) -> Fraction | None:
