@@ -68,6 +68,7 @@ class Checkpoint:
     budgets: np.ndarray  # lines of each budget class
     class_of: np.ndarray  # each voter group's class
     voters: np.ndarray  # how many voters each class holds
+    zero: int  # the class of those with nothing left (-1: none yet)
     remaining: frozenset[int]
     bound: dict[int, int]
 
@@ -121,18 +122,18 @@ class Pass:
         if start is None:
             low, high, unit = tables.start_low + k0 * tables.unit, tables.start_high + k0 * tables.unit, tables.unit
             self.budgets = np.empty((64, 6), dtype=INT64)
-            self.budgets[0] = (low, high, high, unit, unit, unit)
-            self.size = 1
+            self.voters = np.empty(64, dtype=INT64)  # how many voters each class holds
+            self.budgets[0], self.voters[0] = (low, high, high, unit, unit, unit), tables.voters
+            self.size, self.zero = 1, -1
             self.class_of = np.zeros(tables.groups, dtype=INT64)
-            self.voters = np.array([tables.voters], dtype=INT64)  # how many voters each class holds
             self.remaining, self.bound = set(tables.eligible), dict(tables.first_bound)
             self.round, self.bought = 0, []
         else:  # the checkpoint's lines restricted to [k0, k0 + width]: t shifts by k0 - start.k0
-            self.size = len(start.budgets)
+            self.size, self.zero = len(start.budgets), start.zero
             self.budgets = np.empty((2 * self.size, 6), dtype=INT64)
-            self.budgets[: self.size] = start.budgets
+            self.voters = np.empty(2 * self.size, dtype=INT64)
+            self.budgets[: self.size], self.voters[: self.size] = start.budgets, start.voters
             self.class_of = start.class_of.copy()
-            self.voters = start.voters.copy()
             shift = k0 - start.k0
             if shift:
                 self.budgets[: self.size, INTERCEPTS] += self.budgets[: self.size, SLOPES] * shift
@@ -152,7 +153,8 @@ class Pass:
             except Undecided as undecided:
                 if self.L > 0:  # budgets are still those at the start of this round
                     undecided.checkpoint = Checkpoint(self.k0, self.L, self.round, tuple(self.bought),
-                                                      self.budgets[: self.size].copy(), self.class_of.copy(), self.voters.copy(),
+                                                      self.budgets[: self.size].copy(), self.class_of.copy(),
+                                                      self.voters[: self.size].copy(), self.zero,
                                                       frozenset(self.remaining), dict(self.bound))
                 raise
             self._pay(winner, priced[winner])
@@ -387,34 +389,50 @@ class Pass:
                 slope[:, 1:] = np.where((start[:, 1:] < 0) | (end[:, 1:] < 0), -((first - last) // L), slope[:, 1:])
             start[:, 1:] = first
             rows[below, INTERCEPTS], rows[below, SLOPES] = start, slope
-        # Each cell becomes a class of its own; the classes it left keep those who did not
-        # support the winner (or none: then nobody refers to them again).
-        first, added = self.size, len(rows)
-        if first + added > len(self.budgets):
-            grown = np.empty((max(2 * len(self.budgets), first + added), 6), dtype=INT64)
-            grown[:first] = self.budgets[:first]
-            self.budgets = grown
-        self.budgets[first : first + added] = rows
-        self.size += added
-        renumber = np.empty(int(cells.keys[-1]) + 1, dtype=INT64)
-        renumber[cells.keys] = np.arange(first, first + added, dtype=INT64)
-        self.class_of[t.members[winner]] = renumber[cells.key]
+        # Each cell becomes a class of its own, except that all who have nothing left share
+        # one (in late rounds, most). The classes the cells left keep those who did not
+        # support the winner, or nobody: compaction then reuses their numbers.
         if t.cost_sat:  # one cell per class
             self.voters[cells.keys] -= cells.weights
         else:
             np.subtract.at(self.voters, cells.keys // len(t.levels[winner]), cells.weights)
-        self.voters = np.concatenate((self.voters, cells.weights))
-        if self.size > 2 * np.count_nonzero(self.voters) + 64:
+        left = rows.any(axis=1)
+        ids = np.empty(len(rows), dtype=INT64)
+        if not left.all():
+            if self.zero < 0:
+                self.zero = self._add(np.zeros((1, 6), dtype=INT64), np.zeros(1, dtype=INT64))[0]
+            ids[~left] = self.zero
+            self.voters[self.zero] += int(cells.weights[~left].sum())
+            ids[left] = self._add(rows[left], cells.weights[left])
+        else:
+            ids[:] = self._add(rows, cells.weights)
+        renumber = np.empty(int(cells.keys[-1]) + 1, dtype=INT64)
+        renumber[cells.keys] = ids
+        self.class_of[t.members[winner]] = renumber[cells.key]
+        if self.size > 2 * np.count_nonzero(self.voters[: self.size]) + 64:
             self._compact()
+
+    def _add(self, rows: np.ndarray, voters: np.ndarray) -> np.ndarray:
+        """New classes with these lines and voters; their numbers."""
+        first, added = self.size, len(rows)
+        if first + added > len(self.budgets):
+            capacity = max(2 * len(self.budgets), first + added)
+            budgets, counts = np.empty((capacity, 6), dtype=INT64), np.empty(capacity, dtype=INT64)
+            budgets[:first], counts[:first] = self.budgets[:first], self.voters[:first]
+            self.budgets, self.voters = budgets, counts
+        self.budgets[first : first + added], self.voters[first : first + added] = rows, voters
+        self.size += added
+        return np.arange(first, first + added, dtype=INT64)
 
     def _compact(self) -> None:
         """Renumber the classes somebody is still in (sums over classes cost their number)."""
-        live = np.flatnonzero(self.voters)
+        live = np.flatnonzero(self.voters[: self.size])
         renumber = np.empty(self.size, dtype=INT64)
         renumber[live] = np.arange(len(live), dtype=INT64)
+        if self.zero >= 0:
+            self.zero = int(renumber[self.zero]) if self.voters[self.zero] else -1
         self.class_of = renumber[self.class_of]
-        self.budgets[: len(live)] = self.budgets[live]
-        self.voters = self.voters[live]
+        self.budgets[: len(live)], self.voters[: len(live)] = self.budgets[live], self.voters[live]
         self.size = len(live)
 
 
