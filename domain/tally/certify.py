@@ -125,9 +125,11 @@ class Certifier:
         as wide as the last stretch without one). A range that cannot be proven says where the
         failing comparison stopped holding and is narrowed to that. Its state at the start of
         the failing round is kept (a checkpoint): what holds on a range holds on any part of
-        it, so narrower ranges inside it start from that round. A checkpoint that cannot
-        settle even the first budget of a narrower range is too loose there (it was made for
-        a wider range) and is dropped.
+        it, so narrower ranges inside it start from that round, with the checkpoint's lines
+        or, when much narrower, by buying its proven winners again with lines made for the
+        narrower range (``Pass._replay``). A checkpoint that cannot settle even the first
+        budget of a narrower range is too loose there (it was made for a wider range) and is
+        dropped.
         """
         checkpoints: list[Checkpoint] = []
         k, width, current, stretch = first, 0, None, first

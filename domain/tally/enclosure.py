@@ -45,6 +45,7 @@ INT64 = np.int64
 # Budget lines per group: intercepts first, then slopes, so each half is a slice (a view).
 LOW_A, HIGH0_A, HIGH1_A, LOW_S, HIGH0_S, HIGH1_S = range(6)
 INTERCEPTS, SLOPES = slice(0, 3), slice(3, 6)
+REPLAY = 4  # a range this many times narrower than its checkpoint's replays the winners
 LOOSE = 1 << 12  # enclosures wider than this (in ticks) are more than rounding
 Line = tuple[int, int]  # a + s t
 
@@ -119,6 +120,9 @@ class Pass:
     def __init__(self, tables: Tables, k0: int, width: int, start: Checkpoint | None = None) -> None:
         self.t = tables
         self.k0, self.L = k0, width
+        self._rows: dict[int, Cells] = {}
+        if start is not None and REPLAY * width < start.width and self._replay(start):
+            return
         if start is None:
             low, high, unit = tables.start_low + k0 * tables.unit, tables.start_high + k0 * tables.unit, tables.unit
             self.budgets = np.empty((64, 6), dtype=INT64)
@@ -139,7 +143,31 @@ class Pass:
                 self.budgets[: self.size, INTERCEPTS] += self.budgets[: self.size, SLOPES] * shift
             self.remaining, self.bound = set(start.remaining), dict(start.bound)
             self.round, self.bought = start.round, list(start.bought)
-        self._rows: dict[int, Cells] = {}
+
+    def _replay(self, start: Checkpoint) -> bool:
+        """Buy the checkpoint's proven winners again on this narrower range, with lines made
+        for it (tighter than the checkpoint's, which were made for its whole range). Only
+        the winners are priced: who wins is already proven. False if an enclosure is too
+        loose to price a winner here (then the checkpoint's own lines are used)."""
+        t, k0 = self.t, self.k0
+        low, high, unit = t.start_low + k0 * t.unit, t.start_high + k0 * t.unit, t.unit
+        self.budgets = np.empty((64, 6), dtype=INT64)
+        self.voters = np.empty(64, dtype=INT64)
+        self.budgets[0], self.voters[0] = (low, high, high, unit, unit, unit), t.voters
+        self.size, self.zero = 1, -1
+        self.class_of = np.zeros(t.groups, dtype=INT64)
+        self.remaining, self.bound = set(t.eligible), dict(t.first_bound)
+        for winner in start.bought:
+            self._rows.clear()
+            price = self._price(winner)
+            if price is None or price.high is None:
+                self._rows.clear()
+                return False
+            self._pay(winner, price)
+        self._rows.clear()
+        self.remaining, self.bound = set(start.remaining), dict(start.bound)
+        self.round, self.bought = start.round, list(start.bought)
+        return True
 
     def sequence(self) -> tuple[int, ...]:
         while True:
