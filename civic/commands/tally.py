@@ -128,15 +128,18 @@ def _plain(value: object) -> object:
 
 
 def _money(value: Fraction) -> str:
+    """Digits grouped in thousands (the election's own currency, whatever it is)."""
+    if value.denominator == 1:
+        return f"{value.numerator:,}"
     exact = Decimal(value.numerator) / Decimal(value.denominator)
-    return str(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)) if value.denominator != 1 else str(value)
+    return f"{exact.quantize(Decimal('0.01'), rounding=ROUND_HALF_EVEN):,}"
 
 
 def _table(election: Election, outcome: Outcome) -> None:
     chosen = set(outcome.selected)
     rows = [(project.id, project.name[:48], _money(project.cost), _("yes") if project.id in chosen else "")
             for project in sorted(election.projects, key=lambda p: p.id)]
-    headers = (_("Project"), _("Name"), _("Cost"), _("Selected"))
+    headers = (_("ID"), _("Project"), _("Cost"), _("Selected"))
     widths = [max(len(str(row[i])) for row in [headers, *rows]) for i in range(4)]
     for row in [headers, *rows]:
         click.echo("  ".join(str(cell).rjust(width) if i == 2 else str(cell).ljust(width)

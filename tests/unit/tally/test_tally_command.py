@@ -39,7 +39,7 @@ def test_every_rule_prints_a_table_with_totals(name: str, rule: str) -> None:
     code, out, err = run(str(PABULIB / name), "--rule", rule)
     assert (code, err) == (0, "")
     lines = out.splitlines()
-    assert lines[0].split() == ["Project", "Name", "Cost", "Selected"]
+    assert lines[0].split() == ["ID", "Project", "Cost", "Selected"]
     assert len(lines) == len(election(name).projects) + 2
     assert f"selected by {rule}" in lines[-1]
 
@@ -47,17 +47,17 @@ def test_every_rule_prints_a_table_with_totals(name: str, rule: str) -> None:
 def test_explain_shows_the_rounds_and_the_greedy_completion() -> None:
     code, out, _ = run(str(PABULIB / "Netherlands_Assen_2024.pb"), "--explain")
     assert code == 0
-    assert "each voter starts with 2033.48 (843 units added)" in out
-    assert "1. 3 (cost 7200): 43 supporters paid 167.44 each, 0 paid all they had left" in out
-    assert "Not bought: 8 (cost 40000): its 25 supporters had" in out
-    assert "7 (cost 12000): added, 11300 left" in out
+    assert "each voter starts with 2,033.48 (843 units added)" in out
+    assert "1. 3 (cost 7,200): 43 supporters paid 167.44 each, 0 paid all they had left" in out
+    assert "Not bought: 8 (cost 40,000): its 25 supporters had" in out
+    assert "7 (cost 12,000): added, 11,300 left" in out
 
 
 @pytest.mark.parametrize("rule", ["greedy", "phragmen"])
 def test_explain_for_greedy_and_phragmen(rule: str) -> None:
     code, out, _ = run(str(PABULIB / "Netherlands_Assen_2024.pb"), "--rule", rule, "--explain")
     assert code == 0
-    assert ("Greedy, best value for money first; 100000 to spend" if rule == "greedy" else "Sequential Phragmén") in out
+    assert ("Greedy, best value for money first; 100,000 to spend" if rule == "greedy" else "Sequential Phragmén") in out
 
 
 def test_json_explain_carries_the_explanation_as_data() -> None:
