@@ -78,7 +78,7 @@ def ours(name: str, rule: str) -> dict[str, float]:
     cpu, wall = time.process_time(), time.perf_counter()
     outcome = tally(election, rule)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    result = {"parse_s": parsed - started, "wall_s": wall, "cpu_s": cpu, "selected": len(outcome.selected)}
+    result = {"parse_s": parsed - started, "wall_s": wall, "cpu_s": cpu, "selected": sorted(outcome.selected)}
     if rule == "mes-completed":  # (not timed) where the Add1 loop stopped, for the estimate
         from domain.tally.completion import equal_shares_completed
         from domain.tally.satisfaction import compile_profile
@@ -101,7 +101,8 @@ def reference(name: str, rule: str, vote_type: str) -> dict[str, float]:
     cpu, wall = time.process_time(), time.perf_counter()
     outcome = eval(call, namespace)  # the exact call text from expected.json (our own test data)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    return {"parse_s": parsed - started, "wall_s": wall, "cpu_s": cpu, "selected": len(outcome)}
+    return {"parse_s": parsed - started, "wall_s": wall, "cpu_s": cpu,
+            "selected": sorted(project.name for project in outcome)}
 
 
 def reference_increment(name: str, vote_type: str, k: int) -> dict[str, float]:
@@ -172,6 +173,8 @@ def main() -> None:
                 reference, (name, rule, vote_type), options.timeout)
             row = {"file": name, "rule": rule, "large": name not in SMALL, "ours": mine, "reference": theirs,
                    "ratio": _ratio(mine, theirs)}
+            if theirs.get("status") == "ok":  # a check, not a timing: the same projects?
+                row["same_outcome"] = mine.get("selected") == theirs.get("selected")
             if rule == "mes-completed" and theirs.get("status") == "timeout" and mine.get("status") == "ok":
                 row["estimate"] = _estimate(name, vote_type, int(mine["increments"]), mine)  # type: ignore[arg-type]
             report["large"].append(row)  # type: ignore[union-attr]
@@ -208,7 +211,9 @@ def _print_row(row: dict[str, object]) -> None:
     ref = "skipped" if theirs["status"] == "skipped" else (  # type: ignore[index]
         f"> {theirs['wall_s']:.0f}s" if theirs["status"] == "timeout" else f"{theirs['wall_s']:8.2f}s")  # type: ignore[index]
     print(f"{row['file']:45s} {row['rule']:14s} ours {mine['wall_s']:7.3f}s (cpu {mine['cpu_s']:6.3f}s, "  # type: ignore[index]
-          f"{mine['peak_mb']:5.0f} MB)  reference {ref:>9s}  ratio {row['ratio'] or '-':>8s}x", file=sys.stderr)
+          f"{mine['peak_mb']:5.0f} MB)  reference {ref:>9s}  ratio {row['ratio'] or '-':>8s}x"
+          + {True: "  same outcome", False: "  DIFFERENT OUTCOME", None: ""}[row.get("same_outcome")],  # type: ignore[index]
+          file=sys.stderr)
     estimate = row.get("estimate")
     if estimate:
         steps = ", ".join(f"{float(s):.1f}s" for s in estimate["reference_step_s"])  # type: ignore[index]
