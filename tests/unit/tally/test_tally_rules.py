@@ -1,6 +1,7 @@
 """Every rule on every shared election gives the reference outcome (pabutools 1.2.3, from
-``expected.json``, read at test time); where the reference timed out, the outcome is checked
-against the rule's definition instead."""
+``expected.json``, read at test time). Where the reference timed out, the outcome is checked
+against the rule's definition, and against the reference run to the end where that was done
+(``expected-long.json``)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from domain.tally import RuleNotApplicableError, tally
 from domain.tally.explain import MesExplanation
 from domain.tally.mes import ExactMES
 from domain.tally.satisfaction import compile_profile
-from tests.unit.tally.conftest import FILES, LARGE, election, reference, rule_of
+from tests.unit.tally.conftest import FILES, LARGE, election, long_reference, reference, rule_of
 
 
 def _expected_cases() -> list[object]:
@@ -43,6 +44,18 @@ def test_outcome_equals_the_reference(name: str, key: str) -> None:
     outcome = tally(election(name), rule_of(key))
     assert list(outcome.selected) == sorted(reference()["expected"][name][key])
     assert outcome.cost == Fraction(reference()["total_cost"][name][key])
+
+
+def _long_cases() -> list[object]:
+    return [pytest.param(name, marks=[pytest.mark.slow] if name in LARGE else []) for name in sorted(long_reference())]
+
+
+@pytest.mark.parametrize("name", _long_cases())
+def test_outcome_equals_the_reference_run_without_a_time_limit(name: str) -> None:
+    # expected-long.json: where expected.json timed out, the same reference call run to the end.
+    assert reference()["not_computed"][name]["mes_cost_completed"].startswith("timeout")
+    outcome = tally(election(name), "mes-completed")
+    assert list(outcome.selected) == long_reference()[name]["selected"]
 
 
 @pytest.mark.parametrize(("name", "key"), _timed_out_cases())
