@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sys
+import time
+from collections.abc import Callable
 from decimal import ROUND_HALF_EVEN, Decimal
 from enum import Enum
 from fractions import Fraction
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, TextIO
 
 import click
 
@@ -60,7 +63,8 @@ def tally(file: Path, rule: str, as_json: bool, explain: bool) -> None:
     if not applicable(election, rule):
         _fail(_("error: %(file)s: rule %(rule)s needs approval ballots, this file has %(kind)s")
               % {"file": file, "rule": rule, "kind": election.vote_type.value})
-    outcome = count(election, rule, explain=explain)
+    with ProgressLine(sys.stderr) as progress:
+        outcome = count(election, rule, explain=explain, progress=progress)
     if as_json:
         click.echo(json.dumps(_as_json(outcome, explain), ensure_ascii=False))
         return
@@ -68,6 +72,36 @@ def tally(file: Path, rule: str, as_json: bool, explain: bool) -> None:
     if explain and outcome.explanation is not None:
         for line in _explanation(outcome.explanation):
             click.echo(line)
+
+
+class ProgressLine:
+    """One self-updating line on a terminal while mes-completed raises the voters' budgets (its
+    end is not known in advance, so a count rather than a bar); nothing when the stream is not
+    a terminal, so pipes and --json output stay clean."""
+
+    EVERY = 0.2  # seconds between updates
+
+    def __init__(self, stream: TextIO, clock: Callable[[], float] = time.monotonic) -> None:
+        self.stream, self.clock = stream, clock
+        self.shown = False
+        self.last = -self.EVERY
+
+    def __enter__(self) -> ProgressLine:
+        return self
+
+    def __call__(self, k: int) -> None:
+        if not self.stream.isatty() or self.clock() - self.last < self.EVERY:
+            return
+        self.last = self.clock()
+        self.stream.write("\r" + _("Counting: %(units)s currency units added to each voter's budget so far")
+                          % {"units": f"{k:,}"})
+        self.stream.flush()
+        self.shown = True
+
+    def __exit__(self, *exc: object) -> None:
+        if self.shown:  # clear the line before the results
+            self.stream.write("\r\x1b[2K")
+            self.stream.flush()
 
 
 def _read(file: Path) -> Election:

@@ -27,7 +27,7 @@ one-unit-at-a-time scan's, without most of its runs. Without numpy, that plain s
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import count
@@ -107,8 +107,9 @@ def equal_shares_at(profile: Profile, k: int = 0) -> Result:
     return Result(engine.free | frozenset(sequence), sequence, k, engine.b0 + k)
 
 
-def equal_shares_completed(profile: Profile) -> Result:
-    """The Add1 outcome, before greedy."""
+def equal_shares_completed(profile: Profile, progress: Callable[[int], None] | None = None) -> Result:
+    """The Add1 outcome, before greedy. ``progress(k)`` hears of each range of k as it starts
+    (k only grows; how far it will go is not known in advance)."""
     if profile.voters == 0:
         return Result(frozenset(), (), 0, Fraction(0))
     engine = _Engine(profile)
@@ -116,6 +117,8 @@ def equal_shares_completed(profile: Profile) -> Result:
     previous: tuple[frozenset[int], tuple[int, ...]] = (free, ())
     current: tuple[int, ...] | None = None
     for k, _, sequence in engine.pieces(0):
+        if progress is not None:
+            progress(k)
         if sequence == current:  # same outcome as at the first k of this sequence: no stop
             continue
         outcome = free | frozenset(sequence)

@@ -14,6 +14,7 @@ id compared as strings ("10" before "9"), as the reference (pabutools 1.2.3,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -66,19 +67,23 @@ def applicable(election: Election, rule: str) -> bool:
     return rule != "phragmen" or election.vote_type.is_approval
 
 
-def tally(election: Election, rule: str = DEFAULT_RULE, explain: bool = False) -> Outcome:
+def tally(election: Election, rule: str = DEFAULT_RULE, explain: bool = False,
+          progress: Callable[[int], None] | None = None) -> Outcome:
+    """Count ``election`` by ``rule``. For ``mes-completed``, ``progress(k)`` is told how many
+    currency units per voter the count has reached (for a long count's progress line)."""
     if rule not in RULES:
         raise UnknownRuleError(rule)
     if not applicable(election, rule):
         raise RuleNotApplicableError(rule, election.vote_type.value)
     with collector_paused():
         profile = compile_profile(election)
-        chosen, why = _count(election, profile, rule, explain)
+        chosen, why = _count(election, profile, rule, explain, progress)
     selected = tuple(sorted(profile.ids[p] for p in chosen))
     return Outcome(rule, selected, profile.cost_of(chosen), election.budget, why if explain else None)
 
 
-def _count(election: Election, profile: Profile, rule: str, explain: bool) -> tuple[frozenset[int], Explanation | None]:
+def _count(election: Election, profile: Profile, rule: str, explain: bool,
+           progress: Callable[[int], None] | None) -> tuple[frozenset[int], Explanation | None]:
     if rule == "greedy":
         return greedy(profile)
     if rule == "phragmen":
@@ -86,7 +91,7 @@ def _count(election: Election, profile: Profile, rule: str, explain: bool) -> tu
     if rule == "mes":
         result = equal_shares_at(profile)
         return result.selected, _mes_explanation(election, profile, result, None) if explain else None
-    result = equal_shares_completed(profile)
+    result = equal_shares_completed(profile, progress)
     chosen, completion = greedy(profile, result.selected)
     return chosen, _mes_explanation(election, profile, result, completion) if explain else None
 

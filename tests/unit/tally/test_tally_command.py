@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from civic.commands.tally import tally
+from civic.commands.tally import ProgressLine, tally
 from domain.tally import RULES, applicable
+from domain.tally import tally as count
 from tests.unit.tally.conftest import FILES, LARGE, PABULIB, election, reference, rule_of
 
 QUICK = [name for name in FILES if name not in LARGE]
@@ -98,3 +100,28 @@ def test_phragmen_on_points_is_refused_in_one_line() -> None:
     code, _, err = run(str(PABULIB / name), "--rule", "phragmen")
     assert code == 2
     assert err == f"error: {PABULIB / name}: rule phragmen needs approval ballots, this file has cumulative\n"
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_long_count_shows_how_far_it_got_on_a_terminal_and_clears_the_line() -> None:
+    ticks = iter(range(0, 1000))
+    terminal = Terminal()
+    with ProgressLine(terminal, clock=lambda: next(ticks)) as progress:
+        outcome = count(election("Netherlands_Assen_2024.pb"), "mes-completed", progress=progress)
+    shown = terminal.getvalue()
+    assert "units added to each voter's budget so far" in shown
+    assert shown.endswith("\r\x1b[2K")
+    assert outcome.selected == tuple(sorted(reference()["expected"]["Netherlands_Assen_2024.pb"]["mes_cost_completed"]))
+
+
+def test_progress_is_silent_off_a_terminal_and_k_only_grows() -> None:
+    seen: list[int] = []
+    quiet = io.StringIO()
+    line = ProgressLine(quiet)
+    count(election("Netherlands_Assen_2024.pb"), "mes-completed", progress=lambda k: (seen.append(k), line(k)))
+    assert quiet.getvalue() == ""
+    assert seen == sorted(seen) and seen[0] == 0 and seen[-1] >= 843  # Assen stops at 843 units
