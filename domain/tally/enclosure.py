@@ -424,14 +424,14 @@ class Pass:
             self.voters[cells.keys] -= cells.weights
         else:
             np.subtract.at(self.voters, cells.keys // len(t.levels[winner]), cells.weights)
-        left = rows.any(axis=1)
+        solvent = rows.any(axis=1)  # some line above zero somewhere on the range
         ids = np.empty(len(rows), dtype=INT64)
-        if not left.all():
+        if not solvent.all():
             if self.zero < 0:
                 self.zero = self._add(np.zeros((1, 6), dtype=INT64), np.zeros(1, dtype=INT64))[0]
-            ids[~left] = self.zero
-            self.voters[self.zero] += int(cells.weights[~left].sum())
-            ids[left] = self._add(rows[left], cells.weights[left])
+            ids[~solvent] = self.zero
+            self.voters[self.zero] += int(cells.weights[~solvent].sum())
+            ids[solvent] = self._add(rows[solvent], cells.weights[solvent])
         else:
             ids[:] = self._add(rows, cells.weights)
         renumber = np.empty(int(cells.keys[-1]) + 1, dtype=INT64)
