@@ -121,42 +121,42 @@ class Pass:
         self.t = tables
         self.k0, self.L = k0, width
         self._rows: dict[int, Cells] = {}
-        if start is not None and REPLAY * width < start.width and self._replay(start):
-            return
         if start is None:
-            low, high, unit = tables.start_low + k0 * tables.unit, tables.start_high + k0 * tables.unit, tables.unit
-            self.budgets = np.empty((64, 6), dtype=INT64)
-            self.voters = np.empty(64, dtype=INT64)  # how many voters each class holds
-            self.budgets[0], self.voters[0] = (low, high, high, unit, unit, unit), tables.voters
-            self.size, self.zero = 1, -1
-            self.class_of = np.zeros(tables.groups, dtype=INT64)
-            self.remaining, self.bound = set(tables.eligible), dict(tables.first_bound)
-            self.round, self.bought = 0, []
-        else:  # the checkpoint's lines restricted to [k0, k0 + width]: t shifts by k0 - start.k0
-            self.size, self.zero = len(start.budgets), start.zero
-            self.budgets = np.empty((2 * self.size, 6), dtype=INT64)
-            self.voters = np.empty(2 * self.size, dtype=INT64)
-            self.budgets[: self.size], self.voters[: self.size] = start.budgets, start.voters
-            self.class_of = start.class_of.copy()
-            shift = k0 - start.k0
-            if shift:
-                self.budgets[: self.size, INTERCEPTS] += self.budgets[: self.size, SLOPES] * shift
-            self.remaining, self.bound = set(start.remaining), dict(start.bound)
-            self.round, self.bought = start.round, list(start.bought)
+            self._fresh()
+        elif not (REPLAY * width < start.width and self._replay(start)):
+            self._resume(start)
+
+    def _fresh(self) -> None:
+        """Before the first round: everyone in one class with B/n + k, nothing bought."""
+        t, k0 = self.t, self.k0
+        low, high, unit = t.start_low + k0 * t.unit, t.start_high + k0 * t.unit, t.unit
+        self.budgets = np.empty((64, 6), dtype=INT64)
+        self.voters = np.empty(64, dtype=INT64)  # how many voters each class holds
+        self.budgets[0], self.voters[0] = (low, high, high, unit, unit, unit), t.voters
+        self.size, self.zero = 1, -1
+        self.class_of = np.zeros(t.groups, dtype=INT64)
+        self.remaining, self.bound = set(t.eligible), dict(t.first_bound)
+        self.round, self.bought = 0, []
+
+    def _resume(self, start: Checkpoint) -> None:
+        """The checkpoint's lines restricted to [k0, k0 + width]: t shifts by k0 - start.k0."""
+        self.size, self.zero = len(start.budgets), start.zero
+        self.budgets = np.empty((2 * self.size, 6), dtype=INT64)
+        self.voters = np.empty(2 * self.size, dtype=INT64)
+        self.budgets[: self.size], self.voters[: self.size] = start.budgets, start.voters
+        self.class_of = start.class_of.copy()
+        shift = self.k0 - start.k0
+        if shift:
+            self.budgets[: self.size, INTERCEPTS] += self.budgets[: self.size, SLOPES] * shift
+        self.remaining, self.bound = set(start.remaining), dict(start.bound)
+        self.round, self.bought = start.round, list(start.bought)
 
     def _replay(self, start: Checkpoint) -> bool:
         """Buy the checkpoint's proven winners again on this narrower range, with lines made
         for it (tighter than the checkpoint's, which were made for its whole range). Only
         the winners are priced: who wins is already proven. False if an enclosure is too
         loose to price a winner here (then the checkpoint's own lines are used)."""
-        t, k0 = self.t, self.k0
-        low, high, unit = t.start_low + k0 * t.unit, t.start_high + k0 * t.unit, t.unit
-        self.budgets = np.empty((64, 6), dtype=INT64)
-        self.voters = np.empty(64, dtype=INT64)
-        self.budgets[0], self.voters[0] = (low, high, high, unit, unit, unit), t.voters
-        self.size, self.zero = 1, -1
-        self.class_of = np.zeros(t.groups, dtype=INT64)
-        self.remaining, self.bound = set(t.eligible), dict(t.first_bound)
+        self._fresh()
         for winner in start.bought:
             self._rows.clear()
             price = self._price(winner)
