@@ -26,7 +26,6 @@ from domain.tally.enclosure import GRID, INT64, Checkpoint, Pass, Undecided
 from domain.tally.satisfaction import Measure, Profile
 
 
-
 @dataclass
 class Tables:
     """The election as ``enclosure.Pass`` needs it: per project, its supporting groups, their
