@@ -83,6 +83,7 @@ class ProgressLine:
 
     def __init__(self, stream: TextIO, clock: Callable[[], float] = time.monotonic) -> None:
         self.stream, self.clock = stream, clock
+        self.live = stream.isatty()
         self.shown = False
         self.last = -self.EVERY
 
@@ -90,9 +91,10 @@ class ProgressLine:
         return self
 
     def __call__(self, k: int) -> None:
-        if not self.stream.isatty() or self.clock() - self.last < self.EVERY:
+        now = self.clock() if self.live else 0.0
+        if not self.live or now - self.last < self.EVERY:
             return
-        self.last = self.clock()
+        self.last = now
         self.stream.write("\r" + _("Counting: %(units)s currency units added to each voter's budget so far")
                           % {"units": f"{k:,}"})
         self.stream.flush()
