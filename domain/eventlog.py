@@ -7,16 +7,34 @@ sequence to project from, whatever store is configured. Context services (``Acco
 Convention for every command method on every aggregate: it takes ``actor``, the acting account id
 (or ``SYSTEM_ACTOR`` for the command line and imports), so that each event carries who did it; the
 eventsourcing ``timestamp`` says when. A test enforces the convention on every event class.
+
+Convention for every command method of a service: it returns a ``Recorded``, whose ``position`` is
+the notification id of its last event, so that a page can wait for exactly the views it reads to
+hold that event (read your own writes) and nothing more.
 """
 
 from __future__ import annotations
 
+from typing import Any, NamedTuple, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 
 SYSTEM_ACTOR = "system"
+
+A = TypeVar("A", bound=Aggregate)
+
+
+class Recorded(NamedTuple):
+    """What a command reports: where its last event stands in the log, and what it made.
+
+    ``position`` is 0 when the command recorded nothing (it was already so). ``result`` is whatever
+    the caller needs next: the id of a new aggregate, a decision number, a report.
+    """
+
+    position: int
+    result: Any = None
 
 
 class EventLog(Application[UUID]):
@@ -34,6 +52,13 @@ class EventLog(Application[UUID]):
             return self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             return None
+
+    def get(self, aggregate_id: UUID, kind: type[A], error: type[Exception]) -> A:
+        """The aggregate of that kind, or ``error(aggregate_id)`` when there is none of that kind."""
+        aggregate = self.get_or_none(aggregate_id)
+        if not isinstance(aggregate, kind):
+            raise error(aggregate_id)
+        return aggregate
 
     def position(self) -> int:
         """The id of the newest notification in the log (0 when empty)."""
