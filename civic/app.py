@@ -1,24 +1,25 @@
-"""``create_app(settings)``: builds the platform. The only place that wires web to services."""
+"""``create_app(settings)``: builds the platform from the contexts' web parts. The only place that
+wires the web to the services.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
+import importlib
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
-from starlette.requests import Request
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from civic import i18n
+from civic.contexts import all_contexts
 from civic.services import Services, build_services
 from civic.settings import Settings
-from web import routes as web_routes
+from web import i18n
 from web.auth import CurrentUserMiddleware, make_oauth
 from web.errors import RefusalMiddleware, exception_handlers
 from web.middleware import (
@@ -28,28 +29,32 @@ from web.middleware import (
     RateLimitMiddleware,
     SecurityHeadersMiddleware,
 )
+from web.parts import AuditWording, WebPart
 from web.templating import make_environment
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "web" / "static"
-FOLLOW_INTERVAL_SECONDS = 1.0
+
+
+def web_parts() -> list[tuple[str, WebPart]]:
+    """Each context's web part, in the contexts' order."""
+    return [
+        (context.name, importlib.import_module(context.web).part)
+        for context in all_contexts()
+        if context.web
+    ]
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> Starlette:
     settings = settings or Settings.from_env()
-    services = services or build_services(settings)
+    services = services or build_services(settings, background=True)
     catalogs = i18n.load_catalogs()
+    parts = web_parts()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        # Serve nothing older than the log, then follow it: other nodes write to it too.
-        await asyncio.to_thread(services.catch_up)
-        follower = asyncio.create_task(_follow(services))
-        try:
-            yield
-        finally:
-            follower.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await follower
+        # Follow the log from the start: other nodes and the command line write to it too.
+        services.read_models.start()
+        yield
 
     middleware = [
         Middleware(LocaleMiddleware, catalogs=catalogs, default=settings.default_locale),
@@ -61,7 +66,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             BodySizeLimitMiddleware,
             max_bytes=settings.max_body_bytes,
             upload_max_bytes=settings.max_upload_bytes,
-            upload_paths=web_routes.UPLOAD_PATHS,
+            upload_paths=tuple(path for _, part in parts for path in part.uploads),
         ),
         Middleware(
             SessionMiddleware,
@@ -73,10 +78,18 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         ),
         Middleware(CurrentUserMiddleware),
     ]
+    errors: dict = {}
+    filters: dict = {}
+    for _, part in parts:
+        errors.update(part.errors)
+        filters.update(part.filters(services))
     app = Starlette(
-        routes=[*web_routes.all_routes(), Mount("/static", StaticFiles(directory=STATIC_DIR), name="static")],
+        routes=[
+            *(route for _, part in parts for route in part.routes),
+            Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+        ],
         middleware=middleware,
-        exception_handlers=exception_handlers(web_routes.exception_handlers()),
+        exception_handlers=exception_handlers(errors),
         lifespan=lifespan,
     )
     app.state.settings = settings
@@ -84,25 +97,16 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.state.catalogs = catalogs
     app.state.oauth = make_oauth(settings)
     app.state.logger = logging.getLogger("civic")
-    app.state.jinja = make_environment(web_routes.template_filters(services))
-    app.state.nav_items = web_routes.all_nav()
+    app.state.jinja = make_environment(filters)
+    # Every context's pages, then administration last.
+    app.state.nav_items = [item for _, part in parts for item in part.nav] + [
+        item for _, part in parts for item in part.admin_nav
+    ]
     app.state.static_url = lambda path: f"/static/{path}"
-    app.state.home_widgets = _home_widgets(services)
+    app.state.home_widgets = [widget for _, part in parts for widget in part.home_widgets]
+    app.state.audit_wordings = _audit_wordings(parts)
     return app
 
 
-def _home_widgets(services: Services) -> Callable[[Request], list[dict]]:
-    def widgets(request: Request) -> list[dict]:
-        with services.reader() as db:
-            return [widget for provider in web_routes.HOME_WIDGETS if (widget := provider(db))]
-
-    return widgets
-
-
-async def _follow(services: Services) -> None:
-    while True:
-        await asyncio.sleep(FOLLOW_INTERVAL_SECONDS)
-        try:
-            await asyncio.to_thread(services.catch_up)
-        except Exception:  # keep following; the next round retries
-            logging.getLogger("civic").exception("read-model follower failed")
+def _audit_wordings(parts: list[tuple[str, WebPart]]) -> dict[str, AuditWording]:
+    return {part.audit.code: part.audit for _, part in parts if part.audit}

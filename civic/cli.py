@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 
 import click
 
-from civic import i18n
-from civic.i18n import gettext as _
+from web import i18n
+from web.i18n import gettext as _
 from civic.settings import Settings
 
 
@@ -71,20 +71,28 @@ def demo() -> None:
 
 
 @main.command()
-def rebuild() -> None:
-    """Throw the read models away and rebuild them from the event log."""
-    from civic.services import all_views
-    from domain.eventlog import EventLog
-    from projections.runner import rebuild as rebuild_read_models
+@click.argument("views", nargs=-1)
+def rebuild(views: tuple[str, ...]) -> None:
+    """Rebuild read models (all, or the VIEWS named) from the event log, then swap them in.
 
-    settings = _settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    log = EventLog(env=settings.event_store_env())
-    total = log.position()
-    with click.progressbar(length=total, label=_("Rebuilding read models"), file=sys.stderr) as bar:
-        applied = rebuild_read_models(log, settings.read_path, all_views(), progress=bar.update)
-    log.close()
-    click.echo(_("Rebuilt the read models from %(count)s events.", count=applied))
+    A running server goes on serving the old files until the new ones are ready, then reopens.
+    """
+    from civic.services import build_services
+
+    services = build_services(_settings())
+    try:
+        known = services.read_models.names()
+        unknown = [name for name in views if name not in known]
+        if unknown:
+            raise click.UsageError(
+                _("Unknown view %(names)s. The views are: %(known)s.", names=", ".join(unknown), known=", ".join(known))
+            )
+        total = services.log.position() * max(1, len(views) or len(known))
+        with click.progressbar(length=total, label=_("Rebuilding read models"), file=sys.stderr) as bar:
+            services.read_models.rebuild(views, on_progress=bar.update)
+        click.echo(_("Rebuilt %(views)s from %(count)s events.", views=", ".join(views or known), count=services.log.position()))
+    finally:
+        services.close()
 
 
 @main.group()
@@ -135,16 +143,11 @@ def default_issuer(settings: Settings) -> str:
 
 
 def _register_contexts() -> None:
-    import importlib
+    from civic.contexts import all_contexts
 
-    for module_name, command_name in (("civic.commands.tally", "tally"), ("civic.commands.glossary", "glossary")):
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as missing:
-            if missing.name != module_name:
-                raise
-            continue
-        main.add_command(getattr(module, command_name))
+    for context in all_contexts():
+        if context.commands:
+            main.add_command(context.command_group())
 
 
 _register_contexts()

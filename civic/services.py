@@ -1,83 +1,87 @@
-"""Wiring: the one place that builds the log, the services and the read models."""
+"""Wiring: the one place that builds the log, each context's services and the read models."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from typing import Any
 
 from sqlite_utils import Database
 
+from civic.contexts import all_contexts
 from civic.settings import Settings
-from domain.accounts import Accounts
 from domain.eventlog import EventLog
-from domain.glossary.service import Glossary
-from projections.accounts import AccountsView
-from projections.glossary import GlossaryView
-from projections.runner import OutdatedReadModelError, Projector, View, open_read_db, rebuild
+from projections.readmodels import ReadModels
+from projections.runner import View
 
 
 def all_views() -> list[View]:
-    """Every read model, in the order they are applied to each event."""
-    return [AccountsView(), GlossaryView()]
+    """Every read model of every context, in the order the contexts are listed."""
+    return [view for context in all_contexts() for view in context.views()]
 
 
-@dataclass
 class Services:
-    settings: Settings
-    log: EventLog
-    accounts: Accounts
-    projector: Projector
-    glossary: Glossary
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    """The log, the read models of this node, and each context's services as attributes.
+
+    ``services.glossary`` is the glossary context's service: contexts name theirs in their wiring
+    module (``civic/contexts/<name>.py``).
+    """
+
+    def __init__(self, settings: Settings, log: EventLog, read_models: ReadModels) -> None:
+        self.settings = settings
+        self.log = log
+        self.read_models = read_models
+        self._services: dict[str, object] = {}
+
+    def add(self, services: dict[str, object]) -> None:
+        self._services.update(services)
+
+    def __getattr__(self, name: str) -> Any:
+        services = self.__dict__.get("_services", {})
+        if name in services:
+            return services[name]
+        raise AttributeError(name)
 
     @contextmanager
-    def reader(self) -> Iterator[Database]:
-        """A connection of its own for one request's queries."""
-        db = open_read_db(self.settings.read_path)
-        try:
+    def reader(self, *views: str) -> Iterator[Database]:
+        """A connection of its own for one request's queries, over the named views (default: all)."""
+        with self.read_models.reader(views) as db:
             yield db
-        finally:
-            db.close()
 
     @property
     def generation(self) -> int:
-        """Changes whenever this node's read model moves on (for caches of read-model answers)."""
-        return self.projector.applied
+        """Changes whenever this node's read models move on (for caches of read-model answers)."""
+        return self.read_models.generation()
 
-    def catch_up(self) -> int:
-        with self._lock:
-            return self.projector.catch_up()
+    def catch_up(self, progress: Callable[[int], None] | None = None) -> int:
+        """Brings every view to the head of the log now (the command line and tests use this)."""
+        return self.read_models.catch_up(progress)
 
-    def wait_for_writes(self, position: int | None = None) -> None:
-        """Read-your-writes: blocks until the read model holds the log's events so far."""
-        wanted = self.log.position() if position is None else position
-        with self._lock:
-            self.projector.wait_for(wanted, self.settings.read_wait_seconds)
+    def behind(self) -> int:
+        """How far, summed over the views, this node's read models are behind the log."""
+        return sum(status.behind for status in self.read_models.status())
+
+    async def wait_for(self, position: int, views: Sequence[str] = ()) -> None:
+        """Read your own writes: returns once the named views hold ``position``."""
+        await self.read_models.wait_for(position, views, self.settings.read_wait_seconds)
 
     def close(self) -> None:
-        self.projector.db.close()
+        self.read_models.close()
         self.log.close()
 
 
-def build_services(settings: Settings) -> Services:
+def build_services(settings: Settings, *, background: bool = False) -> Services:
+    """Opens the log and the read models and builds every context's services.
+
+    ``background``: a server builds long-outdated views in the background while it serves; the
+    command line builds them before it goes on.
+    """
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     log = EventLog(env=settings.event_store_env())
-    views = all_views()
-    db = open_read_db(settings.read_path)
-    try:
-        projector = Projector(log, db, views)
-    except OutdatedReadModelError:
-        # Views changed since this file was built: the log is the truth, so rebuild from it.
-        db.close()
-        rebuild(log, settings.read_path, views)
-        projector = Projector(log, open_read_db(settings.read_path), views)
-    accounts = Accounts(log)
-    return Services(
-        settings=settings,
-        log=log,
-        accounts=accounts,
-        projector=projector,
-        glossary=Glossary(log, accounts),
-    )
+    contexts = all_contexts()
+    read_models = ReadModels(log, settings.views_dir, [view for context in contexts for view in context.views()])
+    services = Services(settings, log, read_models)
+    for context in contexts:
+        services.add(dict(context.services(services)))
+    read_models.open(background=background)
+    return services

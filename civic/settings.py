@@ -29,6 +29,7 @@ class Settings:
     read_wait_seconds: float = 5.0
     rate_limit_per_minute: int = 120
     default_locale: str = "zh_Hant_TW"
+    health_max_lag: int = 1000
     env: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -47,8 +48,9 @@ class Settings:
         return self.data_dir / "events.db"
 
     @property
-    def read_path(self) -> Path:
-        return self.data_dir / "read.db"
+    def views_dir(self) -> Path:
+        """This node's read models: a SQLite file per view and the manifest naming them."""
+        return self.data_dir / "views"
 
     def session_secret(self) -> str:
         """The signing key for session cookies; made once per data directory if not set."""

@@ -6,7 +6,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.eventlog import SYSTEM_ACTOR, EventLog
+from domain.eventlog import SYSTEM_ACTOR, EventLog, Recorded
 
 RESIDENT = "resident"
 REVIEWER = "reviewer"
@@ -122,20 +122,20 @@ class Accounts:
         if role not in self.roles_of(actor):
             raise PermissionDeniedError(actor, role)
 
-    def grant(self, account_id: UUID, role: str, actor: str) -> None:
+    def grant(self, account_id: UUID, role: str, actor: str) -> Recorded:
         self.require(actor, ADMIN)
         account = self.get(account_id)
         account.grant(role, actor)
-        self.log.record(account)
+        return Recorded(self.log.record(account))
 
-    def revoke(self, account_id: UUID, role: str, actor: str, admin_count: int) -> None:
+    def revoke(self, account_id: UUID, role: str, actor: str, admin_count: int) -> Recorded:
         """``admin_count`` comes from the read model: the platform never loses its last admin."""
         self.require(actor, ADMIN)
         account = self.get(account_id)
         if role == ADMIN and ADMIN in account.roles and admin_count <= 1:
             raise LastAdminError(str(account_id))
         account.revoke(role, actor)
-        self.log.record(account)
+        return Recorded(self.log.record(account))
 
     def grant_from_command_line(self, issuer: str, subject: str, role: str) -> UUID:
         """Bootstraps the first admin: registers the account if it has never signed in."""

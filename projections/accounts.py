@@ -19,6 +19,7 @@ class AccountsView:
 
     name = "accounts"
     version = 1
+    topics = (Account.Event,)
 
     def __init__(self) -> None:
         self._rows: dict[str, list] = {}

@@ -56,6 +56,13 @@ class GlossaryView:
 
     name = "glossary"
     version = 1  # bump when the rows or the search keys change (a new pronunciation rule, too)
+    topics = (Term.Event, Meeting.Event)
+
+    def begin_page(self, db: Database) -> None:
+        pass
+
+    def end_page(self, db: Database) -> None:
+        pass
 
     def create(self, db: Database) -> None:
         db.execute(f"CREATE TABLE IF NOT EXISTS glossary_terms ({TERM_COLUMNS})")

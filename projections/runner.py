@@ -1,72 +1,102 @@
-"""Feeding the event log into the SQLite read models, exactly once.
+"""Feeding the event log into SQLite read models: each view at its own position, exactly once.
 
-The projector pulls pages of notifications after its stored position (eventsourcing's
-``ProjectionRunner`` cannot subscribe to a SQLite store, so we pull; the same loop works on
-PostgreSQL). Each page is applied to every view inside one SQLite transaction together with the new
-position, written as a compare-and-set: a crash rolls back both, and a second projector racing this
-one fails its compare-and-set instead of applying the page twice.
+A view names the event classes it consumes (``topics``); the projector asks the recorder for only
+those (``select_notifications(topics=...)``), so a view never decodes another context's events,
+and rebuilding one view costs what that view consumes, not the length of the log.
+
+Each view keeps its own name, version and position in ``_views``. A page of a view's events is
+applied inside one SQLite transaction together with the view's new position, written as a
+compare-and-set: a crash rolls back both, and a second projector racing this one fails its
+compare-and-set instead of applying the page twice. One view failing leaves the others alone.
+
+The position a view holds is a watermark, not the id of the last event it applied: having asked
+for its topics up to the head of the log, a view has seen everything up to that head, so a page
+that waits for "the view holds notification N" works even when N was an event the view ignores.
 """
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
-from eventsourcing.persistence import Tracking
+from eventsourcing.utils import get_topic
 from sqlite_utils import Database
 
 from domain.eventlog import EventLog
 
-POSITIONS = "_positions"
+POSITIONS = "_views"
 PAGE = 1000
 
 
 class View(Protocol):
-    """One read model: creates its tables and maps each event to row changes.
+    """One read model: its tables, the events it consumes, and how each changes its rows.
 
-    A view may also define ``begin_page(db)`` and ``end_page(db)``, called around each page inside
-    its transaction, to buffer rows in memory and write them in bulk.
+    ``begin_page`` and ``end_page`` are called around each page inside its transaction, so a view
+    can buffer rows in memory and write them in bulk; ``ViewBase`` gives both as no-ops.
     """
 
     name: str
     version: int
+    topics: tuple[type, ...]
 
     def create(self, db: Database) -> None: ...
 
-    def apply(self, event: object, db: Database) -> None: ...
+    def begin_page(self, db: Database) -> None: ...
+
+    def apply(self, event: Any, db: Database) -> None: ...
+
+    def end_page(self, db: Database) -> None: ...
 
 
-def _nothing(db: Database) -> None:
-    pass
+class ViewBase:
+    """Defaults for the parts of ``View`` that most views do not need."""
 
+    def begin_page(self, db: Database) -> None:
+        pass
 
-def _wants(interested: dict[type, bool], kind: type, view: View) -> bool:
-    """Whether a view's singledispatch ``apply`` has a handler for ``kind`` (cached per type)."""
-    if kind not in interested:
-        method = next((vars(cls)["apply"] for cls in type(view).__mro__ if "apply" in vars(cls)), None)
-        registry = getattr(getattr(method, "dispatcher", None), "registry", None)
-        if registry is None:  # a plain apply method: it wants everything
-            interested[kind] = True
-        else:
-            interested[kind] = any(base is not object and issubclass(kind, base) for base in registry)
-    return interested[kind]
+    def end_page(self, db: Database) -> None:
+        pass
 
 
 class ConcurrentProjectionError(RuntimeError):
-    """Another projector advanced the position first; this page was rolled back."""
+    """Another projector advanced the view's position first; this page was rolled back."""
+
+
+class OutdatedViewError(RuntimeError):
+    """The file holds rows of another version of this view: it must be rebuilt."""
+
+    def __init__(self, name: str, stored: int, wanted: int) -> None:
+        super().__init__(f"view {name} is at version {stored}, the code wants {wanted}")
+        self.name = name
+        self.stored = stored
+        self.wanted = wanted
 
 
 class StillProcessingError(TimeoutError):
-    """The read model did not reach a command's events within the wait allowed."""
+    """A view did not reach a command's events within the wait allowed."""
 
     def __init__(self, wanted: int, reached: int) -> None:
         super().__init__(f"read model at {reached}, waiting for {wanted}")
         self.wanted = wanted
         self.reached = reached
+
+
+def topics_of(classes: Iterable[type]) -> tuple[str, ...]:
+    """The stored topics of these event classes and of every subclass of them.
+
+    Recorders filter by exact topic, so a view that handles ``Account.Event`` asks for each
+    concrete event class under it.
+    """
+    found: set[str] = set()
+    pending = list(classes)
+    while pending:
+        cls = pending.pop()
+        found.add(get_topic(cls))
+        pending.extend(cls.__subclasses__())
+    return tuple(sorted(found))
 
 
 def open_read_db(path: Path | str) -> Database:
@@ -76,120 +106,106 @@ def open_read_db(path: Path | str) -> Database:
     return Database(conn)
 
 
-def views_signature(views: Sequence[View]) -> str:
-    return ",".join(f"{view.name}:{view.version}" for view in views)
-
-
-def prepare(db: Database, views: Sequence[View], log_name: str) -> bool:
-    """Creates the tables; returns False when the file was made by other views (rebuild it)."""
-    signature = views_signature(views)
+def _prepare(db: Database, view: View) -> None:
+    """Creates the view's tables and its position row; refuses a file of another version."""
     with db.atomic():
         db.execute(
             f"CREATE TABLE IF NOT EXISTS {POSITIONS} "
-            "(log TEXT PRIMARY KEY, position INTEGER NOT NULL, views TEXT NOT NULL)"
+            "(name TEXT PRIMARY KEY, version INTEGER NOT NULL, position INTEGER NOT NULL)"
         )
-        row = db.execute(f"SELECT views FROM {POSITIONS} WHERE log = ?", [log_name]).fetchone()
+        row = db.execute(f"SELECT version FROM {POSITIONS} WHERE name = ?", [view.name]).fetchone()
         if row is None:
-            db.execute(f"INSERT INTO {POSITIONS} VALUES (?, 0, ?)", [log_name, signature])
-        elif row[0] != signature:
-            return False
-        for view in views:
-            view.create(db)
-    return True
+            db.execute(f"INSERT INTO {POSITIONS} VALUES (?, ?, 0)", [view.name, view.version])
+        elif row[0] != view.version:
+            raise OutdatedViewError(view.name, row[0], view.version)
+        view.create(db)
 
 
-def read_position(db: Database, log_name: str) -> int:
-    row = db.execute(f"SELECT position FROM {POSITIONS} WHERE log = ?", [log_name]).fetchone()
+def stored_version(db: Database, name: str) -> int | None:
+    """The version of ``name`` whose rows this file holds (None: not in this file)."""
+    try:
+        row = db.execute(f"SELECT version FROM {POSITIONS} WHERE name = ?", [name]).fetchone()
+    except sqlite3.OperationalError:  # no positions table: an empty or foreign file
+        return None
+    return row[0] if row else None
+
+
+def read_position(db: Database, name: str) -> int:
+    row = db.execute(f"SELECT position FROM {POSITIONS} WHERE name = ?", [name]).fetchone()
     return row[0] if row else 0
 
 
-def advance(db: Database, tracking: Tracking, old: int) -> None:
-    cursor = db.execute(
-        f"UPDATE {POSITIONS} SET position = ? WHERE log = ? AND position = ?",
-        [tracking.notification_id, tracking.application_name, old],
-    )
+def _advance(db: Database, name: str, old: int, new: int) -> None:
+    cursor = db.execute(f"UPDATE {POSITIONS} SET position = ? WHERE name = ? AND position = ?", [new, name, old])
     if cursor.rowcount != 1:
-        raise ConcurrentProjectionError(tracking.application_name)
+        raise ConcurrentProjectionError(name)
+
+
+def _busy(error: sqlite3.OperationalError) -> bool:
+    return "locked" in str(error) or "busy" in str(error)
 
 
 class Projector:
-    """Keeps one read-model file in step with the log."""
+    """Keeps some views in step with the log inside one SQLite database, each at its own position."""
 
     def __init__(self, log: EventLog, db: Database, views: Sequence[View]) -> None:
         self.log = log
         self.db = db
         self.views = list(views)
-        self.applied = 0  # how many notifications this projector has applied: a cache generation
-        # Per view, which event types it handles (filled as types are seen): most events concern
-        # one context, and skipping the others' views saves a dispatch per event and view.
-        self._interests: list[dict[type, bool]] = [{} for _ in self.views]
-        if not prepare(db, self.views, log.name):
-            raise OutdatedReadModelError(views_signature(self.views))
+        self.applied = 0  # events applied by this projector: a generation for caches of answers
+        self._topics = {view.name: topics_of(view.topics) for view in self.views}
+        for view in self.views:
+            _prepare(db, view)
 
-    def position(self) -> int:
-        return read_position(self.db, self.log.name)
+    def position(self, name: str | None = None) -> int:
+        """Where one view stands in the log (without a name: the view furthest behind)."""
+        names = [name] if name else [view.name for view in self.views]
+        return min((read_position(self.db, each) for each in names), default=0)
 
     def catch_up(self, page: int = PAGE, progress: Callable[[int], None] | None = None) -> int:
-        """Applies every notification after the stored position; returns how many."""
+        """Applies every consumed notification up to the log's head; returns how many events."""
+        return sum(self.catch_up_view(view, page, progress) for view in self.views)
+
+    def catch_up_view(self, view: View, page: int = PAGE, progress: Callable[[int], None] | None = None) -> int:
+        """Brings one view to the log's head; ``progress`` gets how far its position moved."""
         applied = 0
         while True:
-            start = self.position()
-            notes = self.log.recorder.select_notifications(
-                start=start, limit=page, inclusive_of_start=False
-            )
-            if not notes:
+            start = read_position(self.db, view.name)
+            # Read the head before asking for events: everything up to it is committed, so having
+            # seen the view's topics up to it, the view holds the head.
+            head = self.log.position()
+            if head <= start:
                 return applied
+            notes = self.log.recorder.select_notifications(
+                start=start, limit=page, stop=head, topics=self._topics[view.name], inclusive_of_start=False
+            )
+            end = notes[-1].id if len(notes) == page else head
             try:
-                self._apply_page(notes, start)
+                self._apply_page(view, notes, start, end)
             except ConcurrentProjectionError:
                 time.sleep(0.01)  # another projector got there first: re-read and go on
                 continue
             except sqlite3.OperationalError as error:
-                if "locked" not in str(error) and "busy" not in str(error):
+                if not _busy(error):
                     raise
                 time.sleep(0.01)  # another projector holds the write lock
                 continue
             applied += len(notes)
             if progress:
-                progress(len(notes))
+                progress(end - start)
 
-    def _apply_page(self, notes: Sequence, start: int) -> None:
+    def _apply_page(self, view: View, notes: Sequence[Any], start: int, end: int) -> None:
         to_event = self.log.mapper.to_domain_event
+        # Look apply up once per page: each access of a singledispatchmethod builds a new wrapper.
+        apply = view.apply
         db = self.db
-        # Look each view's apply up once per page, not once per event: on Python 3.11 every
-        # attribute access of a singledispatchmethod builds a new wrapper function, which cost
-        # about a seventh of a rebuild.
-        appliers = [(view.apply, view, self._interests[index]) for index, view in enumerate(self.views)]
         with db.atomic():
-            for view in self.views:
-                getattr(view, "begin_page", _nothing)(db)
+            view.begin_page(db)
             for note in notes:
-                event = to_event(note)
-                kind = type(event)
-                for apply, view, interested in appliers:
-                    if _wants(interested, kind, view):
-                        apply(event, db)
-            for view in self.views:
-                # Views that buffer a page's rows write them here, in the same transaction.
-                getattr(view, "end_page", _nothing)(db)
-            advance(db, Tracking(self.log.name, notes[-1].id), old=start)
+                apply(to_event(note), db)
+            view.end_page(db)
+            _advance(db, view.name, start, end)
         self.applied += len(notes)
-
-    def wait_for(self, position: int, timeout: float) -> None:
-        """Read-your-writes: returns once the read model holds ``position``, or raises."""
-        deadline = time.monotonic() + timeout
-        while True:
-            self.catch_up()
-            reached = self.position()
-            if reached >= position:
-                return
-            if time.monotonic() >= deadline:
-                raise StillProcessingError(position, reached)
-            time.sleep(0.02)
-
-
-class OutdatedReadModelError(RuntimeError):
-    """The read-model file was built by other view versions; it must be rebuilt."""
 
 
 def rebuild(
@@ -199,29 +215,25 @@ def rebuild(
     page: int = 5000,
     progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Builds a fresh read model from position 0 beside ``path``, then swaps it in."""
-    fresh = path.with_name(path.name + ".rebuild")
-    for leftover in _sqlite_files(fresh):
-        leftover.unlink(missing_ok=True)
-    db = open_read_db(fresh)
+    """Builds the views from position 0 into a new file at ``path`` (replacing what was there)."""
+    for stale in sqlite_files(path):
+        stale.unlink(missing_ok=True)
+    db = open_read_db(path)
     db.execute("PRAGMA synchronous=OFF")  # a crash here loses only the unfinished copy
     try:
         applied = Projector(log, db, views).catch_up(page=page, progress=progress)
+        db.execute("PRAGMA synchronous=NORMAL")
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        db.execute("PRAGMA journal_mode=DELETE")
     finally:
         db.close()
-    for stale in _sqlite_files(path)[1:]:
-        stale.unlink(missing_ok=True)
-    os.replace(fresh, path)
     return applied
 
 
-def _sqlite_files(path: Path) -> list[Path]:
+def sqlite_files(path: Path) -> list[Path]:
     return [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
 
 
-def table_rows(db: Database, tables: Iterable[str]) -> dict[str, list[tuple]]:
+def table_rows(db: Database, tables: Iterable[str]) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of the given tables in a stable order, to compare two read models."""
     return {
         table: sorted(db.execute(f"SELECT * FROM [{table}]").fetchall(), key=repr)

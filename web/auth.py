@@ -13,6 +13,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from civic.settings import Settings
 from projections import accounts as account_queries
+from web.consistency import see_own_write
 from web.templating import render
 
 SESSION_KEY = "account_id"
@@ -60,7 +61,7 @@ async def auth_callback(request: Request) -> Response:
     name = claims.get("name") or claims.get("preferred_username") or claims.get("nickname") or claims["sub"]
     services = request.app.state.services
     account_id = await run_in_threadpool(services.accounts.sign_in, claims["iss"], claims["sub"], name)
-    await run_in_threadpool(services.wait_for_writes)
+    await see_own_write(request, services.log.position(), "accounts")
     next_url = safe_next(request.session.pop("next", None))
     request.session.clear()
     request.session[SESSION_KEY] = str(account_id)

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from civic import i18n
+from web import i18n
 from domain.accounts import AccountNotFoundError, LastAdminError, PermissionDeniedError, UnknownRoleError
 from projections.runner import StillProcessingError
 from web.middleware import RequestRefusedError, request_locale, security_headers

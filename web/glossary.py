@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from civic.i18n import gettext
+from web.i18n import gettext
 from domain.accounts import STAFF, TRANSLATOR
 from domain.glossary import checks
 from domain.glossary.errors import (
@@ -36,6 +36,8 @@ from web import glossary_text as text
 from web.auth import require_role, require_user
 from web.errors import conflict, not_found, unprocessable
 from web.navigation import N_, NavItem
+from web.parts import WebPart
+from web.consistency import see_own_write
 from web.templating import is_htmx, render
 
 PAGE_SIZE = 50
@@ -154,7 +156,7 @@ async def propose(request: Request) -> Response:
     except ChangePendingError:
         message = gettext("A change to this term is already waiting for a meeting.")
         return _proposal_page(request, values, {"en": message}, status_code=409)
-    await run_in_threadpool(_services(request).wait_for_writes)
+    await see_own_write(request, _services(request).log.position(), "glossary")
     return _redirect(request, request.url_for("glossary_term", term_id=str(term_id)))
 
 
@@ -205,7 +207,7 @@ def _district_options(db) -> list[tuple[str, str]]:  # noqa: ANN001
     A district without approved English reads as the ``place`` filter shows it: the Chinese, then
     a generated romanization marked as unofficial.
     """
-    from civic import i18n
+    from web import i18n
 
     rows = queries.districts(db)
     if i18n.current_locale.get() == i18n.ZH:
@@ -248,7 +250,7 @@ async def convene(request: Request) -> Response:
             request, "glossary/meetings.html", {"meetings": rows, "errors": errors, "values": values, **_text_context()},
             block="convene", status_code=422,
         )  # fmt: skip
-    await run_in_threadpool(_services(request).wait_for_writes)
+    await see_own_write(request, _services(request).log.position(), "glossary")
     return _redirect(request, request.url_for("glossary_meeting", meeting_id=str(meeting_id)))
 
 
@@ -285,7 +287,7 @@ async def add_to_agenda(request: Request) -> Response:
         await run_in_threadpool(_services(request).glossary.put_on_agenda, meeting_id, term_id, user["id"])
     except AlreadyOnAgendaError:
         return await meeting_page(request, {"term_id": gettext("That term is already on this agenda.")}, 409)
-    await run_in_threadpool(_services(request).wait_for_writes)
+    await see_own_write(request, _services(request).log.position(), "glossary")
     return await _after_meeting_change(request, meeting_id)
 
 
@@ -309,7 +311,7 @@ async def decide(request: Request) -> Response:
     except InvalidFieldError as invalid:
         message = text.field_problem(invalid.field, invalid.code)
         return await meeting_page(request, {f"{term_id}-{invalid.field}": message}, 422)
-    await run_in_threadpool(_services(request).wait_for_writes)
+    await see_own_write(request, _services(request).log.position(), "glossary")
     return await _after_meeting_change(request, meeting_id)
 
 
@@ -343,7 +345,7 @@ async def import_upload(request: Request) -> Response:
     except ImportStructureError as wrong:
         context["errors"] = {"file": text.structure_message(wrong)}
         return render(request, "glossary/import.html", context, status_code=422)
-    await run_in_threadpool(_services(request).wait_for_writes)
+    await see_own_write(request, _services(request).log.position(), "glossary")
     context["report"] = {
         "imported": report.imported,
         "unchanged": report.unchanged,
@@ -446,7 +448,7 @@ class PlaceNames:
         self.generation = -1
 
     def __call__(self, zh: str, district: str = "") -> Markup:
-        from civic import i18n
+        from web import i18n
 
         if not zh:
             return Markup("")
@@ -469,3 +471,14 @@ class PlaceNames:
                 self.cache[key] = queries.display_name(db, zh, district or None)
         return self.cache[key]
 
+
+
+part = WebPart(
+    routes=routes,
+    nav=nav,
+    filters=lambda services: {"place": PlaceNames(services)},
+    errors=exception_handlers,
+    uploads=UPLOAD_PATHS,
+    home_widgets=[home_widget],
+    views=("glossary",),
+)

@@ -6,7 +6,7 @@ the command line alike.
 
 from __future__ import annotations
 
-from civic.i18n import gettext
+from web.i18n import gettext
 from domain.glossary import checks, rows
 from domain.glossary.errors import ImportStructureError
 from domain.glossary.rows import RowNote

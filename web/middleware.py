@@ -9,7 +9,7 @@ from collections.abc import Callable
 from starlette.datastructures import Headers, MutableHeaders, QueryParams
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from civic import i18n
+from web import i18n
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 LANG_COOKIE = "lang"

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from starlette.requests import Request
 
-from civic.i18n import N_  # noqa: F401 - re-exported for the web modules
+from web.i18n import N_  # noqa: F401 - re-exported for the web modules
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,11 @@ from starlette.routing import Route
 
 from domain.accounts import ADMIN, ROLES
 from projections import accounts as account_queries
+from projections.readmodels import READY, describe
+from web import auth
 from web.auth import require_role, require_user
+from web.consistency import see_own_write
+from web.parts import AuditWording, WebPart
 from web.navigation import N_, NavItem
 from web.templating import is_htmx, render
 
@@ -26,7 +30,8 @@ ROLE_NAMES = {
 
 
 async def home(request: Request) -> Response:
-    return render(request, "home.html", {"widgets": request.app.state.home_widgets(request)})
+    widgets = await run_in_threadpool(home_widgets, request)
+    return render(request, "home.html", {"widgets": widgets})
 
 
 async def account_page(request: Request) -> Response:
@@ -55,27 +60,35 @@ async def change_role(request: Request) -> Response:
     if role not in ROLES or change not in ("grant", "revoke"):
         raise HTTPException(400)
     if change == "grant":
-        await run_in_threadpool(services.accounts.grant, account_id, role, user["id"])
+        recorded = await run_in_threadpool(services.accounts.grant, account_id, role, user["id"])
     else:
         with services.reader() as db:
             admins = account_queries.admin_count(db)
-        await run_in_threadpool(services.accounts.revoke, account_id, role, user["id"], admins)
-    await run_in_threadpool(services.wait_for_writes)
+        recorded = await run_in_threadpool(services.accounts.revoke, account_id, role, user["id"], admins)
+    await see_own_write(request, recorded.position, "accounts")
     if is_htmx(request):
         return await accounts_admin(request)
     return RedirectResponse(request.url_for("accounts_admin"), status_code=303)
 
 
-async def audit(request: Request) -> Response:
-    require_role(request, ADMIN)
-    with request.app.state.services.reader() as db:
-        changes = account_queries.role_changes(db)
-    return render(request, "admin/audit.html", {"changes": changes, "role_names": ROLE_NAMES})
-
-
 async def health(request: Request) -> Response:
+    """Each view's position against the log's, truthfully: 503 when one is failed, building or behind."""
     services = request.app.state.services
-    return JSONResponse({"log": services.log.position(), "read_model": services.projector.position()})
+    read_models = services.read_models
+    log_position = await run_in_threadpool(services.log.position)
+    statuses = await run_in_threadpool(read_models.status)
+    bound = services.settings.health_max_lag
+    healthy = all(status.state == READY and status.behind <= bound for status in statuses)
+    return JSONResponse(
+        {
+            "status": "ok" if healthy else "degraded",
+            "log": log_position,
+            "max_behind": bound,
+            "views": {status.name: describe(status) for status in statuses},
+        },
+        status_code=200 if healthy else 503,
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 routes = [
@@ -83,14 +96,31 @@ routes = [
     Route("/account", account_page, name="account"),
     Route("/admin/accounts", accounts_admin, name="accounts_admin"),
     Route("/admin/accounts/{account_id}/roles", change_role, methods=["POST"], name="change_role"),
-    Route("/admin/audit", audit, name="audit"),
     Route("/healthz", health, name="health"),
 ]
 
 nav = [NavItem(N_("Home"), "home")]
 
 # Administration comes last in the navigation, after every context's pages.
-admin_nav = [
-    NavItem(N_("Accounts"), "accounts_admin", ADMIN),
-    NavItem(N_("Audit log"), "audit", ADMIN),
-]
+admin_nav = [NavItem(N_("Accounts"), "accounts_admin", ADMIN)]
+
+
+def home_widgets(request: Request) -> list[dict]:
+    """The home page's panels, one per context that offers one (see ``WebPart.home_widgets``)."""
+    providers = request.app.state.home_widgets
+    with request.app.state.services.reader() as db:
+        return [widget for provider in providers if (widget := provider(db))]
+
+
+AUDIT = AuditWording(
+    code="accounts",
+    context=N_("Accounts"),
+    events={
+        "Account.Registered": N_("Signed in for the first time"),
+        "Account.Renamed": N_("Changed display name"),
+        "Account.RoleGranted": N_("Role granted"),
+        "Account.RoleRevoked": N_("Role revoked"),
+    },
+)
+
+part = WebPart(routes=[*routes, *auth.routes], nav=nav, admin_nav=admin_nav, audit=AUDIT, views=("accounts",))

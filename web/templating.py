@@ -11,7 +11,7 @@ import jinja2
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from civic import i18n
+from web import i18n
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 

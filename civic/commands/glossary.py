@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from civic.i18n import gettext as _
+from web.i18n import gettext as _
 from civic.services import Services, build_services
 from web.glossary_text import reason_message, structure_message, where
 from civic.settings import Settings
@@ -93,11 +93,11 @@ def _import(
 
 def _catch_up(services: Services) -> None:
     """Brings the read model up to date, with a progress bar: thousands of terms take seconds."""
-    pending = services.log.position() - services.projector.position()
+    pending = services.behind()
     if pending <= 0:
         return
     with click.progressbar(length=pending, label=_("Updating the read model"), file=sys.stderr) as bar:
-        services.projector.catch_up(progress=bar.update)
+        services.catch_up(progress=bar.update)
 
 
 def _format_of(file: Path) -> str:

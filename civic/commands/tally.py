@@ -19,8 +19,8 @@ from typing import NoReturn, TextIO
 
 import click
 
-from civic.i18n import N_
-from civic.i18n import gettext as _
+from web.i18n import N_
+from web.i18n import gettext as _
 from domain.tally import DEFAULT_RULE, RULES, Election, Outcome, PabulibFormatError, Problem, applicable
 from domain.tally import tally as count
 from domain.tally.explain import GreedyExplanation, MesExplanation, PhragmenExplanation

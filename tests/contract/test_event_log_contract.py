@@ -203,13 +203,13 @@ def test_the_accounts_read_model_follows_sign_in_grant_and_revoke(event_store_en
         bob = accounts.sign_in(ISSUER, "bob", "Bob")
         accounts.grant_from_command_line(ISSUER, "alice", ADMIN)
         accounts.grant(bob, REVIEWER, actor=str(alice))
-        services.wait_for_writes()
+        services.catch_up()
         with services.reader() as db:
             assert read.account(db, str(bob))["roles"] == ["resident", "reviewer"]  # type: ignore[index]
             admins = read.admin_count(db)
 
         accounts.revoke(bob, REVIEWER, actor=str(alice), admin_count=admins)
-        services.wait_for_writes()
+        services.catch_up()
 
         with services.reader() as db:
             assert read.account(db, str(bob))["roles"] == ["resident"]  # type: ignore[index]
@@ -253,7 +253,7 @@ def test_two_projectors_racing_on_one_file_apply_every_event_exactly_once(
     event_store_env: Settings, log: EventLog
 ) -> None:
     fill_log_with_role_changes(log, people=40)
-    path = event_store_env.read_path
+    path = (event_store_env.data_dir / "read.db")
     projectors = [Projector(log, open_read_db(path), [AccountsView()]) for _ in range(2)]
     start_together = threading.Barrier(len(projectors))
 
@@ -311,7 +311,7 @@ def test_a_page_that_fails_midway_changes_nothing_and_is_applied_once_later(
 ) -> None:
     accounts = Accounts(log)
     tripwire = TripwireView()
-    db = open_read_db(event_store_env.read_path)
+    db = open_read_db((event_store_env.data_dir / "read.db"))
     projector = Projector(log, db, [AccountsView(), tripwire])
     alice = accounts.sign_in(ISSUER, "alice", "Alice")
     accounts.grant(alice, REVIEWER, actor=SYSTEM_ACTOR)

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from civic import i18n
-from civic.i18n import EN, ZH
+from web import i18n
+from web.i18n import EN, ZH
 
 
 @pytest.mark.parametrize(

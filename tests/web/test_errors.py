@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from civic import i18n
+from web import i18n
 from civic.app import create_app
 from civic.settings import Settings
 from domain.accounts import LastAdminError

@@ -195,28 +195,6 @@ def test_an_oversized_form_is_refused_while_streaming(
     assert admin_services.log.position() == position
 
 
-@pytest.mark.parametrize(
-    ("lang", "expected"),
-    [
-        ("en", ["Granted Reviewer", "Revoked Reviewer", "Granted Administrator", "Command line", "林雅婷 (admin)"]),
-        ("zh_Hant_TW", ["授予「審查委員」", "撤銷「審查委員」", "授予「系統管理員」", "命令列"]),
-    ],
-)
-def test_audit_page_lists_every_change_newest_first(
-    admin_client: TestClient, resident_id: UUID, lang: str, expected: list[str]
-) -> None:
-    admin_client.post(_roles_url(resident_id), data={"role": "reviewer", "change": "grant"})
-    admin_client.post(_roles_url(resident_id), data={"role": "reviewer", "change": "revoke"})
-    page = admin_client.get(f"/admin/audit?lang={lang}")
-    assert page.status_code == 200
-    for text in expected:
-        assert text in page.text
-    rows = re.findall(r"<tr>\s*<td>(.*?)</tr>", page.text, re.S)
-    assert len(rows) == 3
-    assert "張淑芬 (resident)" in rows[0] and ("Revoked" in rows[0] or "撤銷" in rows[0])
-    assert "林雅婷 (admin)" in rows[2] and ("Command line" in rows[2] or "命令列" in rows[2])
-
-
 def _row(html: str, subject: str) -> str:
     for row in re.findall(r"<tr>(.*?)</tr>", html, re.S):
         if f"<small>{subject}</small>" in row:

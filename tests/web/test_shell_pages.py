@@ -68,7 +68,7 @@ def test_admin_sees_administration_with_the_current_page_marked(admin_client: Te
     page = admin_client.get("/admin/audit?lang=en").text
     nav = _main_nav(page)
     assert re.findall(r">([^<]+)</a>", nav) == ["Home", "Place names", "Accounts", "Audit log"]
-    assert 'href="/admin/audit" aria-current="page"' in nav
+    assert 'href="/admin/audit/" aria-current="page"' in nav
     zh_nav = _main_nav(admin_client.get("/?lang=zh_Hant_TW").text)
     assert re.findall(r">([^<]+)</a>", zh_nav) == ["首頁", "地名譯名", "帳號管理", "稽核紀錄"]
 
@@ -106,9 +106,15 @@ def test_names_from_the_provider_are_escaped(client: TestClient, sign_in: SignIn
 
 
 def test_health_reports_log_and_read_model_positions(admin_client: TestClient) -> None:
-    health = admin_client.get("/healthz").json()
+    admin_client.app.state.services.catch_up()  # type: ignore[attr-defined]
+    answer = admin_client.get("/healthz")
+    health = answer.json()
+    assert answer.status_code == 200 and health["status"] == "ok"
     assert health["log"] >= 2  # registered + granted admin
-    assert health["read_model"] == health["log"]
+    assert set(health["views"]) == {"accounts", "glossary", "audit"}
+    for view in health["views"].values():
+        assert view["state"] == "ready"
+        assert view["position"] == health["log"] and view["behind"] == 0
 
 
 def _main_nav(page: str) -> str:

@@ -1,0 +1,51 @@
+"""What a bounded context declares about itself, so that the platform can wire it in one place.
+
+A context's wiring module is imported by the command line before anything else, so it must stay
+cheap: it names its parts by module path and imports them only inside the functions below.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from civic.services import Services
+    from projections.runner import View
+
+
+def _nothing(*_: Any) -> Any:
+    return ()
+
+
+@dataclass(frozen=True)
+class Context:
+    """One bounded context: what it adds to the services, read models, web and command line.
+
+    - ``services(built)`` returns the context's application services by attribute name, given
+      the services built so far (the log, and the contexts listed before this one);
+    - ``views()`` returns its read models;
+    - ``web`` names the module whose ``part`` (a ``web.parts.WebPart``) holds its routes under one
+      ``Mount``, navigation, template filters, error handlers, uploads and audit wording;
+    - ``commands`` names its command-line group as ``"module:attribute"`` with ``help`` the
+      group's one-line help (marked for translation, shown without importing the group);
+    - ``seed(services)`` records its demo data and yields a line per step.
+    """
+
+    name: str
+    services: Callable[[Services], Mapping[str, object]] = _nothing
+    views: Callable[[], list[View]] = _nothing
+    web: str | None = None
+    commands: str | None = None
+    help: str = ""
+    seed: Callable[[Services], Iterator[str]] = _nothing
+    # Whether its command group reads existing data (it must not create an empty data folder).
+    needs_data: bool = False
+
+    def command_group(self) -> Any:
+        """The click group, imported now."""
+        assert self.commands, f"context {self.name} has no command group"
+        module, _, attribute = self.commands.partition(":")
+        return getattr(importlib.import_module(module), attribute)

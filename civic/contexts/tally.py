@@ -1,0 +1,12 @@
+"""Counting: fair rules for participatory-budgeting elections (pure; no services or pages yet)."""
+
+from __future__ import annotations
+
+from civic.contexts.base import Context
+from web.i18n import N_
+
+context = Context(
+    name="tally",
+    commands="civic.commands.tally:tally",
+    help=N_("Count a participatory-budgeting election (Pabulib .pb file) with a fair rule."),
+)

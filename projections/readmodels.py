@@ -1,0 +1,417 @@
+"""The read models of one node: a SQLite file per view, a manifest naming the current files.
+
+Why a file per view: a view whose version changed is rebuilt alone, into a new file, while the old
+file stays in service; the swap is one atomic rename of ``manifest.json``; and a view that fails on
+an event stops alone, because no other view shares its transaction or its write lock.
+
+A running server notices a swap made by ``civic rebuild`` in another process: every reader and
+every follower compares the manifest's file identity before it uses a view, and reopens. Readers
+open view files with ``mode=rw``, so a file deleted under them is an error, never a new empty file.
+
+One thread per view follows the log (woken by writes on this node, else once a second). A request
+that must read its own write waits, without any lock, until the views it reads hold its position.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fcntl
+import json
+import logging
+import os
+import secrets
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from domain.eventlog import EventLog
+from projections.runner import (
+    OutdatedViewError,
+    Projector,
+    StillProcessingError,
+    View,
+    open_read_db,
+    sqlite_files,
+    stored_version,
+)
+
+logger = logging.getLogger("civic.projections")
+
+MANIFEST = "manifest.json"
+FOLLOW_INTERVAL_SECONDS = 1.0
+# A view this many events or fewer from the head is built before serving (it takes well under a
+# second); a longer build runs in the background while the pages that need the view say so.
+BUILD_BEFORE_SERVING = 5_000
+
+READY = "ready"
+BUILDING = "building"
+FAILED = "failed"
+
+
+class ViewUnavailableError(RuntimeError):
+    """A view is being built or has failed: the pages that read it cannot be served from it."""
+
+    def __init__(self, name: str, state: str, progress: float | None = None) -> None:
+        super().__init__(f"view {name} is {state}")
+        self.name = name
+        self.state = state
+        self.progress = progress
+
+
+@dataclass
+class ViewStatus:
+    name: str
+    version: int
+    state: str
+    position: int
+    behind: int
+    progress: float | None
+    error: str | None
+
+
+@dataclass
+class _Slot:
+    """One view on this node: its current file and the projector writing into it."""
+
+    view: View
+    file: Path | None = None
+    projector: Projector | None = None
+    state: str = BUILDING
+    position: int = 0
+    error: str | None = None
+    build_done: int = 0
+    build_total: int = 0
+    swaps: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)  # who may use the projector
+    wake: threading.Event = field(default_factory=threading.Event)
+
+
+class ReadModels:
+    """Every view's file, position and state on this node, and the threads that follow the log."""
+
+    def __init__(self, log: EventLog, directory: Path, views: Sequence[View]) -> None:
+        self.log = log
+        self.directory = directory
+        directory.mkdir(parents=True, exist_ok=True)
+        self._slots = {view.name: _Slot(view) for view in views}
+        self._manifest_id: tuple[int, int, int] | None = None
+        self._manifest: dict[str, str] = {}
+        self._manifest_lock = threading.Lock()
+        self._threads: list[threading.Thread] = []
+        self._stopping = threading.Event()
+        self._started = threading.Lock()
+
+    # --- opening and following ----------------------------------------------------------------
+
+    def open(self, background: bool = True) -> None:
+        """Opens each view's current file; builds a missing or outdated one (long builds: later)."""
+        self._refresh_manifest(force=True)
+        head = self.log.position()
+        for slot in self._slots.values():
+            if self._open_current(slot):
+                continue
+            if not background or head <= BUILD_BEFORE_SERVING:
+                self._build(slot)
+        if background and any(slot.state == BUILDING for slot in self._slots.values()):
+            self.start()
+
+    def start(self) -> None:
+        """Starts one follower thread per view (once)."""
+        with self._started:
+            if self._threads:
+                return
+            for slot in self._slots.values():
+                thread = threading.Thread(target=self._follow, args=(slot,), name=f"view-{slot.view.name}", daemon=True)
+                thread.start()
+                self._threads.append(thread)
+
+    def close(self) -> None:
+        self._stopping.set()
+        for slot in self._slots.values():
+            slot.wake.set()
+        for thread in self._threads:
+            thread.join(timeout=10)
+        for slot in self._slots.values():
+            with slot.lock:
+                if slot.projector:
+                    slot.projector.db.close()
+                    slot.projector = None
+
+    def kick(self, names: Sequence[str] = ()) -> None:
+        """Asks the followers of these views (all: none named) to look at the log now."""
+        for name in names or self._slots:
+            self._slots[name].wake.set()
+
+    def _follow(self, slot: _Slot) -> None:
+        while not self._stopping.is_set():
+            try:
+                self._step(slot)
+            except Exception as error:  # the view stops alone; every other view goes on
+                slot.state, slot.error = FAILED, f"{type(error).__name__}: {error}"
+                logger.exception("view %s failed after position %s", slot.view.name, slot.position)
+            slot.wake.wait(FOLLOW_INTERVAL_SECONDS)
+            slot.wake.clear()
+
+    def _step(self, slot: _Slot) -> None:
+        self._refresh_manifest()
+        self._reopen_if_swapped(slot)
+        if slot.state == BUILDING and slot.projector is None:
+            self._build(slot)
+        elif slot.state == READY:
+            self._catch_up(slot)
+        # A failed view waits for a rebuild (a swap) or a restart: retrying would fail again.
+
+    def catch_up(self, progress: Callable[[int], None] | None = None) -> int:
+        """Brings every ready view to the head now, in this thread; returns how many events.
+
+        ``progress`` gets how far each view's position moved (the sum of ``status().behind``).
+        """
+        self._refresh_manifest()
+        total = 0
+        for slot in self._slots.values():
+            self._reopen_if_swapped(slot)
+            if slot.state == BUILDING and slot.projector is None:
+                self._build(slot)
+            elif slot.state == READY:
+                total += self._catch_up(slot, progress)
+        return total
+
+    def _catch_up(self, slot: _Slot, progress: Callable[[int], None] | None = None) -> int:
+        with slot.lock:
+            projector = slot.projector
+            if projector is None:
+                return 0
+            applied = projector.catch_up_view(slot.view, progress=progress)
+            slot.position = projector.position(slot.view.name)
+            return applied
+
+    # --- files and the manifest ---------------------------------------------------------------
+
+    def _refresh_manifest(self, force: bool = False) -> bool:
+        """Re-reads the manifest if it changed on disk; returns whether it did."""
+        path = self.directory / MANIFEST
+        try:
+            stat = path.stat()
+            identity = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+        except FileNotFoundError:
+            identity = None
+        if identity == self._manifest_id and not force:
+            return False
+        with self._manifest_lock:
+            self._manifest = json.loads(path.read_text()) if identity else {}
+            self._manifest_id = identity
+        return True
+
+    def _reopen_if_swapped(self, slot: _Slot) -> None:
+        current = self._manifest.get(slot.view.name)
+        if current and (slot.file is None or slot.file.name != current):
+            with slot.lock:
+                self._open_current(slot)
+
+    def _open_current(self, slot: _Slot) -> bool:
+        """Switches the slot to the manifest's file for its view; False when there is none usable."""
+        name = self._manifest.get(slot.view.name)
+        if not name or not (self.directory / name).exists():
+            return False
+        db = open_read_db(self.directory / name)
+        if stored_version(db, slot.view.name) != slot.view.version:
+            db.close()  # made by another version of the code: build our own
+            slot.state = BUILDING
+            return False
+        try:
+            projector = Projector(self.log, db, [slot.view])
+        except OutdatedViewError:
+            db.close()
+            slot.state = BUILDING
+            return False
+        old = slot.projector
+        slot.projector, slot.file = projector, self.directory / name
+        slot.position = projector.position(slot.view.name)
+        slot.state, slot.error = READY, None
+        slot.swaps += 1
+        if old is not None:
+            old.db.close()
+        return True
+
+    def _build(self, slot: _Slot) -> None:
+        path = self.build(slot.view, progress=slot)
+        self.swap(slot.view.name, path)
+        with slot.lock:
+            self._refresh_manifest()
+            self._open_current(slot)
+
+    def build(self, view: View, progress: _Slot | None = None, on_progress: Callable[[int], None] | None = None) -> Path:
+        """Builds ``view`` from position 0 into a new file beside the current one; returns its path."""
+        path = self.directory / f"{view.name}-v{view.version}-{int(time.time())}-{secrets.token_hex(3)}.db"
+        db = open_read_db(path)
+        db.execute("PRAGMA synchronous=OFF")  # a crash here loses only the unfinished copy
+        head = self.log.position()
+        if progress is not None:
+            progress.build_done, progress.build_total = 0, head
+
+        def moved(count: int) -> None:
+            if progress is not None:
+                progress.build_done += count
+            if on_progress is not None:
+                on_progress(count)
+            done = progress.build_done if progress else 0
+            logger.info("building view %s: %s of %s events", view.name, done, head)
+
+        try:
+            Projector(self.log, db, [view]).catch_up_view(view, page=5000, progress=moved)
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except BaseException:
+            db.close()
+            for leftover in sqlite_files(path):
+                leftover.unlink(missing_ok=True)
+            raise
+        db.close()
+        return path
+
+    def swap(self, name: str, path: Path) -> None:
+        """Makes ``path`` the current file of view ``name`` on this node, then removes the old ones.
+
+        Other processes (a server, while ``civic rebuild`` runs) notice the new manifest and reopen.
+        """
+        with self._manifest_file_lock():
+            manifest_path = self.directory / MANIFEST
+            manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+            manifest[name] = path.name
+            fresh = manifest_path.with_name(MANIFEST + ".new")
+            fresh.write_text(json.dumps(manifest, indent=2, sort_keys=True))
+            os.replace(fresh, manifest_path)
+        for other in self.directory.glob(f"{name}-v*.db"):
+            if other.name != path.name:
+                for leftover in sqlite_files(other):
+                    leftover.unlink(missing_ok=True)
+
+    @contextlib.contextmanager
+    def _manifest_file_lock(self) -> Iterator[None]:
+        with open(self.directory / (MANIFEST + ".lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def rebuild(self, names: Sequence[str] = (), on_progress: Callable[[int], None] | None = None) -> int:
+        """Rebuilds some views (all: none named) into new files and swaps them in; returns events read."""
+        unknown = [name for name in names if name not in self._slots]
+        if unknown:
+            raise KeyError(", ".join(unknown))
+        head = self.log.position()
+        for name in names or list(self._slots):
+            slot = self._slots[name]
+            self.swap(name, self.build(slot.view, on_progress=on_progress))
+            with slot.lock:
+                self._refresh_manifest()
+                self._open_current(slot)
+        return head
+
+    # --- reading ------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def reader(self, names: Sequence[str] = ()) -> Iterator[Database]:
+        """A connection of its own, with each named view's current file attached under its name.
+
+        Queries name tables without a schema (``SELECT * FROM glossary_terms``): SQLite finds
+        them in whichever attached file holds them.
+        """
+        if self._refresh_manifest():
+            self.kick()  # the followers reopen the swapped files; readers use them at once
+        conn = sqlite3.connect("file::memory:", uri=True, check_same_thread=False, isolation_level=None)
+        try:
+            for name in names or list(self._slots):
+                file = self._servable_file(self._slots[name])
+                conn.execute("ATTACH DATABASE ? AS ?", [f"file:{file}?mode=rw", name])
+            yield Database(conn)
+        finally:
+            conn.close()
+
+    def _servable_file(self, slot: _Slot) -> Path:
+        """The file to read a view from: the manifest's, once the view is built (failed: stale rows)."""
+        name = self._manifest.get(slot.view.name)
+        if slot.state == BUILDING or not name:
+            raise ViewUnavailableError(slot.view.name, slot.state, self._progress(slot))
+        return self.directory / name
+
+    def _holds(self, slot: _Slot, position: int) -> bool:
+        current = self._manifest.get(slot.view.name)
+        return slot.position >= position and slot.file is not None and slot.file.name == current
+
+    async def wait_for(self, position: int, names: Sequence[str], timeout: float) -> None:
+        """Returns once every named view holds ``position``; holds no lock while it waits."""
+        self.start()
+        names = list(names) or list(self._slots)
+        deadline = time.monotonic() + timeout
+        delay = 0.002
+        while True:
+            self._refresh_manifest()
+            behind = [self._slots[name] for name in names if not self._holds(self._slots[name], position)]
+            if not behind:
+                return
+            for slot in behind:
+                if slot.state != READY:
+                    raise ViewUnavailableError(slot.view.name, slot.state, self._progress(slot))
+                slot.wake.set()
+            if time.monotonic() >= deadline:
+                raise StillProcessingError(position, min(slot.position for slot in behind))
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 0.05)
+
+    # --- telling how things are ---------------------------------------------------------------
+
+    def position(self, name: str) -> int:
+        return self._slots[name].position
+
+    def names(self) -> list[str]:
+        return list(self._slots)
+
+    def generation(self, name: str | None = None) -> int:
+        """Changes whenever a view moves on or is swapped (for caches of read-model answers)."""
+        slots = [self._slots[name]] if name else list(self._slots.values())
+        return sum((slot.projector.applied if slot.projector else 0) + slot.swaps * 1_000_003 for slot in slots)
+
+    def status(self) -> list[ViewStatus]:
+        head = self.log.position()
+        return [
+            ViewStatus(
+                name=slot.view.name,
+                version=slot.view.version,
+                state=slot.state,
+                position=slot.position,
+                behind=max(0, head - slot.position),
+                progress=self._progress(slot),
+                error=slot.error,
+            )
+            for slot in self._slots.values()
+        ]
+
+    def failed(self) -> list[str]:
+        return [slot.view.name for slot in self._slots.values() if slot.state == FAILED]
+
+    @staticmethod
+    def _progress(slot: _Slot) -> float | None:
+        if slot.state != BUILDING or not slot.build_total:
+            return None
+        return min(1.0, slot.build_done / slot.build_total)
+
+
+def describe(status: ViewStatus) -> dict[str, Any]:
+    return {
+        "name": status.name,
+        "version": status.version,
+        "state": status.state,
+        "position": status.position,
+        "behind": status.behind,
+        "progress": status.progress,
+        "error": status.error,
+    }
