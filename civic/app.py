@@ -21,6 +21,7 @@ from civic.settings import Settings
 from web import routes as web_routes
 from web.auth import CurrentUserMiddleware, make_oauth
 from web.errors import RefusalMiddleware, exception_handlers
+from web.hosts import AllowedHostsMiddleware, ForwardedHeadersMiddleware
 from web.middleware import (
     BodySizeLimitMiddleware,
     CrossOriginProtection,
@@ -52,9 +53,12 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                 await follower
 
     middleware = [
+        # First, so that everything after sees the real client address and scheme.
+        Middleware(ForwardedHeadersMiddleware, trusted=settings.trusted_proxy_networks()),
         Middleware(LocaleMiddleware, catalogs=catalogs, default=settings.default_locale),
         Middleware(SecurityHeadersMiddleware, https_only=settings.https_only),
         Middleware(RefusalMiddleware),
+        Middleware(AllowedHostsMiddleware, allowed=settings.allowed_host_names()),
         Middleware(CrossOriginProtection),
         Middleware(RateLimitMiddleware, per_minute=settings.rate_limit_per_minute),
         Middleware(
