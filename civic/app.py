@@ -10,7 +10,6 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
@@ -22,6 +21,7 @@ from web import routes as web_routes
 from web.auth import CurrentUserMiddleware, make_oauth
 from web.errors import RefusalMiddleware, exception_handlers
 from web.hosts import AllowedHostsMiddleware, ForwardedHeadersMiddleware
+from web.sessions import EncryptedSessionMiddleware
 from web.middleware import (
     BodySizeLimitMiddleware,
     CrossOriginProtection,
@@ -68,12 +68,13 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             upload_paths=web_routes.UPLOAD_PATHS,
         ),
         Middleware(
-            SessionMiddleware,
+            EncryptedSessionMiddleware,
             secret_key=settings.session_secret(),
             session_cookie="civic_session",
             same_site="lax",
             https_only=settings.https_only,
             max_age=8 * 3600,
+            public_prefixes=("/static/",),
         ),
         Middleware(CurrentUserMiddleware),
     ]
