@@ -54,7 +54,7 @@ class ForwardedHeadersMiddleware:
         if scope["type"] in SCHEMES and self.trusted:
             peer = (scope.get("client") or ("", 0))[0]
             if is_trusted(peer, self.trusted):
-                scope = dict(scope)
+                # In place, as servers do: outer layers (Starlette's error handler) share this scope.
                 headers = Headers(scope=scope)
                 client = self._client(headers.getlist("x-forwarded-for"))
                 if client is not None:
