@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 
+from civic.settings import Settings
 from tests.fixtures import MakeClient
 
 BASE_URL = "http://testserver"
@@ -99,3 +100,17 @@ def test_language_links_are_local_paths(client: TestClient, raw_path: str, safe_
     assert page.status_code == 404
     assert f'<a href="{safe_path}?lang=zh_Hant_TW" lang="zh-Hant-TW"' in page.text
     assert 'href="//' not in page.text and 'href="/\\' not in page.text
+
+
+def test_the_settings_read_lists_from_the_environment() -> None:
+    settings = Settings.from_env(
+        {"CIVIC_TRUSTED_PROXIES": "10.0.0.0/8, 2001:db8::1", "CIVIC_ALLOWED_HOSTS": "Civic.Example, "}
+    )
+    assert [str(network) for network in settings.trusted_proxy_networks()] == ["10.0.0.0/8", "2001:db8::1/128"]
+    assert settings.allowed_host_names() == ("civic.example",)
+    assert Settings().trusted_proxy_networks() == ()  # by default no proxy is trusted
+
+
+def test_a_proxy_entry_that_is_no_address_stops_the_start(make_client: MakeClient) -> None:
+    with pytest.raises(ValueError):
+        make_client(trusted_proxies="proxy.internal")
