@@ -97,7 +97,7 @@ class CommandRunner:
         started = time.perf_counter()
         for n in range(self.done, self.done + commands):
             if n % 2 == 0:
-                self.account_id = self.accounts.sign_in(ISSUER, f"{self.prefix}-{n}", f"Resident {n}")
+                self.account_id = self.accounts.sign_in(ISSUER, f"{self.prefix}-{n}", f"Resident {n}").result
             else:
                 self.accounts.grant(self.account_id, REVIEWER, actor=SYSTEM_ACTOR)  # type: ignore[arg-type]
         self.done += commands

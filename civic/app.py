@@ -12,7 +12,6 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.sessions import SessionMiddleware
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
@@ -22,6 +21,8 @@ from civic.settings import Settings
 from web import i18n
 from web.auth import CurrentUserMiddleware, make_oauth
 from web.errors import RefusalMiddleware, exception_handlers
+from web.hosts import AllowedHostsMiddleware, ForwardedHeadersMiddleware
+from web.sessions import EncryptedSessionMiddleware
 from web.middleware import (
     BodySizeLimitMiddleware,
     CrossOriginProtection,
@@ -57,9 +58,12 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         yield
 
     middleware = [
+        # First, so that everything after sees the real client address and scheme.
+        Middleware(ForwardedHeadersMiddleware, trusted=settings.trusted_proxy_networks()),
         Middleware(LocaleMiddleware, catalogs=catalogs, default=settings.default_locale),
         Middleware(SecurityHeadersMiddleware, https_only=settings.https_only),
         Middleware(RefusalMiddleware),
+        Middleware(AllowedHostsMiddleware, allowed=settings.allowed_host_names()),
         Middleware(CrossOriginProtection),
         Middleware(RateLimitMiddleware, per_minute=settings.rate_limit_per_minute),
         Middleware(
@@ -69,12 +73,13 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             upload_paths=tuple(path for _, part in parts for path in part.uploads),
         ),
         Middleware(
-            SessionMiddleware,
+            EncryptedSessionMiddleware,
             secret_key=settings.session_secret(),
             session_cookie="civic_session",
             same_site="lax",
             https_only=settings.https_only,
             max_age=8 * 3600,
+            public_prefixes=("/static/",),
         ),
         Middleware(CurrentUserMiddleware),
     ]

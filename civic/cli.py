@@ -49,7 +49,7 @@ def serve(host: str, port: int, local_provider: bool, workers: int) -> None:
         click.echo(_("Local sign-in provider running at %(url)s", url=started.issuer), err=True)
     click.echo(_("civic is running at http://%(host)s:%(port)s", host=host, port=port), err=True)
     try:
-        uvicorn.run("civic.asgi:app", host=host, port=port, workers=workers, proxy_headers=True, log_level="info")
+        uvicorn.run("civic.asgi:app", host=host, port=port, workers=workers, proxy_headers=False, log_level="info")
     finally:
         if started:
             started.stop()
@@ -112,7 +112,7 @@ def admin_grant(subject: str, role: str, issuer: str | None) -> None:
     settings = _settings()
     services = build_services(settings)
     try:
-        account_id = services.accounts.grant_from_command_line(issuer or default_issuer(settings), subject, role)
+        account_id = services.accounts.grant_from_command_line(issuer or default_issuer(settings), subject, role).result
         services.catch_up()
     except UnknownRoleError:
         raise click.UsageError(_("Unknown role %(role)s.", role=role)) from None

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass, field, fields
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -30,6 +31,12 @@ class Settings:
     rate_limit_per_minute: int = 120
     default_locale: str = "zh_Hant_TW"
     health_max_lag: int = 1000
+    # Comma-separated. Host names this site answers to ("*.example.tw" for subdomains, "*" for
+    # any); "testserver" is the name Starlette's TestClient uses.
+    allowed_hosts: str = "127.0.0.1,localhost,testserver"
+    # Comma-separated addresses or CIDR networks of reverse proxies whose X-Forwarded-For and
+    # X-Forwarded-Proto are believed; empty: the direct peer is the client.
+    trusted_proxies: str = ""
     env: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -51,6 +58,13 @@ class Settings:
     def views_dir(self) -> Path:
         """This node's read models: a SQLite file per view and the manifest naming them."""
         return self.data_dir / "views"
+
+    def allowed_host_names(self) -> tuple[str, ...]:
+        return _split(self.allowed_hosts)
+
+    def trusted_proxy_networks(self) -> tuple[IPv4Network | IPv6Network, ...]:
+        """Raises ValueError at start-up for an entry that is no address or network."""
+        return tuple(ip_network(entry, strict=False) for entry in _split(self.trusted_proxies))
 
     def session_secret(self) -> str:
         """The signing key for session cookies; made once per data directory if not set."""
@@ -113,6 +127,10 @@ def _convert(kind: object, raw: str) -> object:
     if name == "float":
         return float(raw)
     return raw
+
+
+def _split(values: str) -> tuple[str, ...]:
+    return tuple(value.strip().lower() for value in values.split(",") if value.strip())
 
 
 def _stored_secret(path: Path) -> str:

@@ -1,4 +1,10 @@
-"""Accounts: people who signed in, and the roles admins grant them."""
+"""Accounts: people who signed in, the roles admins grant them, and the sessions they end.
+
+Sessions themselves live in the browser's (encrypted) cookie; what the log keeps is when they end,
+so that every node refuses an ended session: ``SignedOut`` ends one session by its random id,
+``SignedOutEverywhere`` ends every session the account started before it, and so does
+``RoleRevoked`` (a session must not keep a role its account no longer has).
+"""
 
 from __future__ import annotations
 
@@ -80,6 +86,14 @@ class Account(Aggregate):
     def _revoke(self, role: str, actor: str) -> None:
         self.roles.discard(role)
 
+    @event("SignedOut")
+    def sign_out(self, session_id: str, actor: str) -> None:
+        pass  # the read model keeps ended sessions; the aggregate needs none of them
+
+    @event("SignedOutEverywhere")
+    def sign_out_everywhere(self, actor: str) -> None:
+        pass  # sessions started before this event's timestamp are over
+
 
 def check_role(role: str) -> None:
     if role not in ROLES:
@@ -87,27 +101,41 @@ def check_role(role: str) -> None:
 
 
 class Accounts:
-    """Application service for accounts and roles."""
+    """Application service for accounts, roles and the end of sessions."""
 
     def __init__(self, log: EventLog) -> None:
         self.log = log
 
-    def sign_in(self, issuer: str, subject: str, name: str) -> UUID:
-        """Registers the account on first sign-in; keeps the display name current."""
+    def sign_in(self, issuer: str, subject: str, name: str) -> Recorded:
+        """Registers the account on first sign-in; keeps the display name current.
+
+        The result is the account id; the position is 0 when nothing changed.
+        """
         account_id = account_id_for(issuer, subject)
         account = self.log.get_or_none(account_id)
         if account is None:
             account = Account(issuer, subject, name or subject, actor=str(account_id))
         elif name and account.name != name:
             account.rename(name, actor=str(account_id))
-        self.log.record(account)
-        return account_id
+        return Recorded(self.log.record(account), account_id)
+
+    def sign_out(self, account_id: UUID, session_id: str) -> Recorded:
+        """Ends one session, on every node: the account itself signs out."""
+        account = self.get(account_id)
+        account.sign_out(session_id, actor=str(account_id))
+        return Recorded(self.log.record(account))
+
+    def sign_out_everywhere(self, account_id: UUID, actor: str | None = None) -> Recorded:
+        """Ends every session of the account; by itself, or by an admin (or the command line)."""
+        actor = actor or str(account_id)
+        if actor != str(account_id):
+            self.require(actor, ADMIN)
+        account = self.get(account_id)
+        account.sign_out_everywhere(actor=actor)
+        return Recorded(self.log.record(account))
 
     def get(self, account_id: UUID) -> Account:
-        account = self.log.get_or_none(account_id)
-        if not isinstance(account, Account):
-            raise AccountNotFoundError(account_id)
-        return account
+        return self.log.get(account_id, Account, AccountNotFoundError)
 
     def roles_of(self, actor: str) -> set[str]:
         if actor == SYSTEM_ACTOR:
@@ -129,7 +157,10 @@ class Accounts:
         return Recorded(self.log.record(account))
 
     def revoke(self, account_id: UUID, role: str, actor: str, admin_count: int) -> Recorded:
-        """``admin_count`` comes from the read model: the platform never loses its last admin."""
+        """``admin_count`` comes from the read model: the platform never loses its last admin.
+
+        Revoking a role also ends the account's sessions (see the accounts read model).
+        """
         self.require(actor, ADMIN)
         account = self.get(account_id)
         if role == ADMIN and ADMIN in account.roles and admin_count <= 1:
@@ -137,13 +168,15 @@ class Accounts:
         account.revoke(role, actor)
         return Recorded(self.log.record(account))
 
-    def grant_from_command_line(self, issuer: str, subject: str, role: str) -> UUID:
-        """Bootstraps the first admin: registers the account if it has never signed in."""
+    def grant_from_command_line(self, issuer: str, subject: str, role: str) -> Recorded:
+        """Bootstraps the first admin: registers the account if it has never signed in.
+
+        The result is the account id.
+        """
         check_role(role)
         account_id = account_id_for(issuer, subject)
         account = self.log.get_or_none(account_id)
         if account is None:
             account = Account(issuer, subject, subject, actor=SYSTEM_ACTOR)
         account.grant(role, SYSTEM_ACTOR)
-        self.log.record(account)
-        return account_id
+        return Recorded(self.log.record(account), account_id)

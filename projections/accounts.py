@@ -1,4 +1,8 @@
-"""Accounts read model: who has which role, and the audit trail of role changes."""
+"""Accounts read model: who has which role, which sessions ended, and the audit trail of roles.
+
+Every request with a session asks this model whether the session still stands
+(``signed_in_account``): one statement, two primary-key lookups.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,9 @@ from functools import singledispatchmethod
 from sqlite_utils import Database
 
 from domain.accounts import ADMIN, Account
+
+
+COLUMNS = "id, issuer, subject, name, roles, registered_at, sessions_valid_after"
 
 
 class AccountsView:
@@ -18,17 +25,24 @@ class AccountsView:
     """
 
     name = "accounts"
-    version = 1
+    version = 2  # 2: sessions_valid_after and ended_sessions
     topics = (Account.Event,)
 
     def __init__(self) -> None:
         self._rows: dict[str, list] = {}
         self._changes: list[tuple] = []
+        self._ended: list[tuple] = []
 
     def create(self, db: Database) -> None:
+        # sessions_valid_after: seconds since the epoch; sessions started before it are over.
         db.execute(
             "CREATE TABLE IF NOT EXISTS accounts (id TEXT PRIMARY KEY, issuer TEXT NOT NULL, "
-            "subject TEXT NOT NULL, name TEXT NOT NULL, roles TEXT NOT NULL, registered_at TEXT NOT NULL)"
+            "subject TEXT NOT NULL, name TEXT NOT NULL, roles TEXT NOT NULL, registered_at TEXT NOT NULL, "
+            "sessions_valid_after REAL NOT NULL DEFAULT 0)"
+        )
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS ended_sessions (session_id TEXT PRIMARY KEY, "
+            "account_id TEXT NOT NULL, at TEXT NOT NULL)"
         )
         db.execute(
             "CREATE TABLE IF NOT EXISTS role_changes (position INTEGER PRIMARY KEY AUTOINCREMENT, "
@@ -37,19 +51,21 @@ class AccountsView:
         )
 
     def begin_page(self, db: Database) -> None:
-        self._rows, self._changes = {}, []  # a failed page leaves nothing behind
+        self._rows, self._changes, self._ended = {}, [], []  # a failed page leaves nothing behind
 
     def end_page(self, db: Database) -> None:
-        rows = [[*row[:4], ",".join(sorted(row[4])), row[5]] for row in self._rows.values()]
+        rows = [[*row[:4], ",".join(sorted(row[4])), *row[5:]] for row in self._rows.values()]
         db.conn.executemany(
-            "INSERT INTO accounts VALUES (?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT(id) DO UPDATE SET name = excluded.name, roles = excluded.roles",
+            f"INSERT INTO accounts ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT(id) DO UPDATE SET name = excluded.name, roles = excluded.roles, "
+            "sessions_valid_after = excluded.sessions_valid_after",
             rows,
         )
         db.conn.executemany(
             "INSERT INTO role_changes (account_id, role, change, actor, at) VALUES (?, ?, ?, ?, ?)", self._changes
         )
-        self._rows, self._changes = {}, []
+        db.conn.executemany("INSERT OR IGNORE INTO ended_sessions VALUES (?, ?, ?)", self._ended)
+        self._rows, self._changes, self._ended = {}, [], []
 
     @singledispatchmethod
     def apply(self, event: object, db: Database) -> None:
@@ -60,7 +76,7 @@ class AccountsView:
         # An account is registered once in the log, and each event is applied once: no lookup.
         account_id = str(event.originator_id)
         self._rows[account_id] = [
-            account_id, event.issuer, event.subject, event.name, {"resident"}, event.timestamp.isoformat()
+            account_id, event.issuer, event.subject, event.name, {"resident"}, event.timestamp.isoformat(), 0.0
         ]
 
     @apply.register
@@ -74,6 +90,19 @@ class AccountsView:
     @apply.register
     def _(self, event: Account.RoleRevoked, db: Database) -> None:
         self._change_roles(db, event, add=False)
+        self._end_sessions(db, event)
+
+    @apply.register
+    def _(self, event: Account.SignedOutEverywhere, db: Database) -> None:
+        self._end_sessions(db, event)
+
+    @apply.register
+    def _(self, event: Account.SignedOut, db: Database) -> None:
+        self._ended.append((event.session_id, str(event.originator_id), event.timestamp.isoformat()))
+
+    def _end_sessions(self, db: Database, event: Account.RoleRevoked | Account.SignedOutEverywhere) -> None:
+        row = self._row(db, str(event.originator_id))
+        row[6] = max(row[6], event.timestamp.timestamp())
 
     def _change_roles(self, db: Database, event: Account.RoleGranted | Account.RoleRevoked, add: bool) -> None:
         account_id = str(event.originator_id)
@@ -88,16 +117,34 @@ class AccountsView:
 
     def _row(self, db: Database, account_id: str) -> list | None:
         if account_id not in self._rows:
-            found = db.execute("SELECT * FROM accounts WHERE id = ?", [account_id]).fetchone()
+            found = db.execute(f"SELECT {COLUMNS} FROM accounts WHERE id = ?", [account_id]).fetchone()
             if found is None:
                 return None
-            self._rows[account_id] = [*found[:4], set(filter(None, found[4].split(","))), found[5]]
+            self._rows[account_id] = [*found[:4], set(filter(None, found[4].split(","))), *found[5:]]
         return self._rows[account_id]
 
 
 def account(db: Database, account_id: str) -> dict | None:
     rows = list(db.query("SELECT * FROM accounts WHERE id = ?", [account_id]))
     return _with_role_list(rows[0]) if rows else None
+
+
+def signed_in_account(db: Database, account_id: str, session_id: str, signed_in_at: float) -> dict | None:
+    """The account of a session that still stands; None when it ended (or the account is unknown).
+
+    A session stands unless it was signed out by id, or it started before the account's
+    ``sessions_valid_after`` (sign out everywhere, a role revoked).
+    """
+    rows = list(
+        db.query(
+            "SELECT accounts.*, EXISTS (SELECT 1 FROM ended_sessions WHERE session_id = ?) AS ended "
+            "FROM accounts WHERE id = ?",
+            [session_id, account_id],
+        )
+    )
+    if not rows or rows[0].pop("ended") or signed_in_at <= rows[0]["sessions_valid_after"]:
+        return None
+    return _with_role_list(rows[0])
 
 
 def accounts(db: Database) -> list[dict]:
@@ -109,10 +156,15 @@ def admin_count(db: Database) -> int:
 
 
 def role_changes(db: Database, limit: int = 200) -> list[dict]:
+    """Newest first, with names and subjects: a display name alone can be anyone's choice.
+
+    ``actor_subject`` is None when the command line acted.
+    """
     return list(
         db.query(
-            "SELECT role_changes.*, target.name AS account_name, "
-            "coalesce(actor.name, role_changes.actor) AS actor_name FROM role_changes "
+            "SELECT role_changes.*, target.name AS account_name, target.subject AS account_subject, "
+            "coalesce(actor.name, role_changes.actor) AS actor_name, actor.subject AS actor_subject "
+            "FROM role_changes "
             "JOIN accounts AS target ON target.id = role_changes.account_id "
             "LEFT JOIN accounts AS actor ON actor.id = role_changes.actor "
             "ORDER BY position DESC LIMIT ?",

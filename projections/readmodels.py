@@ -405,6 +405,11 @@ class ReadModels:
         return min(1.0, slot.build_done / slot.build_total)
 
 
+def current_file(directory: Path, name: str) -> Path:
+    """The file that holds view ``name`` on the node whose views live in ``directory``."""
+    return directory / json.loads((directory / MANIFEST).read_text())[name]
+
+
 def describe(status: ViewStatus) -> dict[str, Any]:
     return {
         "name": status.name,

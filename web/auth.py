@@ -1,6 +1,16 @@
-"""Sign-in with OpenID Connect (authorization code + PKCE), sign-out, and who is signed in."""
+"""Sign-in with OpenID Connect (authorization code + PKCE), sign-out, and who is signed in.
+
+Each sign-in starts a session with a random id and its start time, kept in the encrypted cookie
+(``web.sessions``). Ending a session is an event in the log (``SignedOut``,
+``SignedOutEverywhere``, ``RoleRevoked``), so every node refuses the cookie once its read model
+has the event: ``CurrentUserMiddleware`` checks on every request.
+"""
 
 from __future__ import annotations
+
+import secrets
+import time
+from uuid import UUID
 
 from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.starlette_client import OAuth
@@ -17,6 +27,8 @@ from web.consistency import see_own_write
 from web.templating import render
 
 SESSION_KEY = "account_id"
+SESSION_ID_KEY = "session_id"
+SIGNED_IN_AT_KEY = "signed_in_at"
 
 
 def make_oauth(settings: Settings) -> OAuth:
@@ -60,15 +72,41 @@ async def auth_callback(request: Request) -> Response:
         raise HTTPException(400)
     name = claims.get("name") or claims.get("preferred_username") or claims.get("nickname") or claims["sub"]
     services = request.app.state.services
-    account_id = await run_in_threadpool(services.accounts.sign_in, claims["iss"], claims["sub"], name)
-    await see_own_write(request, services.log.position(), "accounts")
+    recorded = await run_in_threadpool(services.accounts.sign_in, claims["iss"], claims["sub"], name)
+    # Nothing new recorded (a known account): it may have been registered through another node,
+    # so wait for the log as it stands rather than for nothing.
+    position = recorded.position or await run_in_threadpool(services.log.position)
+    await see_own_write(request, position, "accounts")
     next_url = safe_next(request.session.pop("next", None))
     request.session.clear()
-    request.session[SESSION_KEY] = str(account_id)
+    request.session.update({
+        SESSION_KEY: str(recorded.result),
+        SESSION_ID_KEY: secrets.token_urlsafe(18),
+        SIGNED_IN_AT_KEY: time.time(),
+    })
     return RedirectResponse(next_url, status_code=303)
 
 
 async def logout(request: Request) -> Response:
+    """Ends this session on every node, not only in this browser."""
+    session = request.session
+    # An ended session was already cleared by CurrentUserMiddleware; one this node's read model
+    # does not know yet is still ended in the log.
+    account_id, session_id = session.get(SESSION_KEY), session.get(SESSION_ID_KEY)
+    if account_id and session_id:
+        services = request.app.state.services
+        recorded = await run_in_threadpool(services.accounts.sign_out, UUID(str(account_id)), str(session_id))
+        await see_own_write(request, recorded.position, "accounts")
+    session.clear()
+    return RedirectResponse("/", status_code=303)
+
+
+async def sign_out_everywhere(request: Request) -> Response:
+    """Ends every session of the signed-in account: other browsers, other devices, this one."""
+    user = require_user(request)
+    services = request.app.state.services
+    recorded = await run_in_threadpool(services.accounts.sign_out_everywhere, UUID(user["id"]))
+    await see_own_write(request, recorded.position, "accounts")
     request.session.clear()
     return RedirectResponse("/", status_code=303)
 
@@ -77,11 +115,17 @@ routes = [
     Route("/login", login, methods=["GET"], name="login"),
     Route("/auth/callback", auth_callback, methods=["GET"], name="auth_callback"),
     Route("/logout", logout, methods=["POST"], name="logout"),
+    Route("/account/sign-out-everywhere", sign_out_everywhere, methods=["POST"], name="sign_out_everywhere"),
 ]
 
 
 class CurrentUserMiddleware:
-    """Puts the signed-in account (from the read model) on ``request.state.user``."""
+    """Puts the signed-in account (from the read model) on ``request.state.user``.
+
+    A session that ended (signed out, everywhere, or a role revoked) is cleared, and the browser is
+    told to forget its cookie. A session whose account this node's read model does not know yet
+    (signed in through another node a moment ago) is left alone: it is only not signed in here yet.
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -90,12 +134,24 @@ class CurrentUserMiddleware:
         if scope["type"] == "http":
             scope.setdefault("state", {})
             scope["state"]["user"] = None
-            account_id = scope.get("session", {}).get(SESSION_KEY)
+            session = scope.get("session", {})
+            account_id = session.get(SESSION_KEY)
             if account_id:
-                services = scope["app"].state.services
-                with services.reader() as db:
-                    scope["state"]["user"] = account_queries.account(db, account_id)
+                scope["state"]["user"] = self._user(scope, session, str(account_id))
         await self.app(scope, receive, send)
+
+    def _user(self, scope: Scope, session: dict, account_id: str) -> dict | None:
+        signed_in_at = session.get(SIGNED_IN_AT_KEY)
+        session_id = session.get(SESSION_ID_KEY)
+        with scope["app"].state.services.reader() as db:
+            if isinstance(signed_in_at, (int, float)) and isinstance(session_id, str):
+                user = account_queries.signed_in_account(db, account_id, session_id, float(signed_in_at))
+                if user is not None:
+                    return user
+                if account_queries.account(db, account_id) is None:
+                    return None  # not in this node's read model yet
+        session.clear()  # ended, or from before sessions had ids
+        return None
 
 
 def require_user(request: Request) -> dict:

@@ -43,8 +43,15 @@ EXPLANATIONS = {
     500: N_("The error has been logged. Nothing you entered was saved half-way; please try again."),
 }
 
+# More precise explanations for some refusals, by ``RequestRefusedError.reason``.
+REASONS = {
+    "host": N_("This site does not answer to that address. Check the address you typed or followed."),
+}
 
-def error_page(request: Request, status_code: int, detail: str | None = None) -> Response:
+
+def error_page(
+    request: Request, status_code: int, detail: str | None = None, reason: str | None = None
+) -> Response:
     if "locale" not in request.scope.get("state", {}):
         # Errors raised before LocaleMiddleware ran (or after its context was lost) still speak
         # the user's language.
@@ -52,13 +59,16 @@ def error_page(request: Request, status_code: int, detail: str | None = None) ->
         i18n.activate(locale, request.app.state.catalogs)
         request.state.locale = locale
     status = status_code if status_code in TITLES else (500 if status_code >= 500 else 400)
-    response = render(
-        request,
-        "error.html",
-        {"status": status_code, "title": TITLES[status], "explanation": EXPLANATIONS[status], "detail": detail},
-        block="error",
-        status_code=status_code,
-    )
+    context = {
+        "status": status_code,
+        "title": TITLES[status],
+        "explanation": REASONS.get(reason or "", EXPLANATIONS[status]),
+        "detail": detail,
+        # Links as paths: the Host may be what was refused, and must not end up in the page.
+        "url_for": lambda name, **params: request.app.url_path_for(name, **params),
+    }
+    response = render(request, "error.html", context, block="error", status_code=status_code)
+    response.headers["Cache-Control"] = "no-store"  # an error is about this request only
     if status_code == 401:
         response.headers["WWW-Authenticate"] = 'OpenIDConnect realm="civic"'
     if is_htmx(request):
@@ -79,7 +89,13 @@ async def http_error(request: Request, exc: Exception) -> Response:
 
 async def refused(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestRefusedError)
-    return error_page(request, exc.status_code)
+    return refusal_page(request, exc)
+
+
+def refusal_page(request: Request, refusal: RequestRefusedError) -> Response:
+    response = error_page(request, refusal.status_code, reason=refusal.reason)
+    response.headers.update(refusal.headers)
+    return response
 
 
 async def permission_denied(request: Request, exc: Exception) -> Response:
@@ -125,6 +141,9 @@ def exception_handlers(extra: dict | None = None) -> dict:
         UnknownRoleError: bad_request,
         LastAdminError: conflict,
         StillProcessingError: still_processing,
+        # A number too large for SQLite or a C integer, from any query or form parameter: the
+        # request is wrong, not the code. (ValueError is not caught here: it is a bug as often.)
+        OverflowError: bad_request,
         Exception: server_error,
     }
     handlers.update(extra or {})
@@ -155,6 +174,5 @@ class RefusalMiddleware:
         except RequestRefusedError as refusal:
             if started or scope["type"] != "http":
                 raise
-            request = Request(scope, receive)
-            response = error_page(request, refusal.status_code)
+            response = refusal_page(Request(scope, receive), refusal)
             await response(scope, receive, send)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import time
-from collections import deque
+from collections import OrderedDict
 from collections.abc import Callable
+from ipaddress import IPv6Address, IPv6Network, ip_address
 
 from starlette.datastructures import Headers, MutableHeaders, QueryParams
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -114,11 +116,17 @@ class SecurityHeadersMiddleware:
 
 
 class RequestRefusedError(Exception):
-    """Raised by middleware so the app's error pages can answer in the user's language."""
+    """Raised by middleware so the app's error pages can answer in the user's language.
 
-    def __init__(self, status_code: int) -> None:
+    ``reason`` picks a more precise explanation for the page (``"host"``); ``headers`` go on the
+    answer (``Retry-After`` on a 429).
+    """
+
+    def __init__(self, status_code: int, reason: str | None = None, headers: dict[str, str] | None = None) -> None:
         super().__init__(status_code)
         self.status_code = status_code
+        self.reason = reason
+        self.headers = headers or {}
 
 
 class BodySizeLimitMiddleware:
@@ -186,25 +194,65 @@ def _own_origin(scope: Scope, headers: Headers) -> str:
     return f"{scope.get('scheme', 'http')}://{host}"
 
 
-class RateLimitMiddleware:
-    """A sliding window per client address for state-changing requests (429 beyond it)."""
+MAX_ADDRESSES = 50_000
+WINDOW_SECONDS = 60.0
 
-    def __init__(self, app: ASGIApp, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
+
+def rate_key(address: str) -> str:
+    """What one client is: its IPv4 address, or the /64 an IPv6 client gets from its provider."""
+    try:
+        parsed = ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(parsed, IPv6Address) and parsed.ipv4_mapped is None:
+        return str(IPv6Network((parsed, 64), strict=False))
+    return str(parsed.ipv4_mapped or parsed) if isinstance(parsed, IPv6Address) else str(parsed)
+
+
+class RateLimitMiddleware:
+    """``per_minute`` state-changing requests per client address, 429 with ``Retry-After`` beyond.
+
+    Each address keeps one number, the time its allowance is next fully used up (the generic cell
+    rate algorithm, a token bucket of ``per_minute`` that refills evenly over a minute). An address
+    idle for a minute has its whole allowance back and is dropped; the table is an LRU of at most
+    ``max_addresses`` entries, so a flood of new addresses costs memory once and O(1) per request.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        per_minute: int,
+        clock: Callable[[], float] = time.monotonic,
+        max_addresses: int = MAX_ADDRESSES,
+    ) -> None:
         self.app = app
         self.per_minute = per_minute
         self.clock = clock
-        self.windows: dict[str, deque[float]] = {}
+        self.max_addresses = max_addresses
+        self.interval = WINDOW_SECONDS / per_minute if per_minute > 0 else 0.0
+        self.burst = WINDOW_SECONDS - self.interval  # how far ahead of now an address may run
+        self.windows: OrderedDict[str, float] = OrderedDict()  # address -> allowance used up at
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] in UNSAFE_METHODS and self.per_minute > 0:
-            client = (scope.get("client") or ("?", 0))[0]
-            now = self.clock()
-            window = self.windows.setdefault(client, deque())
-            while window and now - window[0] > 60:
-                window.popleft()
-            if len(window) >= self.per_minute:
-                raise RequestRefusedError(429)
-            window.append(now)
-            if len(self.windows) > 10_000:
-                self.windows = {key: value for key, value in self.windows.items() if value}
+            self.check(rate_key((scope.get("client") or ("?", 0))[0]))
         await self.app(scope, receive, send)
+
+    def check(self, key: str) -> None:
+        now = self.clock()
+        windows = self.windows
+        while windows:  # least recently used first: drop those whose allowance is whole again
+            oldest = next(iter(windows))
+            if windows[oldest] > now:
+                break
+            del windows[oldest]
+        used_up = max(windows.get(key, now), now)
+        ahead = used_up - now
+        if ahead > self.burst:
+            windows.move_to_end(key)  # a client being refused stays remembered through a flood
+            retry = max(1, math.ceil(ahead - self.burst))
+            raise RequestRefusedError(429, headers={"Retry-After": str(retry)})
+        windows[key] = used_up + self.interval
+        windows.move_to_end(key)
+        if len(windows) > self.max_addresses:
+            windows.popitem(last=False)

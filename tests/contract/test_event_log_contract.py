@@ -26,7 +26,7 @@ from domain.accounts import ADMIN, REVIEWER, STAFF, TRANSLATOR, Account, Account
 from domain.eventlog import SYSTEM_ACTOR, EventLog
 from projections import accounts as read
 from projections.accounts import AccountsView
-from projections.runner import Projector, open_read_db, table_rows
+from projections.runner import Projector, ViewBase, open_read_db, table_rows
 
 ISSUER = "https://id.example.tw"
 
@@ -56,10 +56,10 @@ def events_in(log: EventLog) -> list[DomainEvent]:
 
 def test_events_of_every_aggregate_type_share_one_ordered_sequence(log: EventLog) -> None:
     accounts = Accounts(log)
-    alice = accounts.sign_in(ISSUER, "alice", "Alice")
+    alice = accounts.sign_in(ISSUER, "alice", "Alice").result
     memo = Memo("Bike lanes on Zhongshan Rd", actor=str(alice))
     log.record(memo)
-    bob = accounts.sign_in(ISSUER, "bob", "Bob")
+    bob = accounts.sign_in(ISSUER, "bob", "Bob").result
     accounts.grant(alice, REVIEWER, actor=SYSTEM_ACTOR)
 
     notes = log.recorder.select_notifications(start=0, limit=100, inclusive_of_start=False)
@@ -88,7 +88,7 @@ def test_record_returns_the_notification_id_of_its_last_event(log: EventLog) -> 
 
 
 def test_an_aggregate_reads_back_as_it_was_saved(event_store_env: Settings, log: EventLog) -> None:
-    alice = Accounts(log).sign_in(ISSUER, "alice", "Alice")
+    alice = Accounts(log).sign_in(ISSUER, "alice", "Alice").result
     Accounts(log).sign_in(ISSUER, "alice", "Alice Lin")
     Accounts(log).grant(alice, TRANSLATOR, actor=SYSTEM_ACTOR)
 
@@ -107,7 +107,7 @@ def test_an_aggregate_reads_back_as_it_was_saved(event_store_env: Settings, log:
 
 
 def test_two_copies_of_one_aggregate_cannot_both_be_saved(log: EventLog) -> None:
-    alice = Accounts(log).sign_in(ISSUER, "alice", "Alice")
+    alice = Accounts(log).sign_in(ISSUER, "alice", "Alice").result
     in_one_tab = log.repository.get(alice)
     in_another_tab = log.repository.get(alice)
 
@@ -124,7 +124,7 @@ def test_two_copies_of_one_aggregate_cannot_both_be_saved(log: EventLog) -> None
 
 def test_every_event_says_who_acted_and_when(log: EventLog) -> None:
     accounts = Accounts(log)
-    alice = accounts.sign_in(ISSUER, "alice", "Alice")
+    alice = accounts.sign_in(ISSUER, "alice", "Alice").result
     accounts.grant_from_command_line(ISSUER, "alice", ADMIN)
     accounts.sign_in(ISSUER, "alice", "Alice Lin")
     log.record(Memo("Library hours", actor=str(alice)))
@@ -199,8 +199,8 @@ def test_the_accounts_read_model_follows_sign_in_grant_and_revoke(event_store_en
     services = build_services(event_store_env)
     try:
         accounts = services.accounts
-        alice = accounts.sign_in(ISSUER, "alice", "Alice")
-        bob = accounts.sign_in(ISSUER, "bob", "Bob")
+        alice = accounts.sign_in(ISSUER, "alice", "Alice").result
+        bob = accounts.sign_in(ISSUER, "bob", "Bob").result
         accounts.grant_from_command_line(ISSUER, "alice", ADMIN)
         accounts.grant(bob, REVIEWER, actor=str(alice))
         services.catch_up()
@@ -280,11 +280,12 @@ class Tripped(RuntimeError):
     """The tripwire view hit the event it was told to fail on."""
 
 
-class TripwireView:
+class TripwireView(ViewBase):
     """Notes every event it sees, and fails on one chosen event while ``trip_on`` is set."""
 
     name = "tripwire"
     version = 1
+    topics = (Account.Event,)
 
     def __init__(self) -> None:
         self.trip_on: tuple[UUID, int] | None = None
@@ -306,17 +307,17 @@ class TripwireView:
 READ_TABLES = ["accounts", "role_changes", "tripwire_seen"]
 
 
-def test_a_page_that_fails_midway_changes_nothing_and_is_applied_once_later(
+def test_a_page_that_fails_midway_changes_nothing_of_its_view_and_is_applied_once_later(
     event_store_env: Settings, log: EventLog
 ) -> None:
     accounts = Accounts(log)
     tripwire = TripwireView()
     db = open_read_db((event_store_env.data_dir / "read.db"))
     projector = Projector(log, db, [AccountsView(), tripwire])
-    alice = accounts.sign_in(ISSUER, "alice", "Alice")
+    alice = accounts.sign_in(ISSUER, "alice", "Alice").result
     accounts.grant(alice, REVIEWER, actor=SYSTEM_ACTOR)
     projector.catch_up()
-    before = (projector.position(), table_rows(db, READ_TABLES))
+    before = (projector.position("tripwire"), table_rows(db, ["tripwire_seen"]))
 
     accounts.grant(alice, STAFF, actor=SYSTEM_ACTOR)  # version 3: applied, then rolled back
     accounts.revoke(alice, REVIEWER, actor=SYSTEM_ACTOR, admin_count=0)  # version 4: fails
@@ -325,7 +326,9 @@ def test_a_page_that_fails_midway_changes_nothing_and_is_applied_once_later(
     with pytest.raises(Tripped):
         projector.catch_up(page=10)
 
-    assert (projector.position(), table_rows(db, READ_TABLES)) == before
+    # The failing view is untouched; the view before it in the list applied its own page.
+    assert (projector.position("tripwire"), table_rows(db, ["tripwire_seen"])) == before
+    assert projector.position("accounts") == log.position()
 
     tripwire.trip_on = None
     assert projector.catch_up(page=10) == 3

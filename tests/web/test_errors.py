@@ -11,6 +11,7 @@ import pytest
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
+from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
@@ -36,6 +37,14 @@ async def _bug(request: Request) -> None:
     raise RuntimeError("a bug in a route")
 
 
+async def _page_number(request: Request) -> PlainTextResponse:
+    """What a paged list does with ``?page=``: an int that goes into a SQLite query."""
+    page = int(request.query_params.get("page", "1"))
+    with request.app.state.services.reader() as db:
+        db.execute("SELECT ?", [page]).fetchone()
+    return PlainTextResponse("ok")
+
+
 @pytest.fixture(scope="module")
 def errors_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Starlette]:
     """The real app, small body limit, plus three routes that raise (test wiring, not mocks)."""
@@ -45,6 +54,7 @@ def errors_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Starlette]:
             Route("/test-only/conflict", _conflict),  # a domain error the shell maps to 409
             Route("/test-only/unprocessable", _unprocessable),  # no shell form validates yet
             Route("/test-only/bug", _bug),  # an unexpected exception
+            Route("/test-only/paged", _page_number),  # an integer parameter, unchecked
         ]
     )
     yield app
@@ -71,6 +81,7 @@ CASES = [
     Case(400, lambda c, h: c.get("/auth/callback?code=forged&state=forged", headers=h)),
     Case(401, lambda c, h: c.get("/account", headers=h)),
     Case(403, lambda c, h: c.post("/logout", headers={**h, "Sec-Fetch-Site": "cross-site"})),
+    Case(400, lambda c, h: c.get("/test-only/paged?page=99999999999999999999", headers=h)),
     Case(404, lambda c, h: c.get("/no-such-page", headers=h)),
     Case(405, lambda c, h: c.get("/logout", headers=h)),
     Case(409, lambda c, h: c.get("/test-only/conflict", headers=h)),
@@ -174,3 +185,14 @@ def test_rate_limit_counts_only_state_changes(make_client: MakeClient) -> None:
         assert client.get("/").status_code == 200
     assert [client.post("/logout", follow_redirects=False).status_code for _ in range(3)] == [303, 303, 429]
     assert client.get("/").status_code == 200  # reading still works
+
+
+@pytest.mark.parametrize("page", ["99999999999999999999", "-99999999999999999999", "1" * 400])
+def test_a_huge_number_in_a_parameter_is_a_bad_request(errors_client: TestClient, page: str) -> None:
+    answer = errors_client.get(f"/test-only/paged?page={page}&lang=en")
+    assert answer.status_code == 400
+    assert "The request could not be understood" in answer.text
+
+
+def test_an_ordinary_number_in_a_parameter_is_fine(errors_client: TestClient) -> None:
+    assert errors_client.get("/test-only/paged?page=2").status_code == 200

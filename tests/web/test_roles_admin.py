@@ -13,12 +13,13 @@ from starlette.testclient import TestClient
 from civic.local_provider import LocalProvider
 from civic.services import Services
 from domain.accounts import ADMIN, account_id_for
+from projections import accounts as account_queries
 
 
 @pytest.fixture
 def resident_id(admin_services: Services, oidc_provider: LocalProvider) -> UUID:
     """demo-resident has signed in once (what the callback records), on the admin's platform."""
-    account_id = admin_services.accounts.sign_in(oidc_provider.issuer, "demo-resident", "張淑芬 (resident)")
+    account_id = admin_services.accounts.sign_in(oidc_provider.issuer, "demo-resident", "張淑芬 (resident)").result
     admin_services.catch_up()
     return account_id
 
@@ -153,7 +154,8 @@ def test_an_admin_may_step_down_once_there_is_another(
     answer = admin_client.post(_roles_url(admin_id), data={"role": ADMIN, "change": "revoke"}, follow_redirects=False)
     assert answer.status_code == 303
     assert ADMIN not in _read_roles(admin_services, admin_id)
-    assert admin_client.get("/admin/accounts").status_code == 403  # takes effect at once
+    # At once: revoking a role ends the account's sessions, so the former admin signs in again.
+    assert admin_client.get("/admin/accounts").status_code == 401
 
 
 @pytest.mark.parametrize(
@@ -200,3 +202,29 @@ def _row(html: str, subject: str) -> str:
         if f"<small>{subject}</small>" in row:
             return row
     raise AssertionError(f"no row for {subject}")
+
+
+def test_two_accounts_with_the_same_name_are_told_apart_by_subject(
+    admin_client: TestClient, admin_services: Services, oidc_provider: LocalProvider
+) -> None:
+    """Anyone can call themselves what the admin is called; the subject tells them apart."""
+    admin_services.accounts.sign_in(oidc_provider.issuer, "impostor", "林雅婷 (admin)")
+    admin_services.catch_up()
+    page = admin_client.get("/admin/accounts?lang=en").text
+    assert "demo-admin" in _row(page, "demo-admin") and "林雅婷 (admin)" in _row(page, "demo-admin")
+    assert "林雅婷 (admin)" in _row(page, "impostor")
+
+
+def test_the_audit_trail_names_accounts_and_actors_by_subject(
+    admin_client: TestClient, admin_services: Services, resident_id: UUID
+) -> None:
+    admin_client.post(_roles_url(resident_id), data={"role": "reviewer", "change": "grant"})
+    with admin_services.reader() as db:
+        change = account_queries.role_changes(db)[0]
+    assert (change["account_subject"], change["actor_subject"]) == ("demo-resident", "demo-admin")
+    assert (change["account_name"], change["actor_name"]) == ("張淑芬 (resident)", "林雅婷 (admin)")
+
+
+def test_the_account_page_shows_the_subject(admin_client: TestClient) -> None:
+    page = admin_client.get("/account?lang=en").text
+    assert '<dd data-testid="account-subject">demo-admin</dd>' in page

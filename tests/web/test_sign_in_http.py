@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -15,6 +14,7 @@ from civic.local_provider import LocalProvider
 from civic.services import Services
 from domain.accounts import account_id_for
 from tests.fixtures import MakeClient, SignIn, free_port
+from web.sessions import SessionCodec
 
 
 def _registrations(services: Services, subject: str) -> int:
@@ -47,8 +47,9 @@ def test_the_code_verifier_waits_in_the_session_and_matches_the_challenge(client
     """
     start = client.get("/login", follow_redirects=False)
     query = {key: values[0] for key, values in parse_qs(urlsplit(start.headers["location"]).query).items()}
-    payload = client.cookies["civic_session"].split(".")[0]  # signed, not encrypted: base64 JSON
-    session = json.loads(base64.b64decode(payload + "=" * (-len(payload) % 4)))
+    secret = client.app.state.settings.session_secret()  # type: ignore[attr-defined]
+    session = SessionCodec(secret, max_age=3600).decode(client.cookies["civic_session"])  # encrypted
+    assert session is not None
     pending = session[f"_state_city_{query['state']}"]["data"]
     verifier = pending["code_verifier"]
     assert 43 <= len(verifier) <= 128
@@ -87,8 +88,8 @@ def test_signing_in_again_does_not_register_twice(make_client: MakeClient, sign_
     client = make_client()
     services: Services = client.app.state.services  # type: ignore[attr-defined]
     sign_in(client, "demo-reviewer")
+    client.post("/logout")  # records SignedOut
     position = services.log.position()
-    client.post("/logout")
     with TestClient(client.app) as other_browser:
         assert sign_in(other_browser, "demo-reviewer").status_code == 303
         assert "黃建宏 (reviewer)" in other_browser.get("/account").text

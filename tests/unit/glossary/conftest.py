@@ -38,9 +38,9 @@ def log() -> Iterator[EventLog]:
 def people(log: EventLog) -> People:
     accounts = Accounts(log)
     return People(
-        translator=str(accounts.grant_from_command_line(ISSUER, "tina", TRANSLATOR)),
-        staff=str(accounts.grant_from_command_line(ISSUER, "stan", STAFF)),
-        resident=str(accounts.sign_in(ISSUER, "rita", "Rita")),
+        translator=str(accounts.grant_from_command_line(ISSUER, "tina", TRANSLATOR).result),
+        staff=str(accounts.grant_from_command_line(ISSUER, "stan", STAFF).result),
+        resident=str(accounts.sign_in(ISSUER, "rita", "Rita").result),
     )
 
 

@@ -88,8 +88,8 @@ def test_export_in_each_format(civic: Civic, tmp_path: Path) -> None:
 def test_the_demo_imports_the_shared_data_and_records_one_meeting_once(tmp_path: Path) -> None:
     services = build_services(Settings(data_dir=tmp_path / "data"))
     try:
-        translator = str(services.accounts.grant_from_command_line(ISSUER, "demo-translator", TRANSLATOR))
-        staff = str(services.accounts.grant_from_command_line(ISSUER, "demo-staff", STAFF))
+        translator = str(services.accounts.grant_from_command_line(ISSUER, "demo-translator", TRANSLATOR).result)
+        staff = str(services.accounts.grant_from_command_line(ISSUER, "demo-staff", STAFF).result)
         first = list(seed_demo(services, translator, staff))
         position = services.log.position()
         second = list(seed_demo(services, translator, staff))
