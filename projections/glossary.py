@@ -14,7 +14,7 @@ from sqlite_utils import Database
 
 from domain.glossary.meetings import Meeting
 from domain.glossary.names import variants_from
-from domain.glossary.syllables import CJK, fold, readings, tongyong_syllable
+from domain.romanization.syllables import CJK, fold, readings, tongyong_syllable
 from domain.glossary.terms import PROPOSED, UNDER_REVIEW, Term
 from projections.glossary_queries import (
     DisplayName,

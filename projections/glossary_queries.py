@@ -10,9 +10,9 @@ from sqlite_utils import Database
 
 from domain.glossary.checks import Known
 from domain.glossary.names import Variant
-from domain.glossary.romanize import suggest
+from domain.romanization.romanize import suggest
 from domain.glossary.rows import Entry
-from domain.glossary.syllables import fold
+from domain.romanization.syllables import fold
 from domain.glossary.terms import APPROVED, DEPRECATED, SUPERSEDED
 from projections.glossary_search import find
 
@@ -176,7 +176,7 @@ def display_name(db: Database, zh: str, district: str | None = None) -> DisplayN
     """What the display filter shows in English: the approved name, or an unofficial romanization.
 
     The fallback is Tongyong, the system on Kaohsiung's own signs (the Hanyu form is
-    ``domain.glossary.romanize.hanyu``).
+    ``domain.romanization.romanize.hanyu``).
     """
     approved = english_for(db, zh, district)
     if approved:

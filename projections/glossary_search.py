@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from domain.glossary.syllables import CJK, fold
+from domain.romanization.syllables import CJK, fold
 
 TOP = "\U0010ffff"  # sorts after every character: [key, key + TOP) holds every key with that prefix
 EXACT, PREFIX, PART, FUZZY = 0, 1, 2, 3

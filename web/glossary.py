@@ -30,7 +30,7 @@ from domain.glossary.errors import (
 from domain.glossary.exporting import export
 from domain.glossary.importing import decode
 from domain.glossary.names import VARIANT_KINDS
-from domain.glossary.romanize import suggest
+from domain.romanization.romanize import suggest
 from projections import glossary_queries as queries
 from web import glossary_text as text
 from web.auth import require_role, require_user

@@ -88,7 +88,7 @@ def _import(
             source=file.name,
             progress=progress,
             known=KnownNamesInReadModel(db),
-        )
+        ).result
 
 
 def _catch_up(services: Services) -> None:
@@ -167,17 +167,17 @@ def seed_demo(services: Services, translator: str, staff: str) -> Iterator[str]:
     for name in DEMO_FILES:
         report = services.glossary.import_file(
             (DEMO_DATA / name).read_text(encoding="utf-8"), SYSTEM_ACTOR, approved_column="en_alt", source=name
-        )
+        ).result
         yield f"glossary {name}: {report.imported} imported, {report.unchanged} already there"
     zh, _, category, district, _ = DEMO_PROPOSALS[0]
     if services.log.get_or_none(term_id_for(zh, category, district)) is not None:
         yield "glossary meeting: already recorded"
         return
     terms = [
-        services.glossary.propose(zh, en, translator, category=category, district=district)
+        services.glossary.propose(zh, en, translator, category=category, district=district).result
         for zh, en, category, district, _ in DEMO_PROPOSALS
     ]
-    meeting = services.glossary.convene("2026-11-20", ["林委員", "陳委員", "黃委員"], staff, title=DEMO_MEETING)
+    meeting = services.glossary.convene("2026-11-20", ["林委員", "陳委員", "黃委員"], staff, title=DEMO_MEETING).result
     for term_id, proposal in zip(terms, DEMO_PROPOSALS, strict=True):
         outcome, detail = proposal[4]
         services.glossary.put_on_agenda(meeting, term_id, staff)

@@ -16,11 +16,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import ClassVar, Protocol
 
-from domain.glossary.generics import MISTRANSLATIONS
+from domain.romanization.generics import MISTRANSLATIONS
 from domain.glossary.names import FORBIDDEN, MISSPELLING, Variant, tidy
-from domain.glossary.pronunciations import polyphones_in
-from domain.glossary.romanize import suggest, tongyong_from_hanyu
-from domain.glossary.syllables import fold, readings, tongyong_syllable
+from domain.romanization.pronunciations import polyphones_in
+from domain.romanization.romanize import suggest, tongyong_from_hanyu
+from domain.romanization.syllables import fold, readings, tongyong_syllable
 from domain.glossary.typography import StrayWhitespace, Typography, typography_problems, whitespace_problems
 
 

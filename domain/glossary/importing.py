@@ -19,8 +19,8 @@ from uuid import UUID
 
 from domain.glossary.errors import ImportStructureError
 from domain.glossary.names import HANYU, TONGYONG, Variant, name_problems, tidy, variant_problems
-from domain.glossary.romanize import suggest
-from domain.glossary.syllables import fold
+from domain.romanization.romanize import suggest
+from domain.romanization.syllables import fold
 from domain.glossary.rows import (
     APPROVED_COLUMNS,
     BAD_VARIANT,

@@ -19,6 +19,7 @@ from domain.glossary.errors import (
     NotOnAgendaError,
     TermStatusError,
 )
+from domain.glossary.limits import MAX_KEPT_VARIANTS
 from domain.glossary.names import HISTORIC, Variant, term_id_for, variants_from
 
 PROPOSED = "proposed"
@@ -169,10 +170,13 @@ class Term(Aggregate):
             kept[self.en] = Variant(self.en, HISTORIC)  # the former approved English stays findable
         kept.update({variant.text: variant for variant in candidate.variants})
         kept.pop(en, None)  # a variant that becomes the approved form is no longer a variant
+        # Oldest first: past the bound the oldest go (the term's history still has them), so that
+        # a term changed again and again does not carry an ever longer list in every event.
+        variants = list(kept.values())[-MAX_KEPT_VARIANTS:]
         self._approved(
             en=en,
             amended=bool(amended_en and amended_en != candidate.en),
-            variants=[variant.to_dict() for variant in kept.values()],
+            variants=[variant.to_dict() for variant in variants],
             notes=candidate.notes or self.notes,
             meeting_id=meeting_id,
             decision_number=decision_number,

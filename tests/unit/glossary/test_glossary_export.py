@@ -84,7 +84,7 @@ def test_translate_toolkit_reads_retired_terms_and_variants_with_their_statuses(
     glossary: Glossary, people: People, log: EventLog, tmp_path: Path
 ) -> None:
     ids = {
-        zh: glossary.propose(zh, en, people.translator, category="district", variants=variants)
+        zh: glossary.propose(zh, en, people.translator, category="district", variants=variants).result
         for zh, en, variants in [
             ("鳳山區", "Fongshan District", [("Fengshan District", "hanyu"), ("Fengshan Dist.", "misspelling")]),
             ("前金區", "Cianjin District", [("Qianjin District", "hanyu"), ("Chienchin District", "forbidden")]),
@@ -93,12 +93,12 @@ def test_translate_toolkit_reads_retired_terms_and_variants_with_their_statuses(
             ("市議會（舊址）", "City Council (Former Site)", []),
         ]
     }
-    meeting = glossary.convene("2026-12-01", ["Chair Lin"], people.staff)
+    meeting = glossary.convene("2026-12-01", ["Chair Lin"], people.staff).result
     for term_id in ids.values():
         glossary.put_on_agenda(meeting, term_id, people.staff)
         glossary.approve(meeting, term_id, people.staff)
     glossary.propose_change(ids["鳳山區"], "Fong-shan District", people.translator)
-    later = glossary.convene("2027-03-01", ["Chair Lin"], people.staff)
+    later = glossary.convene("2027-03-01", ["Chair Lin"], people.staff).result
     for zh in ("旅運中心", "市議會", "鳳山區"):
         glossary.put_on_agenda(later, ids[zh], people.staff)
     glossary.deprecate(later, ids["旅運中心"], "renamed", people.staff)
@@ -145,8 +145,8 @@ def test_importing_the_csv_export_back_into_the_same_glossary_duplicates_nothing
     Projector(log, db, [GlossaryView()]).catch_up()
     position = log.position()
 
-    report = glossary.import_file(export(export_entries(db), "csv"), SYSTEM_ACTOR, known=KnownNamesInReadModel(db))
-    other = glossary.import_file("zh,en\n前金區,Qianjin District\n", SYSTEM_ACTOR, known=KnownNamesInReadModel(db))
+    report = glossary.import_file(export(export_entries(db), "csv"), SYSTEM_ACTOR, known=KnownNamesInReadModel(db)).result
+    other = glossary.import_file("zh,en\n前金區,Qianjin District\n", SYSTEM_ACTOR, known=KnownNamesInReadModel(db)).result
 
     assert (report.imported, report.unchanged, report.rejected) == (0, 28 + 47, ())
     assert [(note.code, note.params) for note in other.rejected] == [
