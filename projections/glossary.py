@@ -55,7 +55,7 @@ class GlossaryView:
     """Approved place names and how they came to be: one row per term, per variant, per event."""
 
     name = "glossary"
-    version = 1  # bump when the rows or the search keys change (a new pronunciation rule, too)
+    version = 2  # bump when the rows or the search keys change (a new pronunciation rule, too)
 
     def create(self, db: Database) -> None:
         db.execute(f"CREATE TABLE IF NOT EXISTS glossary_terms ({TERM_COLUMNS})")

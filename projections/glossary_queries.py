@@ -14,7 +14,7 @@ from domain.romanization.romanize import suggest
 from domain.glossary.rows import Entry
 from domain.romanization.syllables import fold
 from domain.glossary.terms import APPROVED, DEPRECATED, SUPERSEDED
-from projections.glossary_search import find
+from projections.glossary_search import batches, find
 
 _LISTED = (
     "SELECT t.id, t.zh, t.en, t.status, t.category, t.district, t.code, t.approved_meeting_id, "
@@ -141,8 +141,11 @@ def search(
     hits = find(db, text, limit, statuses, category, district)
     if not hits:
         return []
-    marks = ",".join("?" * len(hits))
-    rows = {row["id"]: row for row in db.query(f"{_LISTED} WHERE t.id IN ({marks})", [h.term_id for h in hits])}
+    rows = {
+        row["id"]: row
+        for batch in batches([hit.term_id for hit in hits])
+        for row in db.query(f"{_LISTED} WHERE t.id IN ({','.join('?' * len(batch))})", list(batch))
+    }
     kinds = ("exact", "prefix", "part", "fuzzy")
     return [
         {**rows[hit.term_id], "match": kinds[hit.rank], "matched_field": hit.field, "corrected": hit.corrected}

@@ -153,7 +153,7 @@ DEMO_PROPOSALS = (
     ("駁二藝術特區", "Pier-2 Art Center", "landmark", "鹽埕區", ("approve_amended", "The Pier-2 Art Center")),
     ("哈瑪星", "Hamasen", "neighbourhood", "鼓山區", ("approve", "")),
     ("愛河", "Love River", "river", "", ("approve", "")),
-    ("旗津區", "Qijin District", "district", "", ("reject", "Kaohsiung's signs write Cijin District (Tongyong)")),
+    ("旗津半島", "Qijin Peninsula", "landmark", "旗津區", ("reject", "Kaohsiung's signs write Cijin (Tongyong)")),
     ("蓮池潭", "Lotus Pond", "landmark", "左營區", ("defer", "")),
 )
 

@@ -89,6 +89,7 @@ MAX_IMPORT_ROWS = 100_000
 """Rows (entries) of one file: every road, lane and station of the city is under 20,000. An
 import is one save, so the bound also bounds one transaction of the event store."""
 
-MAX_JSON_DEPTH = 10
-"""Nesting of a JSON file: the glossary's own export nests 4 deep. Deeper files are refused
-before parsing, so that no file can exhaust the parser's recursion."""
+MAX_NESTING = 16
+"""Nesting of a JSON or TBX file: the glossary's own exports nest 4 (JSON) and 7 (TBX) deep.
+Deeper files are refused before they are parsed, so that no file can exhaust a parser's
+recursion (a JSON file of 100,000 brackets raised RecursionError: a 500)."""

@@ -13,8 +13,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from domain.glossary.errors import ImportStructureError
+from domain.glossary.limits import MAX_NESTING
 from domain.glossary.names import FORBIDDEN, HANYU, HISTORIC, MISSPELLING, TONGYONG, Variant
-from domain.glossary.rows import MALFORMED, NOT_AN_ENTRY, NOT_APPROVED, Entry, Record, RowNote
+from domain.glossary.rows import MALFORMED, NOT_AN_ENTRY, NOT_APPROVED, TOO_DEEP, Entry, Row, RowNote
 from domain.glossary.terms import APPROVED, DEPRECATED, SUPERSEDED
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -84,18 +85,15 @@ def _tig(lang_set: ET.Element, text: str, status: str) -> ET.Element:
     return tig
 
 
-def read_tbx(text: str) -> tuple[list[Record], list[RowNote]]:
+def read_tbx(text: str) -> tuple[list[Row], list[RowNote]]:
     """Records of the approved entries; every other entry is reported, by entry number."""
     if "<!ENTITY" in text:
         # Entity declarations are how XML bombs expand; no glossary needs them.
         raise ImportStructureError(MALFORMED, format="tbx")
-    try:
-        root = ET.fromstring(text.removeprefix("\ufeff").encode("utf-8"))
-    except ET.ParseError:
-        raise ImportStructureError(MALFORMED, format="tbx") from None
+    root = _parse(text.removeprefix("\ufeff"))
     if _local(root.tag) != "martif":
         raise ImportStructureError(MALFORMED, format="tbx")
-    records: list[Record] = []
+    records: list[Row] = []
     rejected: list[RowNote] = []
     entries = [element for element in root.iter() if _local(element.tag) == "termEntry"]
     for number, element in enumerate(entries, start=1):
@@ -107,7 +105,32 @@ def read_tbx(text: str) -> tuple[list[Record], list[RowNote]]:
     return records, rejected
 
 
-def _record(number: int, element: ET.Element) -> Record | RowNote:
+def _parse(text: str) -> ET.Element:
+    """The document's root, read in pieces so that nesting past MAX_NESTING is refused as soon as
+    it is reached (walking a deeper tree afterwards would recurse)."""
+    parser = ET.XMLPullParser(events=("start", "end"))
+    # surrogatepass: a lone surrogate reaches the parser, which refuses it as malformed XML.
+    data = text.encode("utf-8", "surrogatepass")
+    root: ET.Element | None = None
+    depth = 0
+    try:
+        for offset in range(0, len(data), 65536):
+            parser.feed(data[offset : offset + 65536])
+            for kind, element in parser.read_events():
+                depth += 1 if kind == "start" else -1
+                if depth > MAX_NESTING:
+                    raise ImportStructureError(TOO_DEEP, depth=MAX_NESTING)
+                if root is None:
+                    root = element
+        parser.close()
+    except ET.ParseError:
+        raise ImportStructureError(MALFORMED, format="tbx") from None
+    if root is None:
+        raise ImportStructureError(MALFORMED, format="tbx")
+    return root
+
+
+def _record(number: int, element: ET.Element) -> Row | RowNote:
     terms: dict[str, list[tuple[str, str, str]]] = {}
     for lang_set in _children(element, "langSet"):
         lang = (lang_set.get(XML_LANG) or lang_set.get("lang") or "").lower()
@@ -123,7 +146,7 @@ def _record(number: int, element: ET.Element) -> Record | RowNote:
     variants = tuple(
         Variant(text, kind or TBX_TO_VARIANT.get(term_status, HANYU)) for text, term_status, kind in terms["en"][1:]
     )
-    return Record(
+    return Row(
         line=number,
         zh=terms["zh"][0][0],
         en=en,

@@ -130,7 +130,7 @@ def test_a_search_that_finds_nothing_says_so(visitor: TestClient, lang: str, mes
 
 
 def test_deferred_and_rejected_proposals_are_not_in_the_list(visitor: TestClient) -> None:
-    for query in ("蓮池潭", "Lotus Pond", "Qijin District"):
+    for query in ("蓮池潭", "Lotus Pond", "Qijin Peninsula"):
         assert rows(visitor.get("/glossary", params={"q": query}).text) == [], query
 
 
@@ -266,7 +266,7 @@ def test_the_csv_download_has_the_approved_pairs(visitor: TestClient) -> None:
     assert pairs[0] == ["zh", "en"]
     assert ["駁二藝術特區", "The Pier-2 Art Center"] in pairs and ["鳳山區", "Fongshan District"] in pairs
     assert ["哈瑪星", "Hamasen"] in pairs and ["愛河", "Love River"] in pairs
-    assert not [pair for pair in pairs if pair[0] in ("蓮池潭", "旗津區")]  # deferred, rejected
+    assert not [pair for pair in pairs if pair[0] in ("蓮池潭", "旗津半島")]  # deferred, rejected
     assert len(pairs) == len(set(map(tuple, pairs)))  # each pair once
 
 
@@ -326,7 +326,7 @@ def test_the_meeting_minutes_show_places_through_the_filter(visitor: TestClient,
     page = visitor.get(f"/glossary/meetings/{meeting['id']}?lang=en")
     assert page.status_code == 200
     for text in ("Approved with amended English", "The Pier-2 Art Center", "Rejected", "Deferred",
-                 "Kaohsiung&#39;s signs write Cijin District (Tongyong)", "林委員, 陳委員, 黃委員"):  # fmt: skip
+                 "Kaohsiung&#39;s signs write Cijin (Tongyong)", "林委員, 陳委員, 黃委員"):  # fmt: skip
         assert text in page.text, text
     decisions = re.findall(r"<tr>\s*<td>(\d+)</td>", page.text)
     assert decisions == ["1", "2", "3", "4", "5"]

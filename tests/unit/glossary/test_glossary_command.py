@@ -76,7 +76,7 @@ def test_export_in_each_format(civic: Civic, tmp_path: Path) -> None:
     assert code == 0 and out.splitlines()[:1] == ["zh,en"] and "鳳山區,Fongshan District" in out.splitlines()
 
     code, _, err = civic("glossary", "export", "--format", "tbx", "--output", str(tmp_path / "glossary.tbx"))
-    assert code == 0 and "Exported 28 terms" in err
+    assert code == 0 and "Exported 40 terms" in err
     store = tbxfile.parsestring((tmp_path / "glossary.tbx").read_bytes())
     assert {unit.source: unit.target for unit in store.units}["前金區"] == "Cianjin District"
 
@@ -103,7 +103,7 @@ def test_the_demo_imports_the_shared_data_and_records_one_meeting_once(tmp_path:
     assert first[-1] == "glossary meeting: 5 decisions" and second[-1] == "glossary meeting: already recorded"
     assert minutes is not None
     assert [(d["outcome"], d["zh"]) for d in minutes["decisions"]] == [
-        ("approve_amended", "駁二藝術特區"), ("approve", "哈瑪星"), ("approve", "愛河"), ("reject", "旗津區"),
+        ("approve_amended", "駁二藝術特區"), ("approve", "哈瑪星"), ("approve", "愛河"), ("reject", "旗津半島"),
         ("defer", "蓮池潭"),
     ]  # fmt: skip
-    assert count == 4055 + 3
+    assert count == 4067 + 3

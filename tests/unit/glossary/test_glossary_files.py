@@ -67,7 +67,7 @@ def test_a_cut_off_json_or_tbx_file_is_refused(glossary: Glossary, log: EventLog
 
 def test_deeply_nested_json_is_refused_before_parsing(glossary: Glossary, log: EventLog) -> None:
     refusal = imports_nothing(glossary, log, '{"terms": ' + "[" * 100_000 + "]" * 100_000 + "}", "json")
-    assert refusal.code == rows.TOO_DEEP and refusal.params == {"depth": limits.MAX_JSON_DEPTH}
+    assert refusal.code == rows.TOO_DEEP and refusal.params == {"depth": limits.MAX_NESTING}
 
 
 def test_deeply_nested_tbx_is_refused(glossary: Glossary, log: EventLog) -> None:
@@ -125,7 +125,7 @@ def test_a_file_with_a_formula_name_imports_nothing(glossary: Glossary, log: Eve
     }[format]
     refusal = imports_nothing(glossary, log, text, format)
     assert (refusal.code, refusal.params["field"]) == (rows.FORMULA, "en")
-    assert refusal.params["line"] == (3 if format == "csv" else 2)
+    assert refusal.params["line"] == {"csv": 3, "json": 2, "tbx": 1}[format]
 
 
 @pytest.mark.parametrize("format", ["csv", "json", "tbx"])

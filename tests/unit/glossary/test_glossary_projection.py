@@ -125,8 +125,8 @@ def test_english_for_a_name_shared_by_districts(shared: SharedGlossary) -> None:
 
 
 def test_lists_filter_by_category_and_district(shared: SharedGlossary) -> None:
-    assert read.approved_count(shared.db) == 4055
-    assert {row["category"]: row["terms"] for row in read.categories(shared.db)}["district"] == 28
+    assert read.approved_count(shared.db) == 4067
+    assert {row["category"]: row["terms"] for row in read.categories(shared.db)}["district"] == 38
     districts = {row["district"]: row for row in read.districts(shared.db)}
     assert (districts["鳳山區"]["terms"], districts["鳳山區"]["en"]) == (345, "Fongshan District")
     streets = read.approved_terms(shared.db, category="street", district="鳳山區", limit=500)
