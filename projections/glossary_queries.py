@@ -97,6 +97,18 @@ def meeting(db: Database, meeting_id: str) -> dict | None:
     return found
 
 
+def waiting_terms(db: Database, most: int = 200) -> list[dict]:
+    """Proposals (and changes to approved terms) that no open agenda holds yet, for an agenda."""
+    return list(
+        db.query(
+            "SELECT id, zh, en, candidate_en, district, category, status FROM glossary_terms "
+            "WHERE candidate_en != '' AND status IN ('proposed', 'approved') "
+            "AND id NOT IN (SELECT term_id FROM glossary_agenda WHERE decision_number IS NULL) ORDER BY zh LIMIT ?",
+            [most],
+        )
+    )
+
+
 def approved_count(db: Database) -> int:
     return db.execute("SELECT count(*) FROM glossary_terms WHERE status = ?", [APPROVED]).fetchone()[0]
 

@@ -96,7 +96,7 @@ def parse(text: str, format: str = "csv", approved_column: str = "en", category_
     if len(records) + len(rejected) > limits.MAX_IMPORT_ROWS:
         raise ImportStructureError(TOO_MANY_ROWS, rows=limits.MAX_IMPORT_ROWS)
     for record in records:
-        _refuse_hostile(record)
+        _refuse_hostile(record, unit)
     parsed = ParsedFile(unit=unit, rejected=list(rejected))
     _collect(parsed, records, category_default)
     parsed.rejected.sort(key=lambda note: note.line)
@@ -189,7 +189,7 @@ def variant_kind(text: str, zh: str, column: str) -> str:
     return HANYU if column == "en" else TONGYONG
 
 
-def _refuse_hostile(record: Row) -> None:
+def _refuse_hostile(record: Row, unit: str) -> None:
     """ImportStructureError when any field holds a control character, or a name a formula."""
     fields: list[tuple[str, str]] = [
         ("zh", record.zh), ("en", record.en), ("category", record.category), ("district", record.district),
@@ -198,9 +198,9 @@ def _refuse_hostile(record: Row) -> None:
     ]  # fmt: skip
     for name, value in fields:
         if has_control(value, multiline=name in _MULTILINE):
-            raise ImportStructureError(CONTROL_CHARACTER, line=record.line, field=name)
+            raise ImportStructureError(CONTROL_CHARACTER, line=record.line, field=name, unit=unit)
         if name in _NAMES and looks_like_formula(tidy(value)):
-            raise ImportStructureError(FORMULA, line=record.line, field=name)
+            raise ImportStructureError(FORMULA, line=record.line, field=name, unit=unit)
 
 
 def _collect(parsed: ParsedFile, records: list[Row], category_default: str) -> None:

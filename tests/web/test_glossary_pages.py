@@ -23,6 +23,7 @@ from civic.app import create_app
 from civic.commands.glossary import DEMO_MEETING
 from civic.local_provider import LocalProvider
 from civic.settings import Settings
+from domain.eventlog import SYSTEM_ACTOR
 from domain.glossary.names import term_id_for
 from projections import glossary_queries as queries
 from tests.fixtures import metadata_url
@@ -46,6 +47,12 @@ def demo_app(tmp_path_factory: pytest.TempPathFactory, oidc_provider: LocalProvi
     services = app.state.services
     for _ in demo.seed(services):
         pass
+    # The demo approves every district; a meeting retires 前鎮區's English here, so that one district
+    # has no approved name, as after any deprecation, and pages show it as unofficial.
+    meeting = services.glossary.convene("2026-12-01", ["林委員"], SYSTEM_ACTOR).result
+    qianzhen = term_id_for("前鎮區", "district", "")
+    services.glossary.put_on_agenda(meeting, qianzhen, SYSTEM_ACTOR)
+    services.glossary.deprecate(meeting, qianzhen, "demo: a district without approved English", SYSTEM_ACTOR)
     services.catch_up()
     yield app
     services.close()
@@ -196,6 +203,7 @@ def test_pagination(visitor: TestClient, lang: str, previous: str, next_: str) -
     landmarks = visitor.get("/glossary", params={"category": "landmark", "lang": lang}).text
     assert next_ not in landmarks and previous not in landmarks
     assert rows(visitor.get("/glossary", params={"page": "oops", "lang": lang}).text) == rows(first)
+    assert visitor.get("/glossary", params={"page": "99999999999999999999", "lang": lang}).status_code == 400
     paged_search = visitor.get(
         "/glossary", params={"q": "路", "page": "2", "lang": lang}, headers={"HX-Request": "true"}
     )

@@ -78,7 +78,7 @@ def test_deeply_nested_tbx_is_refused(glossary: Glossary, log: EventLog) -> None
 def test_a_lone_surrogate_in_json_is_a_control_character(glossary: Glossary, log: EventLog) -> None:
     text = '{"terms": [{"zh": "美濃湖", "en": "Meinong \\ud800 Lake", "status": "approved"}]}'
     refusal = imports_nothing(glossary, log, text, "json")
-    assert (refusal.code, refusal.params) == (rows.CONTROL_CHARACTER, {"line": 1, "field": "en"})
+    assert (refusal.code, refusal.params) == (rows.CONTROL_CHARACTER, {"line": 1, "field": "en", "unit": "entry"})
 
 
 def test_too_many_rows_are_refused(glossary: Glossary, log: EventLog) -> None:
