@@ -19,7 +19,8 @@ from domain.glossary.errors import ImportStructureError
 from domain.glossary.exporting import FORMATS, export
 from domain.glossary.importing import decode
 from domain.glossary.names import term_id_for
-from domain.glossary.rows import APPROVED_COLUMNS, ImportReport
+from domain.glossary.limits import MAX_IMPORT_BYTES
+from domain.glossary.rows import APPROVED_COLUMNS, TOO_LARGE, ImportReport
 from domain.glossary.terms import APPROVED
 from projections.glossary import KnownNamesInReadModel, export_entries
 
@@ -69,6 +70,8 @@ def import_command(file: Path, approved_column: str, category_default: str, file
 def _import(
     services: Services, file: Path, approved_column: str, category_default: str, file_format: str | None
 ) -> ImportReport:
+    if file.stat().st_size > MAX_IMPORT_BYTES:  # before reading it into memory
+        raise ImportStructureError(TOO_LARGE, bytes=MAX_IMPORT_BYTES)
     text = decode(file.read_bytes())
     _catch_up(services)  # the read model tells rows of a two-column export from new places
     with ExitStack() as stack, services.reader() as db:

@@ -107,3 +107,31 @@ def test_the_demo_imports_the_shared_data_and_records_one_meeting_once(tmp_path:
         ("defer", "蓮池潭"),
     ]  # fmt: skip
     assert count == 4067 + 3
+
+
+def test_a_cut_off_file_fails_with_its_line_and_imports_nothing(civic: Civic, tmp_path: Path) -> None:
+    source = tmp_path / "cut.csv"
+    source.write_text('zh,en,notes\n哈瑪星,Hamasen,"cut off\n', encoding="utf-8")
+    code, _, err = civic("glossary", "import", str(source))
+    assert code == 1 and "from line 2 on" in err and "Nothing was imported." in err
+
+
+def test_exporting_and_importing_the_glossary_package_do_not_load_pypinyin(tmp_path: Path) -> None:
+    """pypinyin's dictionaries load only when a suggestion is computed (a fresh interpreter, to see)."""
+    import subprocess
+    import sys
+
+    program = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from civic.cli import main\n"
+        "import domain.glossary.service, domain.glossary.importing, projections.glossary\n"
+        "result = CliRunner().invoke(main, ['glossary', 'export', '--format', 'tbx'], catch_exceptions=False)\n"
+        "assert result.exit_code == 0, result.output\n"
+        "print('pypinyin' in sys.modules)\n"
+    )
+    env = {"CIVIC_DATA_DIR": str(tmp_path / "data"), "PATH": "/usr/bin:/bin"}
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, env=env, timeout=120,
+                          cwd=Path(__file__).resolve().parents[3])  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "False"

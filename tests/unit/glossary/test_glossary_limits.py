@@ -255,3 +255,10 @@ def test_the_projection_applies_an_event_stored_before_the_bounds(tmp_path: Path
     assert search(db, "meinong lake")[0]["en"] == "Meinong Lake"
     words = db.execute("SELECT count(*) FROM glossary_words").fetchone()[0]
     assert 0 < words <= limits.MAX_INDEXED_WORDS
+
+
+def test_every_category_has_words_on_the_pages() -> None:
+    from domain.glossary.places import CATEGORIES
+    from web.glossary_text import CATEGORIES as WORDED
+
+    assert tuple(WORDED) == CATEGORIES
