@@ -31,7 +31,13 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from domain.glossary.limits import MAX_INDEXED_WORDS, MAX_KEPT_VARIANTS, MAX_QUERY, MAX_QUERY_WORDS, MAX_WORD
+from domain.glossary.limits import (
+    MAX_INDEXED_WORDS,
+    MAX_KEPT_VARIANTS,
+    MAX_QUERY,
+    MAX_QUERY_WORDS,
+    MAX_WORD,
+)
 from domain.romanization.syllables import CJK, fold
 
 TOP = "\U0010ffff"  # sorts after every character: [key, key + TOP) holds every key with that prefix

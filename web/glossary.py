@@ -7,13 +7,13 @@ from typing import TypeVar
 from uuid import UUID
 
 from markupsafe import Markup
+from sqlite_utils import Database
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
-from sqlite_utils import Database
 
 from civic.i18n import gettext
 from domain.accounts import STAFF, TRANSLATOR

@@ -12,17 +12,17 @@ import click
 
 from civic.i18n import gettext as _
 from civic.services import Services, build_services
-from web.glossary_text import reason_message, structure_message, where
 from civic.settings import Settings
 from domain.eventlog import SYSTEM_ACTOR
 from domain.glossary.errors import ImportStructureError
 from domain.glossary.exporting import FORMATS, export
 from domain.glossary.importing import decode
-from domain.glossary.names import term_id_for
 from domain.glossary.limits import MAX_IMPORT_BYTES
+from domain.glossary.names import term_id_for
 from domain.glossary.rows import APPROVED_COLUMNS, TOO_LARGE, ImportReport
 from domain.glossary.terms import APPROVED
 from projections.glossary import KnownNamesInReadModel, export_entries
+from web.glossary_text import reason_message, structure_message, where
 
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar

@@ -16,14 +16,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import ClassVar, Protocol
 
-from domain.romanization.generics import MISTRANSLATIONS
 from domain.glossary.errors import InvalidFieldError
 from domain.glossary.limits import MAX_EN, MAX_ZH
 from domain.glossary.names import FORBIDDEN, MISSPELLING, Variant, text_problem, tidy
+from domain.glossary.typography import (
+    StrayWhitespace,
+    Typography,
+    typography_problems,
+    whitespace_problems,
+)
+from domain.romanization.generics import MISTRANSLATIONS
 from domain.romanization.pronunciations import polyphones_in
 from domain.romanization.romanize import suggest, tongyong_from_hanyu
 from domain.romanization.syllables import fold, readings, tongyong_syllable
-from domain.glossary.typography import StrayWhitespace, Typography, typography_problems, whitespace_problems
 
 
 @dataclass(frozen=True)

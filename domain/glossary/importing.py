@@ -28,12 +28,12 @@ from domain.glossary.names import (
     TONGYONG,
     Variant,
     has_control,
-    variants_from,
     looks_like_formula,
     name_problems,
     place_problems,
     tidy,
     variant_problems,
+    variants_from,
 )
 from domain.glossary.rows import (
     APPROVED_COLUMNS,

@@ -9,7 +9,15 @@ from collections.abc import Mapping
 from domain.glossary.errors import ImportStructureError
 from domain.glossary.limits import MAX_NESTING
 from domain.glossary.names import Variant
-from domain.glossary.rows import MALFORMED, NOT_AN_ENTRY, NOT_APPROVED, TOO_DEEP, Entry, Row, RowNote
+from domain.glossary.rows import (
+    MALFORMED,
+    NOT_AN_ENTRY,
+    NOT_APPROVED,
+    TOO_DEEP,
+    Entry,
+    Row,
+    RowNote,
+)
 from domain.glossary.terms import APPROVED
 
 FORMAT_NAME = "civic-glossary"
@@ -77,7 +85,9 @@ def read_json(text: str) -> tuple[list[Row], list[RowNote]]:
                 category=str(item.get("category") or ""),
                 district=str(item.get("district") or ""),
                 code=str(item.get("code") or ""),
-                variants=tuple(Variant(str(v.get("text", "")), str(v.get("kind", ""))) for v in variants),
+                variants=tuple(
+                    Variant(str(v.get("text", "")), str(v.get("kind", ""))) for v in variants if isinstance(v, Mapping)
+                ),
                 notes=str(item.get("notes") or ""),
                 sources=tuple(str(source) for source in _list(item.get("sources")) if source),
             )

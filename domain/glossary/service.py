@@ -283,7 +283,8 @@ class Glossary:
         unchanged = 0
         rejected: list[RowNote] = []
         for row in rows:
-            term = self.log.get_or_none(row.term_id)
+            found = self.log.get_or_none(row.term_id)
+            term = found if isinstance(found, Term) else None  # term ids are uuid5s of their own
             approved = known.approved_for_chinese(row.zh) if known and not (row.category or row.district) else []
             if term is None and any(other.en == row.en for other in approved):
                 unchanged += 1  # a place the glossary has under its category and district

@@ -11,11 +11,27 @@ so that a re-import keeps the kind. Category and district are concept-level ``de
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from typing import cast
 
 from domain.glossary.errors import ImportStructureError
 from domain.glossary.limits import MAX_NESTING
-from domain.glossary.names import FORBIDDEN, HANYU, HISTORIC, MISSPELLING, TONGYONG, Variant
-from domain.glossary.rows import MALFORMED, NOT_AN_ENTRY, NOT_APPROVED, TOO_DEEP, Entry, Row, RowNote
+from domain.glossary.names import (
+    FORBIDDEN,
+    HANYU,
+    HISTORIC,
+    MISSPELLING,
+    TONGYONG,
+    Variant,
+)
+from domain.glossary.rows import (
+    MALFORMED,
+    NOT_AN_ENTRY,
+    NOT_APPROVED,
+    TOO_DEEP,
+    Entry,
+    Row,
+    RowNote,
+)
 from domain.glossary.terms import APPROVED, DEPRECATED, SUPERSEDED
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -108,7 +124,7 @@ def read_tbx(text: str) -> tuple[list[Row], list[RowNote]]:
 def _parse(text: str) -> ET.Element:
     """The document's root, read in pieces so that nesting past MAX_NESTING is refused as soon as
     it is reached (walking a deeper tree afterwards would recurse)."""
-    parser = ET.XMLPullParser(events=("start", "end"))
+    parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("start", "end"))
     # surrogatepass: a lone surrogate reaches the parser, which refuses it as malformed XML.
     data = text.encode("utf-8", "surrogatepass")
     root: ET.Element | None = None
@@ -116,7 +132,9 @@ def _parse(text: str) -> ET.Element:
     try:
         for offset in range(0, len(data), 65536):
             parser.feed(data[offset : offset + 65536])
-            for kind, element in parser.read_events():
+            for event in parser.read_events():
+                kind, element = cast(tuple[str, object], event)  # ("start" | "end", element)
+                assert isinstance(element, ET.Element)  # start and end events carry the element
                 depth += 1 if kind == "start" else -1
                 if depth > MAX_NESTING:
                     raise ImportStructureError(TOO_DEEP, depth=MAX_NESTING)

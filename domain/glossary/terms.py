@@ -10,6 +10,7 @@ variant. Every decision records the meeting and the decision number.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -42,6 +43,53 @@ class Candidate:
 
 
 class Term(Aggregate):
+    if TYPE_CHECKING:
+        # eventsourcing's @event makes these classes at run time, from the decorated methods (their
+        # topics are part of the stored history). Named here for type checkers only.
+        class Event(Aggregate.Event):
+            actor: str
+
+        class Proposed(Event, Aggregate.Created):
+            zh: str
+            category: str
+            district: str
+            en: str
+            variants: list[dict[str, str]]
+            notes: str
+            code: str
+            sources: list[str]
+
+        class ProposedAgain(Event):
+            en: str
+            variants: list[dict[str, str]]
+            notes: str
+
+        class ChangeProposed(ProposedAgain): ...
+
+        class PutOnAgenda(Event):
+            meeting_id: UUID
+
+        class Decided(Event):
+            meeting_id: UUID
+            decision_number: int
+
+        class Approved(Decided):
+            en: str
+            amended: bool
+            variants: list[dict[str, str]]
+            notes: str
+
+        class Rejected(Decided):
+            reason: str
+
+        class Deferred(Decided): ...
+
+        class Deprecated(Decided):
+            reason: str
+
+        class Superseded(Decided):
+            by_term_id: UUID
+
     @staticmethod
     def create_id(zh: str, category: str, district: str, **_: object) -> UUID:
         return term_id_for(zh, category, district)
@@ -73,7 +121,7 @@ class Term(Aggregate):
         self.approved_by: tuple[UUID, int] | None = None  # (meeting, decision number)
         self.superseded_by: UUID | None = None
 
-    class Imported(Aggregate.Created):
+    class Imported(Aggregate.Created):  # an Event with ``actor`` like the others
         """A term approved by an imported list: proposal and approval in one event.
 
         Imports bring thousands of terms; one event each halves the work of saving and projecting.

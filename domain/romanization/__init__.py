@@ -14,7 +14,14 @@ glossary) costs nothing until a suggestion is asked for.
 
 from __future__ import annotations
 
-from domain.romanization.romanize import Suggestion, hanyu, ordinal, suggest, tongyong, tongyong_from_hanyu
+from domain.romanization.romanize import (
+    Suggestion,
+    hanyu,
+    ordinal,
+    suggest,
+    tongyong,
+    tongyong_from_hanyu,
+)
 from domain.romanization.syllables import CJK, fold
 
 __all__ = ["CJK", "Suggestion", "fold", "hanyu", "ordinal", "suggest", "tongyong", "tongyong_from_hanyu"]

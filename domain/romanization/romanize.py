@@ -14,9 +14,22 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from domain.romanization.generics import CONVENTIONAL, DIRECTIONS, GENERICS, Generic, english_words
+from domain.romanization.generics import (
+    CONVENTIONAL,
+    DIRECTIONS,
+    GENERICS,
+    Generic,
+    english_words,
+)
 from domain.romanization.pronunciations import Polyphone, polyphones_in
-from domain.romanization.syllables import CJK, hanyu_syllables, join_syllables, readings, segment, tongyong_syllable
+from domain.romanization.syllables import (
+    CJK,
+    hanyu_syllables,
+    join_syllables,
+    readings,
+    segment,
+    tongyong_syllable,
+)
 
 HANYU = "hanyu"
 TONGYONG = "tongyong"

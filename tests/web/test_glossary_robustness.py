@@ -12,11 +12,13 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import httpx
 import pytest
 
 from domain.glossary import limits
 from tests.fixtures import MakeClient
-from tests.web.test_glossary_flows import HX, Platform, field_error, platform, proposal  # noqa: F401 (a fixture)
+from tests.web.test_glossary_flows import HX, Platform, field_error, proposal
+from tests.web.test_glossary_flows import platform as platform  # noqa: PLC0414 - the fixture, shared
 
 
 @contextmanager
@@ -33,7 +35,7 @@ def finishes_within(seconds: int) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def upload(platform: Platform, name: str, body: bytes | str, lang: str = "en"):  # noqa: ANN201
+def upload(platform: Platform, name: str, body: bytes | str, lang: str = "en") -> httpx.Response:
     data = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else body
     return platform.staff.post(f"/glossary/import?lang={lang}", data={"approved_column": "en"},
                                files={"file": (name, data, "application/octet-stream")})  # fmt: skip
@@ -131,8 +133,9 @@ def test_a_meeting_title_with_a_control_character_is_refused(platform: Platform)
         ("lone.json", json.dumps({"terms": [{"zh": "美濃湖", "en": "Meinong \ud800 Lake"}]}), "en",
          "entry 1: English name contains a control or text-direction character. Nothing was imported."),
         ("formula.csv", "zh,en\n美濃湖,=HYPERLINK(1)\n", "en", "line 2: English name starts with =, +, - or @"),
-        ("bidi.tbx", '<martif><text><body><termEntry><langSet xml:lang="zh"><tig><term>美濃湖</term></tig></langSet>'
-         '<langSet xml:lang="en"><tig><term>Mei\u202enong</term></tig></langSet></termEntry></body></text></martif>',
+        ("bidi.tbx", ('<martif><text><body><termEntry><langSet xml:lang="zh"><tig><term>美濃湖</term></tig></langSet>'
+                      '<langSet xml:lang="en"><tig><term>Mei\u202enong</term></tig></langSet></termEntry></body></text>'
+                      "</martif>"),
          "en", "entry 1: English name contains a control or text-direction character."),
         ("columns.json", '{"terms": "美濃湖"}', "en", "The file is not valid json."),
         ("big5.csv", "zh,en\n美濃湖,Meinong Lake\n".encode("big5"), "en", "The file is not UTF-8 text."),

@@ -56,7 +56,9 @@ def test_concurrent_agenda_additions_to_one_meeting_conflict_instead_of_failing(
         terms = [glossary.propose(f"美濃湖{round}{n}", f"Meinong Lake {round} {n}", SYSTEM_ACTOR).result
                  for n in range(THREADS)]  # fmt: skip
         meeting = glossary.convene("2026-12-01", ["林委員"], staff).result
-        outcomes = all_at_once([lambda term=term: glossary.put_on_agenda(meeting, term, staff) for term in terms])
+        outcomes = all_at_once(
+            [lambda term=term, meeting=meeting: glossary.put_on_agenda(meeting, term, staff) for term in terms]
+        )
         unexpected = [o for o in outcomes if isinstance(o, Exception) and not isinstance(o, ConcurrentChangeError)]
         assert unexpected == []
         added = [o for o in outcomes if not isinstance(o, Exception)]
