@@ -10,6 +10,7 @@ so that a re-import keeps the kind. Category and district are concept-level ``de
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from typing import cast
 
@@ -57,6 +58,14 @@ VARIANT_TO_TBX = {
 }
 TBX_TO_VARIANT = {ADMITTED: HANYU, SUPERSEDED_TERM: HISTORIC, DEPRECATED_TERM: FORBIDDEN}
 VARIANT_NOTE = "variant: "
+# What XML 1.0 cannot hold at all: C0 controls but tab, LF and CR; surrogates; U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    """Text an XML parser accepts. New terms cannot hold such characters (names.py refuses them),
+    but history recorded before that rule is exported too, and one would make the file unreadable."""
+    return _NOT_XML.sub("", text)
 
 
 def write_tbx(entries: list[Entry], title: str = "Kaohsiung place names") -> str:
@@ -75,11 +84,11 @@ def _term_entry(entry: Entry) -> ET.Element:
     element = ET.Element("termEntry", {"id": f"t-{entry.id}"})
     for kind, value in (("subjectField", entry.category), ("district", entry.district), ("code", entry.code)):
         if value:
-            ET.SubElement(element, "descrip", {"type": kind}).text = value
+            ET.SubElement(element, "descrip", {"type": kind}).text = _xml_text(value)
     for source in entry.sources:
-        ET.SubElement(element, "admin", {"type": "source"}).text = source
+        ET.SubElement(element, "admin", {"type": "source"}).text = _xml_text(source)
     if entry.notes:
-        ET.SubElement(element, "note").text = entry.notes
+        ET.SubElement(element, "note").text = _xml_text(entry.notes)
     status = STATUS_TO_TBX.get(entry.status, PREFERRED)
     _tig(_lang_set(element, ZH), entry.zh, status)
     english = _lang_set(element, EN)
@@ -96,7 +105,7 @@ def _lang_set(entry: ET.Element, lang: str) -> ET.Element:
 
 def _tig(lang_set: ET.Element, text: str, status: str) -> ET.Element:
     tig = ET.SubElement(lang_set, "tig")
-    ET.SubElement(tig, "term").text = text
+    ET.SubElement(tig, "term").text = _xml_text(text)
     ET.SubElement(tig, "termNote", {"type": "administrativeStatus"}).text = status
     return tig
 

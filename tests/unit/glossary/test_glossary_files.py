@@ -154,3 +154,12 @@ def test_the_csv_export_neutralises_cells_a_spreadsheet_would_run() -> None:
     )]  # fmt: skip
     written = list(csv.reader(io.StringIO(export(entries, "csv"))))
     assert [en for _, en in written[1:]] == ["'=HYPERLINK(1)", "'+1", "'-2", "'@SUM(1)", "'\tx", "'\rx", "Hunei"]
+
+
+def test_the_tbx_export_stays_well_formed_xml_for_history_with_control_characters() -> None:
+    """Refused at the door now; a term recorded before that rule still exports as XML that parses."""
+    import xml.etree.ElementTree as ET
+
+    entries = [Entry(id="1", zh="美濃\x00湖", en="Meinong\x1b Lake", status="approved", notes="a\x07b\tc")]
+    root = ET.fromstring(export(entries, "tbx"))
+    assert [term.text for term in root.iter("term")] == ["美濃湖", "Meinong Lake"]
