@@ -32,7 +32,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from domain.eventlog import SYSTEM_ACTOR
-from domain.glossary.romanize import suggest
+from domain.romanization.romanize import suggest
 from domain.glossary.terms import Term
 from projections.glossary import GlossaryView, search
 from projections.runner import open_read_db

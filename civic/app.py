@@ -108,7 +108,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         item for _, part in parts for item in part.admin_nav
     ]
     app.state.static_url = lambda path: f"/static/{path}"
-    app.state.home_widgets = [widget for _, part in parts for widget in part.home_widgets]
+    app.state.home_widgets = [(part.views, widget) for _, part in parts for widget in part.home_widgets]
     app.state.audit_wordings = _audit_wordings(parts)
     return app
 

@@ -130,7 +130,7 @@ def admin_list() -> None:
     services = build_services(_settings())
     try:
         services.catch_up()
-        with services.reader() as db:
+        with services.reader("accounts") as db:
             for row in accounts(db):
                 click.echo(f"{row['subject']}\t{row['name']}\t{','.join(row['roles'])}")
     finally:

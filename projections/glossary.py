@@ -14,8 +14,8 @@ from sqlite_utils import Database
 
 from domain.glossary.meetings import Meeting
 from domain.glossary.names import variants_from
-from domain.glossary.syllables import CJK, fold, readings, tongyong_syllable
 from domain.glossary.terms import PROPOSED, UNDER_REVIEW, Term
+from domain.romanization.syllables import CJK, fold, readings, tongyong_syllable
 from projections.glossary_queries import (
     DisplayName,
     KnownNamesInReadModel,
@@ -55,7 +55,7 @@ class GlossaryView:
     """Approved place names and how they came to be: one row per term, per variant, per event."""
 
     name = "glossary"
-    version = 1  # bump when the rows or the search keys change (a new pronunciation rule, too)
+    version = 2  # bump when the rows or the search keys change (a new pronunciation rule, too)
     topics = (Term.Event, Meeting.Event)
 
     def begin_page(self, db: Database) -> None:
@@ -226,7 +226,7 @@ class GlossaryView:
         )  # fmt: skip
 
     def _approve(
-        self, db: Database, event: Term.Event, en: str, variants: list, notes: str, meeting_id: object, number: int
+        self, db: Database, event: TermEvent, en: str, variants: list[dict[str, str]], notes: str, meeting_id: object, number: int
     ) -> None:
         term_id = str(event.originator_id)
         db.execute(
@@ -242,7 +242,7 @@ class GlossaryView:
         )
 
     def _candidate(
-        self, db: Database, event: Term.Event, en: str, variants: list, notes: str, status: str | None
+        self, db: Database, event: TermEvent, en: str, variants: list[dict[str, str]], notes: str, status: str | None
     ) -> None:
         db.execute(
             "UPDATE glossary_terms SET candidate_en = ?, candidate_variants = ?, candidate_notes = ?, "
@@ -252,7 +252,7 @@ class GlossaryView:
         )  # fmt: skip
         self._index(db, str(event.originator_id))
 
-    def _close_review(self, db: Database, event: Term.Event, status_sql: str, keep: bool = False) -> None:
+    def _close_review(self, db: Database, event: TermEvent, status_sql: str, keep: bool = False) -> None:
         """Takes the term off its agenda; drops the candidate unless it waits for another meeting."""
         candidate = "" if keep else ", " + _NO_CANDIDATE
         db.execute(
@@ -264,7 +264,7 @@ class GlossaryView:
             self._index(db, str(event.originator_id))
 
     def _history(
-        self, db: Database, event: Term.Event, kind: str, *, en: str = "", meeting_id: object = None,
+        self, db: Database, event: TermEvent, kind: str, *, en: str = "", meeting_id: object = None,
         number: int | None = None, reason: str = "",
     ) -> None:  # fmt: skip
         db.execute(
@@ -297,8 +297,10 @@ class GlossaryView:
         index_term(db, term_id, names, previous)
 
 
+TermEvent = Term.Event | Term.Imported  # for type checkers: every term event carries its actor
+
 _NO_CANDIDATE = "candidate_en = '', candidate_variants = '[]', candidate_notes = '', candidate_by = ''"
 
 
-def _variants_json(variants: list) -> str:
+def _variants_json(variants: list[dict[str, str]]) -> str:
     return json.dumps([v.to_dict() for v in variants_from(variants)], ensure_ascii=False)

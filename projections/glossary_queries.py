@@ -5,16 +5,17 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlite_utils import Database
 
 from domain.glossary.checks import Known
 from domain.glossary.names import Variant
-from domain.glossary.romanize import suggest
 from domain.glossary.rows import Entry
-from domain.glossary.syllables import fold
 from domain.glossary.terms import APPROVED, DEPRECATED, SUPERSEDED
-from projections.glossary_search import find
+from domain.romanization.romanize import suggest
+from domain.romanization.syllables import fold
+from projections.glossary_search import batches, find
 
 _LISTED = (
     "SELECT t.id, t.zh, t.en, t.status, t.category, t.district, t.code, t.approved_meeting_id, "
@@ -23,7 +24,7 @@ _LISTED = (
 )
 
 
-def term(db: Database, term_id: str) -> dict | None:
+def term(db: Database, term_id: str) -> dict[str, Any] | None:
     """One term with its variants, sources and any proposal waiting for a meeting."""
     rows = list(
         db.query(
@@ -50,7 +51,7 @@ def term(db: Database, term_id: str) -> dict | None:
     return row
 
 
-def history(db: Database, term_id: str) -> list[dict]:
+def history(db: Database, term_id: str) -> list[dict[str, Any]]:
     """Every change of a term, oldest first, with the meeting that decided it."""
     return list(
         db.query(
@@ -63,7 +64,7 @@ def history(db: Database, term_id: str) -> list[dict]:
     )
 
 
-def meetings(db: Database) -> list[dict]:
+def meetings(db: Database) -> list[dict[str, Any]]:
     """Every meeting, newest first, with how many decisions and open agenda items it has."""
     rows = db.query(
         "SELECT m.*, (SELECT count(*) FROM glossary_decisions AS d WHERE d.meeting_id = m.id) AS decision_count, "
@@ -73,7 +74,7 @@ def meetings(db: Database) -> list[dict]:
     return [{**row, "members": json.loads(row["members"])} for row in rows]
 
 
-def meeting(db: Database, meeting_id: str) -> dict | None:
+def meeting(db: Database, meeting_id: str) -> dict[str, Any] | None:
     """A meeting's minutes: members, agenda (open items first) and decisions in order."""
     rows = list(db.query("SELECT * FROM glossary_meetings WHERE id = ?", [meeting_id]))
     if not rows:
@@ -97,8 +98,20 @@ def meeting(db: Database, meeting_id: str) -> dict | None:
     return found
 
 
+def waiting_terms(db: Database, most: int = 200) -> list[dict[str, Any]]:
+    """Proposals (and changes to approved terms) that no open agenda holds yet, for an agenda."""
+    return list(
+        db.query(
+            "SELECT id, zh, en, candidate_en, district, category, status FROM glossary_terms "
+            "WHERE candidate_en != '' AND status IN ('proposed', 'approved') "
+            "AND id NOT IN (SELECT term_id FROM glossary_agenda WHERE decision_number IS NULL) ORDER BY zh LIMIT ?",
+            [most],
+        )
+    )
+
+
 def approved_count(db: Database) -> int:
-    return db.execute("SELECT count(*) FROM glossary_terms WHERE status = ?", [APPROVED]).fetchone()[0]
+    return int(db.execute("SELECT count(*) FROM glossary_terms WHERE status = ?", [APPROVED]).fetchone()[0])
 
 
 def approved_terms(
@@ -108,7 +121,7 @@ def approved_terms(
     query: str | None = None,
     limit: int = 50,
     offset: int = 0,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """The approved list, filtered; with a query, in search order."""
     if query and query.strip():
         return search(db, query, limit=limit + offset, category=category, district=district)[offset:]
@@ -132,7 +145,7 @@ def search(
     statuses: Sequence[str] | None = (APPROVED,),
     category: str | None = None,
     district: str | None = None,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Terms matching Chinese, English, pinyin or a variant, best first; typos corrected.
 
     Each row says how it matched: ``match`` (exact, prefix, part, fuzzy), ``matched_field`` and,
@@ -141,8 +154,11 @@ def search(
     hits = find(db, text, limit, statuses, category, district)
     if not hits:
         return []
-    marks = ",".join("?" * len(hits))
-    rows = {row["id"]: row for row in db.query(f"{_LISTED} WHERE t.id IN ({marks})", [h.term_id for h in hits])}
+    rows = {
+        row["id"]: row
+        for batch in batches([hit.term_id for hit in hits])
+        for row in db.query(f"{_LISTED} WHERE t.id IN ({','.join('?' * len(batch))})", list(batch))
+    }
     kinds = ("exact", "prefix", "part", "fuzzy")
     return [
         {**rows[hit.term_id], "match": kinds[hit.rank], "matched_field": hit.field, "corrected": hit.corrected}
@@ -160,8 +176,8 @@ def english_for(db: Database, zh: str, district: str | None = None) -> str | Non
         return None
     for en, in_district in rows:
         if district and in_district == district:
-            return en
-    names = [en for en, _ in rows]
+            return str(en)
+    names = [str(en) for en, _ in rows]
     return max(sorted(set(names)), key=names.count)  # the English most districts use
 
 
@@ -176,7 +192,7 @@ def display_name(db: Database, zh: str, district: str | None = None) -> DisplayN
     """What the display filter shows in English: the approved name, or an unofficial romanization.
 
     The fallback is Tongyong, the system on Kaohsiung's own signs (the Hanyu form is
-    ``domain.glossary.romanize.hanyu``).
+    ``domain.romanization.romanize.hanyu``).
     """
     approved = english_for(db, zh, district)
     if approved:
@@ -184,7 +200,7 @@ def display_name(db: Database, zh: str, district: str | None = None) -> DisplayN
     return DisplayName(zh, suggest(zh).tongyong if zh.strip() else "", False)
 
 
-def categories(db: Database) -> list[dict]:
+def categories(db: Database) -> list[dict[str, Any]]:
     return list(
         db.query(
             "SELECT category, count(*) AS terms FROM glossary_terms WHERE status = ? GROUP BY category "
@@ -194,7 +210,7 @@ def categories(db: Database) -> list[dict]:
     )
 
 
-def districts(db: Database) -> list[dict]:
+def districts(db: Database) -> list[dict[str, Any]]:
     """Districts that have approved terms, each with its approved English when there is one."""
     rows = db.query(
         "SELECT district, count(*) AS terms FROM glossary_terms WHERE status = ? AND district != '' "

@@ -15,6 +15,12 @@ with its one-letter deletions (the symmetric-delete method). A query word that m
 is looked up by its own deletions, which finds every word within one edit and most within two
 in a few index lookups; the closest words replace it and the search runs again. Plain tables,
 no FTS: a read model rebuilt from the log is then row-for-row the same as one kept up to date.
+
+Bounds (domain/glossary/limits.py): a query is cut to ``MAX_QUERY`` characters and
+``MAX_QUERY_WORDS`` words here too (the pages refuse longer ones with a message), so a search
+costs a few index lookups per word, never one per word of a pasted essay. A term adds at most
+``MAX_INDEXED_WORDS`` words to the vocabulary, and every ``IN (...)`` is sent in batches: no
+event, however large (history from before the bounds included), can make the projection fail.
 """
 
 from __future__ import annotations
@@ -25,13 +31,26 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from domain.glossary.syllables import CJK, fold
+from domain.glossary.limits import (
+    MAX_INDEXED_WORDS,
+    MAX_KEPT_VARIANTS,
+    MAX_QUERY,
+    MAX_QUERY_WORDS,
+    MAX_WORD,
+)
+from domain.romanization.syllables import CJK, fold
 
 TOP = "\U0010ffff"  # sorts after every character: [key, key + TOP) holds every key with that prefix
 EXACT, PREFIX, PART, FUZZY = 0, 1, 2, 3
 SHORTEST_WORD = 3
 SHORTEST_DELETED = 4
 PINYIN_FIELDS = ("pinyin", "tongyong")
+BATCH = 500  # SQL variables per statement: far below SQLite's limit (32,766, or 999 before 3.32)
+MOST_INDEXED_VARIANTS = 2 * MAX_KEPT_VARIANTS  # approved and candidate variants together
+
+
+def batches(items: Sequence[str], size: int = BATCH) -> list[Sequence[str]]:
+    return [items[start : start + size] for start in range(0, len(items), size)]
 
 
 def create_search_tables(db: Database) -> None:
@@ -59,6 +78,7 @@ def index_term(
         for table, keys in (("glossary_names", old_whole), ("glossary_name_parts", old_parts)):
             db.conn.executemany(f"DELETE FROM {table} WHERE key = ? AND term_id = ?", [(k, term_id) for k in keys])
     whole, parts, words = _keys(names)
+    words = set(sorted(words)[:MAX_INDEXED_WORDS])  # sorted: a rebuild keeps the same ones
     _insert(db, "INSERT INTO glossary_names VALUES (?, ?, ?)", [(k, term_id, f) for k, f in whole.items()])
     _insert(db, "INSERT INTO glossary_name_parts VALUES (?, ?, ?)", [(k, term_id, f) for k, f in parts.items()])
     _add_words(db, words)
@@ -69,6 +89,10 @@ def _keys(names: Sequence[tuple[str, str]]) -> tuple[dict[str, str], dict[str, s
     whole: dict[str, str] = {}
     parts: dict[str, str] = {}
     words: set[str] = set()
+    # History from before the bounds may hold thousands of variants; the first (in sorted order,
+    # so that a rebuild picks the same) are searchable, all of them are still stored and shown.
+    variants = [name for name in names if name[0] == "variant"][:MOST_INDEXED_VARIANTS]
+    names = [name for name in names if name[0] != "variant"] + variants
     for field, text in names:
         key = fold(text)
         if not key:
@@ -92,8 +116,9 @@ def _add_words(db: Database, words: set[str]) -> None:
     ordered = sorted(words)
     known = {
         word
+        for batch in batches(ordered)
         for (word,) in db.execute(
-            f"SELECT word FROM glossary_words WHERE word IN ({','.join('?' * len(ordered))})", ordered
+            f"SELECT word FROM glossary_words WHERE word IN ({','.join('?' * len(batch))})", list(batch)
         ).fetchall()
     }
     new = [word for word in ordered if word not in known]
@@ -123,7 +148,7 @@ def _words(text: str, field: str) -> set[str]:
     if CJK.search(text) or field in PINYIN_FIELDS:
         return set()
     words = {fold(word) for word in re.split(r"[\W_]+", text)}
-    return {word for word in words if len(word) >= SHORTEST_WORD and word.isalpha()}
+    return {word for word in words if SHORTEST_WORD <= len(word) <= MAX_WORD and word.isalpha()}
 
 
 def _deletes(word: str) -> set[str]:
@@ -151,6 +176,7 @@ def find(
     district: str | None = None,
 ) -> list[Hit]:
     """Term hits for a query, best first: exact, then prefix, then part, then corrected typos."""
+    text = bounded_query(text)
     key = fold(text)
     if not key:
         return []
@@ -163,6 +189,12 @@ def find(
             if len(hits) >= limit:
                 break
     return sorted(hits.values(), key=_order)[:limit]
+
+
+def bounded_query(text: str) -> str:
+    """The first MAX_QUERY characters and MAX_QUERY_WORDS words of a query (linear)."""
+    words = text[:MAX_QUERY].split()
+    return " ".join(words[:MAX_QUERY_WORDS])
 
 
 _FIELD_ORDER = {"zh": 0, "en": 0, "variant": 1, "pinyin": 2, "tongyong": 2}
@@ -232,8 +264,8 @@ def corrections(db: Database, text: str, most: int = 3) -> list[str]:
 def _spellings(db: Database, token: str, most: int, typing: bool) -> list[str]:
     """[token] when it is a known word (or, for the word being typed, the start of one) or too
     short to correct; else the closest known words."""
-    if len(token) < SHORTEST_DELETED or _known(db, token, as_prefix=typing):
-        return [token]
+    if len(token) < SHORTEST_DELETED or len(token) > MAX_WORD + 2 or _known(db, token, as_prefix=typing):
+        return [token]  # too short to correct, or longer than any vocabulary word can reach
     return close_words(db, token, most, typing) or [token]
 
 
@@ -248,11 +280,15 @@ def close_words(db: Database, token: str, most: int = 3, typing: bool = False) -
     typed, known words that start within that many edits of it."""
     reach = 1 if len(token) <= 5 else 2
     deletions = sorted(_deletes(token))
-    rows = db.execute(
-        f"SELECT DISTINCT word FROM glossary_word_deletes WHERE deleted IN ({','.join('?' * len(deletions))})",
-        deletions,
-    ).fetchall()
-    scored = [(edit_distance(token, word, reach), len(word), word) for (word,) in rows]
+    rows = {
+        word
+        for batch in batches(deletions)
+        for (word,) in db.execute(
+            f"SELECT DISTINCT word FROM glossary_word_deletes WHERE deleted IN ({','.join('?' * len(batch))})",
+            list(batch),
+        ).fetchall()
+    }
+    scored = [(edit_distance(token, word, reach), len(word), word) for word in sorted(rows)]
     if typing and not any(distance <= reach for distance, _, _ in scored):
         scored = _close_by_prefix(db, token, reach)
     return [word for distance, _, word in sorted(scored)[:most] if distance <= reach]

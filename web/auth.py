@@ -143,7 +143,7 @@ class CurrentUserMiddleware:
     def _user(self, scope: Scope, session: dict, account_id: str) -> dict | None:
         signed_in_at = session.get(SIGNED_IN_AT_KEY)
         session_id = session.get(SESSION_ID_KEY)
-        with scope["app"].state.services.reader() as db:
+        with scope["app"].state.services.reader("accounts") as db:
             if isinstance(signed_in_at, (int, float)) and isinstance(session_id, str):
                 user = account_queries.signed_in_account(db, account_id, session_id, float(signed_in_at))
                 if user is not None:

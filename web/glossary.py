@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 from uuid import UUID
 
 from markupsafe import Markup
+from sqlite_utils import Database
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
@@ -14,10 +17,11 @@ from starlette.routing import Route
 
 from web.i18n import gettext
 from domain.accounts import STAFF, TRANSLATOR
-from domain.glossary import checks
+from domain.glossary import checks, limits
 from domain.glossary.errors import (
     AlreadyOnAgendaError,
     ChangePendingError,
+    ConcurrentChangeError,
     GlossaryError,
     ImportStructureError,
     InvalidFieldError,
@@ -27,25 +31,41 @@ from domain.glossary.errors import (
     TermNotFoundError,
     TermStatusError,
 )
-from domain.glossary.exporting import export
+from domain.glossary.exporting import FORMATS, export
 from domain.glossary.importing import decode
 from domain.glossary.names import VARIANT_KINDS
-from domain.glossary.romanize import suggest
+from domain.glossary.places import DISTRICTS
+from domain.romanization import suggest
 from projections import glossary_queries as queries
 from web import glossary_text as text
 from web.auth import require_role, require_user
-from web.errors import conflict, not_found, unprocessable
+from web.consistency import see_own_write
+from web.errors import conflict, error_page, not_found, unprocessable
 from web.navigation import N_, NavItem
 from web.parts import WebPart
-from web.consistency import see_own_write
 from web.templating import is_htmx, render
 
 PAGE_SIZE = 50
 EXPORT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json", "tbx": "application/x-tbx+xml"}
+assert tuple(EXPORT_TYPES) == FORMATS
+VIEW = "glossary"  # the read model these pages read, for see_own_write
+
+T = TypeVar("T")
 
 
 def _services(request: Request):  # noqa: ANN202 - the Services of civic.services
     return request.app.state.services
+
+
+async def _read(request: Request, query: Callable[[Database], T]) -> T:
+    """Runs read-model queries in a worker thread: SQLite blocks, and the event loop serves
+    every other request meanwhile."""
+
+    def run() -> T:
+        with _services(request).reader(VIEW) as db:
+            return query(db)
+
+    return await run_in_threadpool(run)
 
 
 def _text_context() -> dict:
@@ -60,40 +80,60 @@ def _text_context() -> dict:
 async def glossary_index(request: Request) -> Response:
     params = request.query_params
     query, category, district = params.get("q", "").strip(), params.get("category", ""), params.get("district", "")
-    try:
-        page = max(1, int(params.get("page", "1")))
-    except ValueError:
-        page = 1
-    with _services(request).reader() as db:
+    page = _page_number(request, params.get("page", "1"))
+    if isinstance(page, Response):
+        return page
+    query_error = _query_problem(query)
+    # A query over the bounds is refused, not cut: results for part of what was typed would
+    # look like results for all of it. The list below it stays as it is without a query.
+    searched = None if query_error else (query or None)
+
+    def read(db: Database) -> dict:
         terms = queries.approved_terms(
-            db, category=category or None, district=district or None, query=query or None,
+            db, category=category or None, district=district or None, query=searched,
             limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE,
         )  # fmt: skip
-        context = {
+        categories = queries.categories(db)
+        return {
             "terms": terms[:PAGE_SIZE],
             "has_next": len(terms) > PAGE_SIZE,
-            "page": page,
-            "query": query,
-            "category": category,
-            "district": district,
             "approved_count": queries.approved_count(db),
-            "category_counts": queries.categories(db),
-            "category_select": [
-                (row["category"], text.label(text.CATEGORIES, row["category"])) for row in queries.categories(db)
-            ],
-            "district_select": _district_options(db),
-            **_text_context(),
+            "category_counts": categories,
+            "category_select": [(row["category"], text.label(text.CATEGORIES, row["category"])) for row in categories],
+            "district_select": _district_options(db, [row["district"] for row in queries.districts(db)]),
         }
-    return render(request, "glossary/index.html", context, block="results")
+
+    context = {
+        **await _read(request, read), "page": page, "query": query, "category": category, "district": district,
+        "query_error": query_error, "max_query": limits.MAX_QUERY, **_text_context(),
+    }  # fmt: skip
+    return render(request, "glossary/index.html", context, block="results", status_code=422 if query_error else 200)
+
+
+def _page_number(request: Request, raw: str) -> int | Response:
+    """The page asked for (page 1 for what is no page number), or a 400 past the last page any
+    glossary can have: an offset that large is no page, and SQLite's integers overflow."""
+    if not raw.isascii() or not raw.isdecimal():
+        return 1
+    if len(raw) > len(str(limits.MAX_PAGE)) or int(raw) > limits.MAX_PAGE:
+        message = gettext("Page numbers go from 1 to %(most)s.", most=limits.MAX_PAGE)
+        return error_page(request, 400, detail=message)
+    return max(1, int(raw))
+
+
+def _query_problem(query: str) -> str:
+    if len(query) > limits.MAX_QUERY:
+        return gettext("Search for at most %(most)s characters.", most=limits.MAX_QUERY)
+    if len(query.split()) > limits.MAX_QUERY_WORDS:
+        return gettext("Search for at most %(most)s words.", most=limits.MAX_QUERY_WORDS)
+    return ""
 
 
 async def term_page(request: Request) -> Response:
-    term_id = _uuid(request.path_params["term_id"])
-    with _services(request).reader() as db:
-        term = queries.term(db, str(term_id))
-        if term is None:
-            raise HTTPException(404)
-        history = queries.history(db, str(term_id))
+    term_id = str(_uuid(request.path_params["term_id"]))
+    term, history = await _read(request, lambda db: (queries.term(db, term_id), queries.history(db, term_id)))
+    if term is None:
+        raise HTTPException(404)
     return render(request, "glossary/term.html", {"term": term, "history": history, **_text_context()})
 
 
@@ -101,8 +141,7 @@ async def export_download(request: Request) -> Response:
     format = request.path_params["format"]
     if format not in EXPORT_TYPES:
         raise HTTPException(404)
-    with _services(request).reader() as db:
-        body = export(queries.export_entries(db), format)
+    body = await _read(request, lambda db: export(queries.export_entries(db), format))
     return Response(
         body,
         media_type=EXPORT_TYPES[format],
@@ -117,12 +156,12 @@ async def propose_form(request: Request) -> Response:
     values = {"zh": request.query_params.get("zh", ""), "en": "", "category": "", "district": "", "variants": "",
               "notes": "", "sources": "", "term_id": request.query_params.get("term", "")}  # fmt: skip
     if values["term_id"]:
-        with _services(request).reader() as db:
-            term = queries.term(db, str(_uuid(values["term_id"])))
+        term_id = str(_uuid(values["term_id"]))
+        term = await _read(request, lambda db: queries.term(db, term_id))
         if term is None:
             raise HTTPException(404)
         values.update(zh=term["zh"], en=term["en"], category=term["category"], district=term["district"])
-    return _proposal_page(request, values, {})
+    return await _proposal_page(request, values, {})
 
 
 async def propose(request: Request) -> Response:
@@ -130,33 +169,35 @@ async def propose(request: Request) -> Response:
     form = await request.form()
     values = _proposal_values(form)
     if form.get("action") == "check":
-        return _proposal_page(request, values, {}, block="proposal")
+        return await _proposal_page(request, values, {}, block="proposal")
     variants, errors = _parse_variants(values["variants"])
     if errors:
-        return _proposal_page(request, values, errors, status_code=422)
+        return await _proposal_page(request, values, errors, status_code=422)
     glossary = _services(request).glossary
     try:
         if values["term_id"]:
             term_id = _uuid(values["term_id"])
-            await run_in_threadpool(
+            recorded = await run_in_threadpool(
                 lambda: glossary.propose_change(term_id, values["en"], user["id"], variants=variants, notes=values["notes"])
             )
         else:
-            term_id = await run_in_threadpool(
+            recorded = await run_in_threadpool(
                 lambda: glossary.propose(
                     values["zh"], values["en"], user["id"], category=values["category"], district=values["district"],
                     variants=variants, notes=values["notes"], sources=values["sources"].splitlines(),
                 )  # fmt: skip
             )
+            term_id = recorded.result
     except InvalidFieldError as invalid:
-        return _proposal_page(request, values, {invalid.field: text.field_problem(invalid.field, invalid.code)}, status_code=422)
+        errors = {invalid.field: text.field_problem(invalid.field, invalid.code)}
+        return await _proposal_page(request, values, errors, status_code=422)
     except TermExistsError as exists:
         message = gettext("This place already has a term. Propose a change on its page instead.")
-        return _proposal_page(request, values, {"zh": message}, status_code=409, existing=str(exists.term_id))
+        return await _proposal_page(request, values, {"zh": message}, status_code=409, existing=str(exists.term_id))
     except ChangePendingError:
         message = gettext("A change to this term is already waiting for a meeting.")
-        return _proposal_page(request, values, {"en": message}, status_code=409)
-    await see_own_write(request, _services(request).log.position(), "glossary")
+        return await _proposal_page(request, values, {"en": message}, status_code=409)
+    await see_own_write(request, recorded.position, VIEW)
     return _redirect(request, request.url_for("glossary_term", term_id=str(term_id)))
 
 
@@ -164,7 +205,7 @@ async def suggestions(request: Request) -> Response:
     """The live part of the proposal form: romanization and warnings as the translator types."""
     _translator(request)
     values = _proposal_values(request.query_params)
-    return _proposal_page(request, values, {}, block="suggestions")
+    return await _proposal_page(request, values, {}, block="suggestions")
 
 
 def _proposal_values(source: FormData | dict) -> dict[str, str]:
@@ -185,23 +226,39 @@ def _parse_variants(raw: str) -> tuple[list[tuple[str, str]], dict[str, str]]:
     return variants, {}
 
 
-def _proposal_page(
+async def _proposal_page(
     request: Request, values: dict[str, str], errors: dict[str, str], *,
     block: str | None = "proposal", status_code: int = 200, existing: str = "",
 ) -> Response:  # fmt: skip
-    suggestion = suggest(values["zh"].strip()) if values["zh"].strip() else None
-    with _services(request).reader() as db:
-        warnings = checks.check(values["zh"], values["en"], queries.KnownNamesInReadModel(db), values["term_id"])
-        context = {
-            "values": values, "errors": errors, "suggestion": suggestion, "existing": existing,
+    """The form (or one block of it) with the suggestion and the warnings for what was typed.
+
+    Names over their bounds get a field error instead, before anything else looks at them.
+    """
+    errors = dict(errors)
+
+    def read(db: Database) -> dict:
+        try:
+            warnings = checks.check(values["zh"], values["en"], queries.KnownNamesInReadModel(db), values["term_id"])
+        except InvalidFieldError as invalid:
+            errors.setdefault(invalid.field, text.field_problem(invalid.field, invalid.code))
+            return {"warnings": [], "suggestion": None, "district_options": _district_options(db, DISTRICTS)}
+        zh = values["zh"].strip()
+        return {
             "warnings": [text.warning_message(warning) for warning in warnings],
-            "category_options": _category_options(), "district_options": _district_options(db),
-            "kinds": VARIANT_KINDS, **_text_context(),
-        }  # fmt: skip
+            "suggestion": suggest(zh) if zh else None,  # pypinyin loads here, on the first suggestion
+            "district_options": _district_options(db, DISTRICTS),
+        }
+
+    context = {
+        **await _read(request, read), "values": values, "errors": errors, "existing": existing,
+        "category_options": _category_options(), "kinds": VARIANT_KINDS, **_text_context(),
+    }  # fmt: skip
+    if errors and status_code == 200:
+        status_code = 422
     return render(request, "glossary/propose.html", context, block=block, status_code=status_code)
 
 
-def _district_options(db) -> list[tuple[str, str]]:  # noqa: ANN001
+def _district_options(db: Database, districts: Sequence[str]) -> list[tuple[str, str]]:
     """Districts for a select: in English the approved name, with the Chinese to be sure.
 
     A district without approved English reads as the ``place`` filter shows it: the Chinese, then
@@ -209,15 +266,15 @@ def _district_options(db) -> list[tuple[str, str]]:  # noqa: ANN001
     """
     from web import i18n
 
-    rows = queries.districts(db)
     if i18n.current_locale.get() == i18n.ZH:
-        return [(row["district"], row["district"]) for row in rows]
+        return [(district, district) for district in districts]
     unofficial = gettext("unofficial romanization")
-    return [
-        (row["district"], f"{row['en']} ({row['district']})" if row["en"]
-         else f"{row['district']} ({suggest(row['district']).tongyong}, {unofficial})")
-        for row in rows
-    ]  # fmt: skip
+    options = []
+    for district in districts:
+        en = queries.english_for(db, district)
+        label = f"{en} ({district})" if en else f"{district} ({suggest(district).tongyong}, {unofficial})"
+        options.append((district, label))
+    return options
 
 
 def _category_options() -> list[tuple[str, str]]:
@@ -227,8 +284,7 @@ def _category_options() -> list[tuple[str, str]]:
 # --- meetings ---------------------------------------------------------------------------------
 
 async def meetings_page(request: Request) -> Response:
-    with _services(request).reader() as db:
-        rows = queries.meetings(db)
+    rows = await _read(request, queries.meetings)
     return render(request, "glossary/meetings.html", {"meetings": rows, "errors": {}, "values": {}, **_text_context()})
 
 
@@ -237,45 +293,32 @@ async def convene(request: Request) -> Response:
     form = await request.form()
     values = {key: str(form.get(key, "")) for key in ("date", "title", "members")}
     try:
-        meeting_id = await run_in_threadpool(
+        recorded = await run_in_threadpool(
             lambda: _services(request).glossary.convene(
                 values["date"], values["members"].splitlines(), user["id"], title=values["title"]
             )
         )
     except InvalidFieldError as invalid:
-        with _services(request).reader() as db:
-            rows = queries.meetings(db)
+        rows = await _read(request, queries.meetings)
         errors = {invalid.field: text.field_problem(invalid.field, invalid.code)}
         return render(
             request, "glossary/meetings.html", {"meetings": rows, "errors": errors, "values": values, **_text_context()},
             block="convene", status_code=422,
         )  # fmt: skip
-    await see_own_write(request, _services(request).log.position(), "glossary")
-    return _redirect(request, request.url_for("glossary_meeting", meeting_id=str(meeting_id)))
+    await see_own_write(request, recorded.position, VIEW)
+    return _redirect(request, request.url_for("glossary_meeting", meeting_id=str(recorded.result)))
 
 
 async def meeting_page(request: Request, errors: dict | None = None, status_code: int = 200) -> Response:
-    meeting_id = _uuid(request.path_params["meeting_id"])
-    with _services(request).reader() as db:
-        meeting = queries.meeting(db, str(meeting_id))
-        if meeting is None:
-            raise HTTPException(404)
-        waiting = _waiting_terms(db)
+    meeting_id = str(_uuid(request.path_params["meeting_id"]))
+    meeting, waiting = await _read(request, lambda db: (queries.meeting(db, meeting_id), queries.waiting_terms(db)))
+    if meeting is None:
+        raise HTTPException(404)
     return render(
         request, "glossary/meeting.html",
         {"meeting": meeting, "waiting": waiting, "errors": errors or {}, **_text_context()},
         block="minutes", status_code=status_code,
     )  # fmt: skip
-
-
-def _waiting_terms(db) -> list[dict]:  # noqa: ANN001
-    return list(
-        db.query(
-            "SELECT id, zh, en, candidate_en, district, category, status FROM glossary_terms "
-            "WHERE candidate_en != '' AND status IN ('proposed', 'approved') "
-            "AND id NOT IN (SELECT term_id FROM glossary_agenda WHERE decision_number IS NULL) ORDER BY zh LIMIT 200"
-        )
-    )
 
 
 async def add_to_agenda(request: Request) -> Response:
@@ -284,10 +327,10 @@ async def add_to_agenda(request: Request) -> Response:
     form = await request.form()
     term_id = _uuid(str(form.get("term_id", "")))
     try:
-        await run_in_threadpool(_services(request).glossary.put_on_agenda, meeting_id, term_id, user["id"])
+        recorded = await run_in_threadpool(_services(request).glossary.put_on_agenda, meeting_id, term_id, user["id"])
     except AlreadyOnAgendaError:
         return await meeting_page(request, {"term_id": gettext("That term is already on this agenda.")}, 409)
-    await see_own_write(request, _services(request).log.position(), "glossary")
+    await see_own_write(request, recorded.position, VIEW)
     return await _after_meeting_change(request, meeting_id)
 
 
@@ -307,11 +350,11 @@ async def decide(request: Request) -> Response:
     if outcome not in commands:
         raise HTTPException(400)
     try:
-        await run_in_threadpool(commands[outcome])
+        recorded = await run_in_threadpool(commands[outcome])
     except InvalidFieldError as invalid:
         message = text.field_problem(invalid.field, invalid.code)
         return await meeting_page(request, {f"{term_id}-{invalid.field}": message}, 422)
-    await see_own_write(request, _services(request).log.position(), "glossary")
+    await see_own_write(request, recorded.position, VIEW)
     return await _after_meeting_change(request, meeting_id)
 
 
@@ -340,12 +383,16 @@ async def import_upload(request: Request) -> Response:
     raw = await upload.read()
     name = upload.filename
     format = name.rsplit(".", 1)[-1].lower() if "." in name else "csv"
+    # The read model tells rows of a two-column export from new places: it must hold the log so far.
+    services = _services(request)
+    await see_own_write(request, await run_in_threadpool(services.log.position), VIEW)
     try:
-        report = await run_in_threadpool(_import, _services(request), raw, user["id"], format, approved_column, name)
+        recorded = await run_in_threadpool(_import, services, raw, user["id"], format, approved_column, name)
     except ImportStructureError as wrong:
         context["errors"] = {"file": text.structure_message(wrong)}
         return render(request, "glossary/import.html", context, status_code=422)
-    await see_own_write(request, _services(request).log.position(), "glossary")
+    await see_own_write(request, recorded.position, VIEW)
+    report = recorded.result
     context["report"] = {
         "imported": report.imported,
         "unchanged": report.unchanged,
@@ -356,10 +403,10 @@ async def import_upload(request: Request) -> Response:
 
 
 def _import(services, raw: bytes, actor: str, format: str, approved_column: str, name: str):  # noqa: ANN001, ANN202
-    services.catch_up()  # the read model tells rows of a two-column export from new places
-    with services.reader() as db:
+    text_ = decode(raw)
+    with services.reader(VIEW) as db:
         return services.glossary.import_file(
-            decode(raw), actor, format=format if format in EXPORT_TYPES else "csv",
+            text_, actor, format=format if format in EXPORT_TYPES else "csv",
             approved_column=approved_column, source=name, known=queries.KnownNamesInReadModel(db),
         )  # fmt: skip
 
@@ -388,6 +435,7 @@ def _redirect(request: Request, url: object) -> Response:
 
 
 exception_handlers = {
+    ConcurrentChangeError: conflict,
     TermNotFoundError: not_found,
     MeetingNotFoundError: not_found,
     TermStatusError: conflict,
@@ -467,7 +515,7 @@ class PlaceNames:
             self.cache, self.generation = {}, self.services.generation
         key = (zh, district)
         if key not in self.cache:
-            with self.services.reader() as db:
+            with self.services.reader(VIEW) as db:
                 self.cache[key] = queries.display_name(db, zh, district or None)
         return self.cache[key]
 

@@ -22,6 +22,7 @@ STATUSES = {
 }
 CATEGORIES = {
     "district": N_("District"),
+    "islands": N_("Island group"),
     "road": N_("Road"),
     "street": N_("Street"),
     "lane": N_("Lane"),
@@ -78,6 +79,10 @@ FIELDS = {
     "members": N_("Members"),
     "category": N_("Category"),
     "district": N_("District"),
+    "notes": N_("Notes"),
+    "sources": N_("Sources"),
+    "code": N_("Code"),
+    "title": N_("Title"),
 }
 FIELD_PROBLEMS = {
     "missing": N_("%(field)s is required."),
@@ -86,6 +91,10 @@ FIELD_PROBLEMS = {
     "too_long": N_("%(field)s is too long."),
     "unknown_kind": N_("Each variant needs a known kind: hanyu, tongyong, historic, misspelling or forbidden."),
     "invalid": N_("%(field)s is not valid."),
+    "control_character": N_("%(field)s contains a control or text-direction character; remove it."),
+    "formula": N_("%(field)s must not start with =, +, - or @."),
+    "too_many": N_("%(field)s has too many entries."),
+    "unknown": N_("%(field)s is not one of the listed values."),
 }
 WHITESPACE = {
     "leading": N_("%(field)s starts with a space."),
@@ -164,6 +173,10 @@ def reason_message(note: RowNote) -> str:
         rows.PENDING_REVIEW: lambda: gettext("a proposal for this place is waiting for a meeting"),
         rows.RETIRED: lambda: gettext("this place's term is %(status)s; a meeting must decide on it", **p),
         rows.MERGED_DUPLICATE: lambda: gettext("the same place as line %(first_line)s: merged into it", **p),
+        rows.FIELD_TOO_LONG: lambda: gettext("the %(field)s is too long", field=_field_name(p.get("field"))),
+        rows.TOO_MANY_SOURCES: lambda: gettext("more than %(most)s sources", **p),
+        rows.UNKNOWN_CATEGORY: lambda: gettext("unknown category: %(category)s", **p),
+        rows.UNKNOWN_DISTRICT: lambda: gettext("unknown district: %(district)s", **p),
         rows.WHITESPACE_TIDIED: lambda: gettext("stray spaces removed from %(field)s", **p),
     }
     return messages[note.code]() if note.code in messages else note.code
@@ -178,10 +191,33 @@ def structure_message(error: ImportStructureError) -> str:
         rows.UNKNOWN_COLUMNS: lambda: gettext("The header has unknown columns: %(columns)s.", **p),
         rows.DUPLICATE_COLUMNS: lambda: gettext("The header repeats the columns: %(columns)s.", **p),
         rows.MALFORMED: lambda: gettext("The file is not valid %(format)s.", **p),
+        rows.MALFORMED_AT: lambda: gettext(
+            "The file is not valid %(format)s from line %(line)s on (cut off, or a quote left open).", **p
+        ),
+        rows.TOO_DEEP: lambda: gettext("The file nests deeper than %(depth)s levels.", **p),
+        rows.TOO_LARGE: lambda: gettext("The file is larger than %(bytes)s bytes.", **p),
+        rows.TOO_MANY_ROWS: lambda: gettext("The file has more than %(rows)s rows.", **p),
+        rows.CONTROL_CHARACTER: lambda: gettext(
+            "%(where)s: %(field)s contains a control or text-direction character. Nothing was imported.",
+            where=_where(p), field=_field_name(p.get("field")),
+        ),
+        rows.FORMULA: lambda: gettext(
+            "%(where)s: %(field)s starts with =, +, - or @, which spreadsheets run as a formula. "
+            "Nothing was imported.",
+            where=_where(p), field=_field_name(p.get("field")),
+        ),
         rows.UNKNOWN_FORMAT: lambda: gettext("Unknown format: %(format)s.", **p),
         rows.UNKNOWN_APPROVED_COLUMN: lambda: gettext("Unknown approved column: %(column)s.", **p),
     }
     return messages[error.code]() if error.code in messages else error.code
+
+
+def _where(params: dict[str, object]) -> str:
+    return where(str(params.get("unit", "line")), RowNote(int(str(params.get("line", 0))), ""))
+
+
+def _field_name(field: object) -> str:
+    return label(FIELDS, "sources" if field == "source" else str(field))
 
 
 def _printable(params: dict[str, object]) -> dict[str, object]:

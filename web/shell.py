@@ -12,7 +12,7 @@ from starlette.routing import Route
 
 from domain.accounts import ADMIN, ROLES
 from projections import accounts as account_queries
-from projections.readmodels import READY, describe
+from projections.readmodels import READY, ViewUnavailableError, describe
 from web import auth
 from web.auth import require_role, require_user
 from web.consistency import see_own_write
@@ -41,7 +41,7 @@ async def account_page(request: Request) -> Response:
 
 async def accounts_admin(request: Request) -> Response:
     require_role(request, ADMIN)
-    with request.app.state.services.reader() as db:
+    with request.app.state.services.reader("accounts") as db:
         rows = account_queries.accounts(db)
     return render(
         request, "admin/accounts.html", {"accounts": rows, "roles": ROLES, "role_names": ROLE_NAMES}, block="accounts"
@@ -62,7 +62,7 @@ async def change_role(request: Request) -> Response:
     if change == "grant":
         recorded = await run_in_threadpool(services.accounts.grant, account_id, role, user["id"])
     else:
-        with services.reader() as db:
+        with services.reader("accounts") as db:
             admins = account_queries.admin_count(db)
         recorded = await run_in_threadpool(services.accounts.revoke, account_id, role, user["id"], admins)
     await see_own_write(request, recorded.position, "accounts")
@@ -107,9 +107,16 @@ admin_nav = [NavItem(N_("Accounts"), "accounts_admin", ADMIN)]
 
 def home_widgets(request: Request) -> list[dict]:
     """The home page's panels, one per context that offers one (see ``WebPart.home_widgets``)."""
-    providers = request.app.state.home_widgets
-    with request.app.state.services.reader() as db:
-        return [widget for provider in providers if (widget := provider(db))]
+    widgets = []
+    for views, provider in request.app.state.home_widgets:
+        try:
+            with request.app.state.services.reader(*views) as db:
+                widget = provider(db)
+        except ViewUnavailableError:
+            continue  # that part is being rebuilt: the home page still shows the rest
+        if widget:
+            widgets.append(widget)
+    return widgets
 
 
 AUDIT = AuditWording(

@@ -12,16 +12,17 @@ import click
 
 from web.i18n import gettext as _
 from civic.services import Services, build_services
-from web.glossary_text import reason_message, structure_message, where
 from civic.settings import Settings
 from domain.eventlog import SYSTEM_ACTOR
 from domain.glossary.errors import ImportStructureError
 from domain.glossary.exporting import FORMATS, export
 from domain.glossary.importing import decode
+from domain.glossary.limits import MAX_IMPORT_BYTES
 from domain.glossary.names import term_id_for
-from domain.glossary.rows import APPROVED_COLUMNS, ImportReport
+from domain.glossary.rows import APPROVED_COLUMNS, TOO_LARGE, ImportReport
 from domain.glossary.terms import APPROVED
 from projections.glossary import KnownNamesInReadModel, export_entries
+from web.glossary_text import reason_message, structure_message, where
 
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
@@ -69,9 +70,11 @@ def import_command(file: Path, approved_column: str, category_default: str, file
 def _import(
     services: Services, file: Path, approved_column: str, category_default: str, file_format: str | None
 ) -> ImportReport:
+    if file.stat().st_size > MAX_IMPORT_BYTES:  # before reading it into memory
+        raise ImportStructureError(TOO_LARGE, bytes=MAX_IMPORT_BYTES)
     text = decode(file.read_bytes())
     _catch_up(services)  # the read model tells rows of a two-column export from new places
-    with ExitStack() as stack, services.reader() as db:
+    with ExitStack() as stack, services.reader("glossary") as db:
         bars: list[ProgressBar[int]] = []
 
         def progress(done: int, total: int) -> None:
@@ -88,7 +91,7 @@ def _import(
             source=file.name,
             progress=progress,
             known=KnownNamesInReadModel(db),
-        )
+        ).result
 
 
 def _catch_up(services: Services) -> None:
@@ -113,7 +116,7 @@ def export_command(file_format: str, output: Path | None) -> None:
     services = build_services(Settings.from_env())
     try:
         services.catch_up()
-        with services.reader() as db:
+        with services.reader("glossary") as db:
             entries = export_entries(db, statuses=(APPROVED,)) if file_format == "csv" else export_entries(db)
     finally:
         services.close()
@@ -153,7 +156,7 @@ DEMO_PROPOSALS = (
     ("駁二藝術特區", "Pier-2 Art Center", "landmark", "鹽埕區", ("approve_amended", "The Pier-2 Art Center")),
     ("哈瑪星", "Hamasen", "neighbourhood", "鼓山區", ("approve", "")),
     ("愛河", "Love River", "river", "", ("approve", "")),
-    ("旗津區", "Qijin District", "district", "", ("reject", "Kaohsiung's signs write Cijin District (Tongyong)")),
+    ("旗津半島", "Qijin Peninsula", "landmark", "旗津區", ("reject", "Kaohsiung's signs write Cijin (Tongyong)")),
     ("蓮池潭", "Lotus Pond", "landmark", "左營區", ("defer", "")),
 )
 
@@ -167,17 +170,17 @@ def seed_demo(services: Services, translator: str, staff: str) -> Iterator[str]:
     for name in DEMO_FILES:
         report = services.glossary.import_file(
             (DEMO_DATA / name).read_text(encoding="utf-8"), SYSTEM_ACTOR, approved_column="en_alt", source=name
-        )
+        ).result
         yield f"glossary {name}: {report.imported} imported, {report.unchanged} already there"
     zh, _, category, district, _ = DEMO_PROPOSALS[0]
     if services.log.get_or_none(term_id_for(zh, category, district)) is not None:
         yield "glossary meeting: already recorded"
         return
     terms = [
-        services.glossary.propose(zh, en, translator, category=category, district=district)
+        services.glossary.propose(zh, en, translator, category=category, district=district).result
         for zh, en, category, district, _ in DEMO_PROPOSALS
     ]
-    meeting = services.glossary.convene("2026-11-20", ["林委員", "陳委員", "黃委員"], staff, title=DEMO_MEETING)
+    meeting = services.glossary.convene("2026-11-20", ["林委員", "陳委員", "黃委員"], staff, title=DEMO_MEETING).result
     for term_id, proposal in zip(terms, DEMO_PROPOSALS, strict=True):
         outcome, detail = proposal[4]
         services.glossary.put_on_agenda(meeting, term_id, staff)

@@ -16,12 +16,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import ClassVar, Protocol
 
-from domain.glossary.generics import MISTRANSLATIONS
-from domain.glossary.names import FORBIDDEN, MISSPELLING, Variant, tidy
-from domain.glossary.pronunciations import polyphones_in
-from domain.glossary.romanize import suggest, tongyong_from_hanyu
-from domain.glossary.syllables import fold, readings, tongyong_syllable
-from domain.glossary.typography import StrayWhitespace, Typography, typography_problems, whitespace_problems
+from domain.glossary.errors import InvalidFieldError
+from domain.glossary.limits import MAX_EN, MAX_ZH
+from domain.glossary.names import FORBIDDEN, MISSPELLING, Variant, text_problem, tidy
+from domain.glossary.typography import (
+    StrayWhitespace,
+    Typography,
+    typography_problems,
+    whitespace_problems,
+)
+from domain.romanization.generics import MISTRANSLATIONS
+from domain.romanization.pronunciations import polyphones_in
+from domain.romanization.romanize import suggest, tongyong_from_hanyu
+from domain.romanization.syllables import fold, readings, tongyong_syllable
 
 
 @dataclass(frozen=True)
@@ -126,7 +133,16 @@ def params(warning: GlossaryWarning) -> dict[str, str]:
 
 
 def check(zh: str, en: str, known: KnownNames, term_id: str = "") -> list[GlossaryWarning]:
-    """Every warning for proposing ``en`` for ``zh`` (``term_id``: the term being changed)."""
+    """Every warning for proposing ``en`` for ``zh`` (``term_id``: the term being changed).
+
+    Raises InvalidFieldError for a name with control characters or over its length limit, before
+    any other check runs: the checks below are linear, but some compare every character of one
+    name with every reading of the other, and only bounded names keep that cheap.
+    """
+    for field, text, limit in (("zh", zh, MAX_ZH), ("en", en, MAX_EN)):
+        problem = text_problem(text, limit)
+        if problem:
+            raise InvalidFieldError(field, problem)
     warnings: list[GlossaryWarning] = [*whitespace_problems(zh, "zh"), *whitespace_problems(en, "en")]
     zh, en = tidy(zh), tidy(en)
     if not zh or not en:

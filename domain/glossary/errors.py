@@ -92,3 +92,14 @@ class UnknownExportFormatError(GlossaryError, ValueError):
     def __init__(self, format: str) -> None:
         super().__init__(format)
         self.format = format
+
+
+class ConcurrentChangeError(GlossaryError):
+    """Someone else changed this term or meeting between our reading it and our saving it.
+
+    The store refused the save (each aggregate version is stored once); nothing was recorded.
+    """
+
+    def __init__(self, aggregate_ids: tuple[UUID, ...]) -> None:
+        super().__init__(" ".join(map(str, aggregate_ids)))
+        self.aggregate_ids = aggregate_ids

@@ -8,12 +8,12 @@ from collections.abc import Iterable
 
 from domain.glossary.errors import UnknownExportFormatError
 from domain.glossary.jsonfile import write_json
+from domain.glossary.names import FORMULA_LEADS
 from domain.glossary.rows import Entry
 from domain.glossary.tbx import write_tbx
 from domain.glossary.terms import APPROVED
 
 FORMATS = ("csv", "json", "tbx")
-MEDIA_TYPES = {"csv": "text/csv", "json": "application/json", "tbx": "application/x-tbx"}
 
 
 def export(entries: Iterable[Entry], format: str) -> str:
@@ -37,5 +37,14 @@ def write_csv(entries: list[Entry]) -> str:
     writer = csv.writer(out)
     writer.writerow(["zh", "en"])
     pairs = dict.fromkeys((entry.zh, entry.en) for entry in entries if entry.status == APPROVED)
-    writer.writerows(pairs)
+    writer.writerows((safe_cell(zh), safe_cell(en)) for zh, en in pairs)
     return out.getvalue()
+
+
+def safe_cell(text: str) -> str:
+    """A cell a spreadsheet shows as text: a leading ``= + - @`` (or tab, CR) gets a ``'`` first.
+
+    Such names are refused when proposed or imported, but history recorded before that rule is
+    exported too, and a CSV opened in a spreadsheet would run them as formulas (OWASP's advice).
+    """
+    return "'" + text if text.startswith(FORMULA_LEADS) else text

@@ -7,11 +7,16 @@ number. An imported list is recorded as a meeting of kind ``initial_list`` with 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.glossary.errors import AlreadyOnAgendaError, InitialListMeetingError, NotOnAgendaError
+from domain.glossary.errors import (
+    AlreadyOnAgendaError,
+    InitialListMeetingError,
+    NotOnAgendaError,
+)
 
 REVIEW = "review"
 INITIAL_LIST = "initial_list"
@@ -41,6 +46,33 @@ class Decision:
 
 
 class Meeting(Aggregate):
+    if TYPE_CHECKING:
+        # Made at run time by @event from the methods below; named here for type checkers only.
+        class Event(Aggregate.Event):
+            actor: str
+
+        class Convened(Event, Aggregate.Created):
+            date: str
+            members: list[str]
+            title: str
+            kind: str
+
+        class AgendaItemAdded(Event):
+            term_id: UUID
+
+        class DecisionRecorded(Event):
+            number: int
+            term_id: UUID
+            outcome: str
+            en: str
+            reason: str
+            superseded_by: UUID | None
+
+        class ListAdopted(Event):
+            number: int
+            source: str
+            term_count: int
+
     @event("Convened")
     def __init__(self, date: str, members: list[str], title: str, kind: str, actor: str) -> None:
         self.date = date  # ISO Gregorian date; ROC years are presentation only

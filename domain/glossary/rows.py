@@ -1,6 +1,8 @@
 """Rows of glossary files: what an import reads and reports (with its codes), what an export writes.
 
-The codes are the contract with the web and the command line, which word them for people.
+A ``Row`` is one place as a file gives it: the readers (CSV, JSON, TBX) make rows as read, and
+the import turns each into a tidied, validated row or a ``RowNote`` saying why not. The codes are
+the contract with the web and the command line, which word them for people.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ from domain.glossary.names import Variant, term_id_for
 COLUMNS = ("zh", "en", "category", "district", "code", "en_alt", "notes", "source")
 REQUIRED = ("zh", "en")
 APPROVED_COLUMNS = ("en", "en_alt")
-FORMATS = ("csv", "json", "tbx")
 
 # Structure error codes (ImportStructureError.code)
 NOT_UTF8 = "not_utf8"
@@ -23,6 +24,12 @@ MISSING_COLUMNS = "missing_columns"  # params: columns
 UNKNOWN_COLUMNS = "unknown_columns"  # params: columns
 DUPLICATE_COLUMNS = "duplicate_columns"  # params: columns
 MALFORMED = "malformed"  # params: format
+MALFORMED_AT = "malformed_at"  # params: format, line (a CSV cut off inside a quote, a stray quote)
+TOO_DEEP = "too_deep"  # params: depth (the most a JSON or TBX file may nest)
+TOO_LARGE = "too_large"  # params: bytes (the most a file may have)
+TOO_MANY_ROWS = "too_many_rows"  # params: rows (the most a file may have)
+CONTROL_CHARACTER = "control_character"  # params: line, field
+FORMULA = "formula"  # params: line, field (a name starting with = + - @)
 UNKNOWN_FORMAT = "unknown_format"  # params: format
 UNKNOWN_APPROVED_COLUMN = "unknown_approved_column"  # params: column
 
@@ -34,7 +41,11 @@ ZH_TOO_LONG = "zh_too_long"
 MISSING_EN = "missing_en"
 EN_CONTAINS_CHINESE = "en_contains_chinese"
 EN_TOO_LONG = "en_too_long"
-BAD_VARIANT = "bad_variant"  # [code]: unknown_kind, contains_chinese, too_long
+BAD_VARIANT = "bad_variant"  # [code]: unknown_kind, contains_chinese, too_long, too_many
+FIELD_TOO_LONG = "field_too_long"  # [field]: code, notes, source
+TOO_MANY_SOURCES = "too_many_sources"  # [most]
+UNKNOWN_CATEGORY = "unknown_category"  # [category]
+UNKNOWN_DISTRICT = "unknown_district"  # [district]
 CONFLICTING_DUPLICATE = "conflicting_duplicate"  # [first_line, first_en]
 NOT_AN_ENTRY = "not_an_entry"  # a JSON item that is no object, a TBX entry without zh or en
 NOT_APPROVED = "not_approved"  # [status]: exports carry retired terms too; they are not imported
@@ -59,13 +70,14 @@ PROBLEM_CODES = {
 
 @dataclass(frozen=True)
 class Row:
-    """One place to import, approved as ``en``."""
+    """One place in a file: as read (then any text may be untidy or invalid), or as validated
+    and tidied for import (approved as ``en``). ``line`` is the CSV line or the entry number."""
 
     line: int
     zh: str
     en: str
-    category: str
-    district: str
+    category: str = ""
+    district: str = ""
     code: str = ""
     variants: tuple[Variant, ...] = ()
     notes: str = ""
@@ -91,21 +103,6 @@ class ParsedFile:
     rows: list[Row] = field(default_factory=list)
     rejected: list[RowNote] = field(default_factory=list)
     notices: list[RowNote] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Record:
-    """A row as read, before validation: the fields every format supplies."""
-
-    line: int
-    zh: str
-    en: str
-    category: str = ""
-    district: str = ""
-    code: str = ""
-    variants: tuple[Variant, ...] = ()
-    notes: str = ""
-    sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
+from typing import TypeVar
 from uuid import UUID
 
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import RecordConflictError
+
 from domain.accounts import STAFF, TRANSLATOR, Accounts, PermissionDeniedError
-from domain.eventlog import EventLog
+from domain.eventlog import EventLog, Recorded
+from domain.glossary import limits
 from domain.glossary.checks import KnownNames
 from domain.glossary.errors import (
+    ConcurrentChangeError,
     InvalidFieldError,
     MeetingNotFoundError,
     TermExistsError,
@@ -34,10 +40,16 @@ from domain.glossary.meetings import (
     Meeting,
 )
 from domain.glossary.names import (
+    CONTROL_CHARACTER,
     MISSING,
+    TOO_MANY,
     english_problems,
+    has_control,
+    list_problem,
     name_problems,
+    place_problems,
     term_id_for,
+    text_problem,
     tidy,
     variant_problems,
     variants_from,
@@ -54,6 +66,7 @@ from domain.glossary.terms import APPROVED, PROPOSED, REJECTED, UNDER_REVIEW, Te
 
 VariantInput = Iterable[Mapping[str, str] | tuple[str, str]]
 Progress = Callable[[int, int], None]  # (terms saved so far, terms to save)
+T = TypeVar("T")
 
 
 class Glossary:
@@ -75,109 +88,155 @@ class Glossary:
         variants: VariantInput = (),
         notes: str = "",
         sources: Iterable[str] = (),
-    ) -> UUID:
-        """Proposes a new term (or again, a rejected one); returns its id."""
+    ) -> Recorded:
+        """Proposes a new term (or again, a rejected one); the result is its id."""
         self._require_one_of(actor, TRANSLATOR, STAFF)
-        zh, en, category, district = tidy(zh), tidy(en), tidy(category), tidy(district)
+        zh, en = _text("zh", zh, limits.MAX_ZH), _text("en", en, limits.MAX_EN)
+        category, district = _line("category", category), _line("district", district)
+        code = _text("code", code, limits.MAX_CODE)
+        notes = _text("notes", notes, limits.MAX_NOTES, multiline=True)
+        sources = list(sources)
+        problem = list_problem(sources, limits.MAX_SOURCES, limits.MAX_SOURCE, multiline=True)
+        if problem:
+            raise InvalidFieldError("sources", problem)
         checked = _checked(zh, en, variants)
+        problems = place_problems(category, district)  # which also bounds their length
+        if problems:
+            raise InvalidFieldError(*problems[0])
         term = self.log.get_or_none(term_id_for(zh, category, district))
+        is_new = term is None
         if term is None:
             term = Term(
                 zh=zh, category=category, district=district, en=en, variants=checked,
-                notes=tidy(notes), code=tidy(code), sources=[tidy(s) for s in sources if tidy(s)], actor=actor,
+                notes=notes, code=code, sources=[tidy(s) for s in sources if tidy(s)], actor=actor,
             )  # fmt: skip
         elif isinstance(term, Term) and term.status == REJECTED:
-            term.propose_again(en, checked, tidy(notes), actor)
+            term.propose_again(en, checked, notes, actor)
         else:
             raise TermExistsError(term.id, getattr(term, "status", ""))
-        self.log.record(term)
-        return term.id
+        try:
+            return Recorded(self._save(term), term.id)
+        except ConcurrentChangeError:
+            if is_new:
+                # The same place proposed at the same moment: the store keeps the first (the id
+                # is derived from the place), and this one meets the term that is there now.
+                raise TermExistsError(term.id, PROPOSED) from None
+            raise
 
     def propose_change(
         self, term_id: UUID, en: str, actor: str, *, variants: VariantInput = (), notes: str = ""
-    ) -> None:
+    ) -> Recorded:
         """Proposes new English (and variants, notes) for an approved term."""
         self._require_one_of(actor, TRANSLATOR, STAFF)
-        term = self.term(term_id)
-        term.propose_change(tidy(en), _checked(term.zh, tidy(en), variants), tidy(notes), actor)
-        self.log.record(term)
+        en, notes = _text("en", en, limits.MAX_EN), _text("notes", notes, limits.MAX_NOTES, multiline=True)
+
+        def change() -> Recorded:
+            term = self.term(term_id)
+            term.propose_change(en, _checked(term.zh, en, variants), notes, actor)
+            return Recorded(self._save(term))
+
+        return self._retrying(change)
 
     # --- meetings ---------------------------------------------------------------------------
 
-    def convene(self, meeting_date: str, members: Iterable[str], actor: str, *, title: str = "") -> UUID:
+    def convene(self, meeting_date: str, members: Iterable[str], actor: str, *, title: str = "") -> Recorded:
         self.accounts.require(actor, STAFF)
         try:
-            day = date.fromisoformat(tidy(meeting_date))
-        except ValueError:
+            day = date.fromisoformat(_text("date", meeting_date, 10))
+        except (ValueError, InvalidFieldError):
             raise InvalidFieldError("date", "invalid") from None
+        members = list(members)
+        problem = list_problem(members, limits.MAX_MEMBERS, limits.MAX_MEMBER)
+        if problem:
+            raise InvalidFieldError("members", problem)
         present = [tidy(member) for member in members if tidy(member)]
         if not present:
             raise InvalidFieldError("members", MISSING)
-        meeting = Meeting(date=day.isoformat(), members=present, title=tidy(title), kind=REVIEW, actor=actor)
-        self.log.record(meeting)
-        return meeting.id
+        title = _text("title", title, limits.MAX_TITLE)
+        meeting = Meeting(date=day.isoformat(), members=present, title=title, kind=REVIEW, actor=actor)
+        return Recorded(self._save(meeting), meeting.id)
 
-    def put_on_agenda(self, meeting_id: UUID, term_id: UUID, actor: str) -> None:
+    def put_on_agenda(self, meeting_id: UUID, term_id: UUID, actor: str) -> Recorded:
         self.accounts.require(actor, STAFF)
-        meeting, term = self.meeting(meeting_id), self.term(term_id)
-        meeting.add_to_agenda(term.id, actor)
-        term.put_on_agenda(meeting.id, actor)
-        self.log.record(meeting, term)
 
-    def approve(self, meeting_id: UUID, term_id: UUID, actor: str) -> int:
-        """Approves the proposed English; returns the decision number."""
-        meeting, term = self._agenda_item(meeting_id, term_id, actor)
-        en = term.approve(meeting.id, meeting.next_number, actor)
-        return self._record_decision(meeting, term, APPROVE, actor, en=en)
+        def add() -> Recorded:
+            meeting, term = self.meeting(meeting_id), self.term(term_id)
+            meeting.add_to_agenda(term.id, actor)
+            term.put_on_agenda(meeting.id, actor)
+            return Recorded(self._save(meeting, term))
 
-    def approve_amended(self, meeting_id: UUID, term_id: UUID, en: str, actor: str) -> int:
+        return self._retrying(add)
+
+    def approve(self, meeting_id: UUID, term_id: UUID, actor: str) -> Recorded:
+        """Approves the proposed English; the result is the decision number."""
+        def decide(meeting: Meeting, term: Term) -> Recorded:
+            en = term.approve(meeting.id, meeting.next_number, actor)
+            return self._record_decision(meeting, term, APPROVE, actor, en=en)
+
+        return self._decide(meeting_id, term_id, actor, decide)
+
+    def approve_amended(self, meeting_id: UUID, term_id: UUID, en: str, actor: str) -> Recorded:
         """Approves the term with the English the meeting settled on instead."""
-        en = tidy(en)
+        en = _text("en", en, limits.MAX_EN)
         problems = english_problems(en)
         if problems:
             raise InvalidFieldError(*problems[0])
-        meeting, term = self._agenda_item(meeting_id, term_id, actor)
-        en = term.approve(meeting.id, meeting.next_number, actor, amended_en=en)
-        return self._record_decision(meeting, term, APPROVE_AMENDED, actor, en=en)
 
-    def reject(self, meeting_id: UUID, term_id: UUID, reason: str, actor: str) -> int:
+        def decide(meeting: Meeting, term: Term) -> Recorded:
+            approved = term.approve(meeting.id, meeting.next_number, actor, amended_en=en)
+            return self._record_decision(meeting, term, APPROVE_AMENDED, actor, en=approved)
+
+        return self._decide(meeting_id, term_id, actor, decide)
+
+    def reject(self, meeting_id: UUID, term_id: UUID, reason: str, actor: str) -> Recorded:
         reason = _required_reason(reason)
-        meeting, term = self._agenda_item(meeting_id, term_id, actor)
-        term.reject(meeting.id, meeting.next_number, reason, actor)
-        return self._record_decision(meeting, term, REJECT, actor, reason=reason)
 
-    def defer(self, meeting_id: UUID, term_id: UUID, actor: str) -> int:
-        meeting, term = self._agenda_item(meeting_id, term_id, actor)
-        term.defer(meeting.id, meeting.next_number, actor)
-        return self._record_decision(meeting, term, DEFER, actor)
+        def decide(meeting: Meeting, term: Term) -> Recorded:
+            term.reject(meeting.id, meeting.next_number, reason, actor)
+            return self._record_decision(meeting, term, REJECT, actor, reason=reason)
 
-    def deprecate(self, meeting_id: UUID, term_id: UUID, reason: str, actor: str) -> int:
+        return self._decide(meeting_id, term_id, actor, decide)
+
+    def defer(self, meeting_id: UUID, term_id: UUID, actor: str) -> Recorded:
+        def decide(meeting: Meeting, term: Term) -> Recorded:
+            term.defer(meeting.id, meeting.next_number, actor)
+            return self._record_decision(meeting, term, DEFER, actor)
+
+        return self._decide(meeting_id, term_id, actor, decide)
+
+    def deprecate(self, meeting_id: UUID, term_id: UUID, reason: str, actor: str) -> Recorded:
         reason = _required_reason(reason)
-        meeting, term = self._agenda_item(meeting_id, term_id, actor)
-        term.deprecate(meeting.id, meeting.next_number, reason, actor)
-        return self._record_decision(meeting, term, DEPRECATE, actor, reason=reason)
 
-    def supersede(self, meeting_id: UUID, term_id: UUID, by_term_id: UUID, actor: str) -> int:
+        def decide(meeting: Meeting, term: Term) -> Recorded:
+            term.deprecate(meeting.id, meeting.next_number, reason, actor)
+            return self._record_decision(meeting, term, DEPRECATE, actor, reason=reason)
+
+        return self._decide(meeting_id, term_id, actor, decide)
+
+    def supersede(self, meeting_id: UUID, term_id: UUID, by_term_id: UUID, actor: str) -> Recorded:
         """Records that an approved term is replaced by another approved term for the place."""
-        meeting, term = self._agenda_item(meeting_id, term_id, actor)
-        successor = self.term(by_term_id)
-        if successor.status != APPROVED or successor.id == term.id:
-            raise TermStatusError(successor.id, successor.status, "supersede_with")
-        term.supersede(successor.id, meeting.id, meeting.next_number, actor)
-        return self._record_decision(meeting, term, SUPERSEDE, actor, superseded_by=successor.id)
+        def decide(meeting: Meeting, term: Term) -> Recorded:
+            successor = self.term(by_term_id)
+            if successor.status != APPROVED or successor.id == term.id:
+                raise TermStatusError(successor.id, successor.status, "supersede_with")
+            term.supersede(successor.id, meeting.id, meeting.next_number, actor)
+            return self._record_decision(meeting, term, SUPERSEDE, actor, superseded_by=successor.id)
 
-    def _agenda_item(self, meeting_id: UUID, term_id: UUID, actor: str) -> tuple[Meeting, Term]:
-        """The meeting and the term for a decision; the term checks it is on this agenda."""
+        return self._decide(meeting_id, term_id, actor, decide)
+
+    def _decide(
+        self, meeting_id: UUID, term_id: UUID, actor: str, decision: Callable[[Meeting, Term], Recorded]
+    ) -> Recorded:
+        """Loads the meeting and the term (which checks it is on this agenda) and decides."""
         self.accounts.require(actor, STAFF)
-        return self.meeting(meeting_id), self.term(term_id)
+        return self._retrying(lambda: decision(self.meeting(meeting_id), self.term(term_id)))
 
     def _record_decision(
         self, meeting: Meeting, term: Term, outcome: str, actor: str, *,
         en: str = "", reason: str = "", superseded_by: UUID | None = None,
-    ) -> int:  # fmt: skip
+    ) -> Recorded:  # fmt: skip
         number = meeting.record_decision(term.id, outcome, actor, en=en, reason=reason, superseded_by=superseded_by)
-        self.log.record(meeting, term)  # minutes and term in one save
-        return number
+        return Recorded(self._save(meeting, term), number)  # minutes and term in one save
 
     # --- import -----------------------------------------------------------------------------
 
@@ -193,7 +252,7 @@ class Glossary:
         today: date | None = None,
         progress: Progress | None = None,
         known: KnownNames | None = None,
-    ) -> ImportReport:
+    ) -> Recorded:
         """Records every new row as approved by one "initial list" decision.
 
         Terms have deterministic ids, so rows already in the glossary are found by id: the same
@@ -204,11 +263,12 @@ class Glossary:
         """
         self.accounts.require(actor, STAFF)
         parsed = parse(text, format, approved_column, category_default)
+        source = _file_name(source)
         new_rows, unchanged, rejected = self._sort_rows(parsed.rows, known)
-        meeting_id, number = None, 0
+        meeting_id, number, position = None, 0, 0
         if new_rows:
-            meeting_id, number = self._record_list(new_rows, source, actor, today or date.today(), progress)
-        return ImportReport(
+            meeting_id, number, position = self._record_list(new_rows, source, actor, today or date.today(), progress)
+        return Recorded(position, ImportReport(
             unit=parsed.unit,
             imported=len(new_rows),
             unchanged=unchanged,
@@ -216,14 +276,15 @@ class Glossary:
             notices=tuple(sorted(parsed.notices, key=lambda note: note.line)),
             meeting_id=meeting_id,
             decision_number=number,
-        )
+        ))
 
     def _sort_rows(self, rows: list[Row], known: KnownNames | None) -> tuple[list[Row], int, list[RowNote]]:
         new_rows: list[Row] = []
         unchanged = 0
         rejected: list[RowNote] = []
         for row in rows:
-            term = self.log.get_or_none(row.term_id)
+            found = self.log.get_or_none(row.term_id)
+            term = found if isinstance(found, Term) else None  # term ids are uuid5s of their own
             approved = known.approved_for_chinese(row.zh) if known and not (row.category or row.district) else []
             if term is None and any(other.en == row.en for other in approved):
                 unchanged += 1  # a place the glossary has under its category and district
@@ -243,7 +304,7 @@ class Glossary:
 
     def _record_list(
         self, rows: list[Row], source: str, actor: str, day: date, progress: Progress | None
-    ) -> tuple[UUID, int]:
+    ) -> tuple[UUID, int, int]:
         """Records the list and all its terms in one save: an import lands whole or not at all."""
         meeting = Meeting(date=day.isoformat(), members=[], title=source, kind=INITIAL_LIST, actor=actor)
         number = meeting.adopt_list(source, len(rows), actor)
@@ -258,30 +319,73 @@ class Glossary:
             )
             if progress and (done % 250 == 0 or done == len(rows)):
                 progress(done, len(rows))
-        self.log.record(*batch)
-        return meeting.id, number
+        return meeting.id, number, self._save(*batch)
 
     # --- reads ------------------------------------------------------------------------------
 
     def term(self, term_id: UUID) -> Term:
-        term = self.log.get_or_none(term_id)
-        if not isinstance(term, Term):
-            raise TermNotFoundError(term_id)
-        return term
+        return self.log.get(term_id, Term, TermNotFoundError)
 
     def meeting(self, meeting_id: UUID) -> Meeting:
-        meeting = self.log.get_or_none(meeting_id)
-        if not isinstance(meeting, Meeting):
-            raise MeetingNotFoundError(meeting_id)
-        return meeting
+        return self.log.get(meeting_id, Meeting, MeetingNotFoundError)
+
+    # --- saving -----------------------------------------------------------------------------
+
+    def _save(self, *aggregates: Aggregate) -> int:
+        """Records the aggregates' new events in one save; ConcurrentChangeError if another
+        save changed one of them since it was loaded (the store keeps each version once)."""
+        try:
+            return self.log.record(*aggregates)
+        except RecordConflictError:
+            raise ConcurrentChangeError(tuple(aggregate.id for aggregate in aggregates)) from None
+
+    def _retrying(self, command: Callable[[], T]) -> T:
+        """Runs a command once more when another save got there first.
+
+        Safe because the command loads its aggregates afresh and checks every rule again: the
+        second run is what the person would get by reloading the page and pressing again. A
+        second conflict is reported (409: someone else changed this first).
+        """
+        try:
+            return command()
+        except ConcurrentChangeError:
+            return command()
 
     def _require_one_of(self, actor: str, *roles: str) -> None:
         if not self.accounts.roles_of(actor) & set(roles):
             raise PermissionDeniedError(actor, roles[0])
 
 
+def _text(field: str, raw: str, limit: int, *, multiline: bool = False) -> str:
+    """The tidied text of a field, or InvalidFieldError (control characters, too long)."""
+    problem = text_problem(raw or "", limit, multiline=multiline)
+    if problem:
+        raise InvalidFieldError(field, problem)
+    return tidy(raw)
+
+
+def _line(field: str, raw: str) -> str:
+    """The tidied text of a field whose length another rule bounds, or InvalidFieldError."""
+    if has_control(raw or ""):
+        raise InvalidFieldError(field, CONTROL_CHARACTER)
+    return tidy(raw)
+
+
+def _file_name(name: str) -> str:
+    """An imported file's name as recorded: controls dropped and the length bounded (the name is
+    the browser's or the file system's, not something staff typed, so it is cleaned, not refused)."""
+    cleaned = "".join(char for char in name if not has_control(char))
+    return tidy(cleaned)[: limits.MAX_TITLE]
+
+
 def _checked(zh: str, en: str, variants: VariantInput) -> list[dict[str, str]]:
     """Validated names and variants (as stored in events), or InvalidFieldError."""
+    variants = list(variants)
+    raw = [item.get("text", "") if isinstance(item, Mapping) else item[0] for item in variants]
+    if any(has_control(text) for text in raw):
+        raise InvalidFieldError("variants", CONTROL_CHARACTER)
+    if len(raw) > limits.MAX_VARIANTS:
+        raise InvalidFieldError("variants", TOO_MANY)
     parsed = variants_from(variants)
     problems = name_problems(zh, en) + variant_problems(parsed)
     if problems:
@@ -290,6 +394,7 @@ def _checked(zh: str, en: str, variants: VariantInput) -> list[dict[str, str]]:
 
 
 def _required_reason(reason: str) -> str:
-    if not tidy(reason):
+    reason = _text("reason", reason, limits.MAX_REASON)
+    if not reason:
         raise InvalidFieldError("reason", MISSING)
-    return tidy(reason)
+    return reason

@@ -10,11 +10,29 @@ so that a re-import keeps the kind. Category and district are concept-level ``de
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
+from typing import cast
 
 from domain.glossary.errors import ImportStructureError
-from domain.glossary.names import FORBIDDEN, HANYU, HISTORIC, MISSPELLING, TONGYONG, Variant
-from domain.glossary.rows import MALFORMED, NOT_AN_ENTRY, NOT_APPROVED, Entry, Record, RowNote
+from domain.glossary.limits import MAX_NESTING
+from domain.glossary.names import (
+    FORBIDDEN,
+    HANYU,
+    HISTORIC,
+    MISSPELLING,
+    TONGYONG,
+    Variant,
+)
+from domain.glossary.rows import (
+    MALFORMED,
+    NOT_AN_ENTRY,
+    NOT_APPROVED,
+    TOO_DEEP,
+    Entry,
+    Row,
+    RowNote,
+)
 from domain.glossary.terms import APPROVED, DEPRECATED, SUPERSEDED
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -40,6 +58,14 @@ VARIANT_TO_TBX = {
 }
 TBX_TO_VARIANT = {ADMITTED: HANYU, SUPERSEDED_TERM: HISTORIC, DEPRECATED_TERM: FORBIDDEN}
 VARIANT_NOTE = "variant: "
+# What XML 1.0 cannot hold at all: C0 controls but tab, LF and CR; surrogates; U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    """Text an XML parser accepts. New terms cannot hold such characters (names.py refuses them),
+    but history recorded before that rule is exported too, and one would make the file unreadable."""
+    return _NOT_XML.sub("", text)
 
 
 def write_tbx(entries: list[Entry], title: str = "Kaohsiung place names") -> str:
@@ -58,11 +84,11 @@ def _term_entry(entry: Entry) -> ET.Element:
     element = ET.Element("termEntry", {"id": f"t-{entry.id}"})
     for kind, value in (("subjectField", entry.category), ("district", entry.district), ("code", entry.code)):
         if value:
-            ET.SubElement(element, "descrip", {"type": kind}).text = value
+            ET.SubElement(element, "descrip", {"type": kind}).text = _xml_text(value)
     for source in entry.sources:
-        ET.SubElement(element, "admin", {"type": "source"}).text = source
+        ET.SubElement(element, "admin", {"type": "source"}).text = _xml_text(source)
     if entry.notes:
-        ET.SubElement(element, "note").text = entry.notes
+        ET.SubElement(element, "note").text = _xml_text(entry.notes)
     status = STATUS_TO_TBX.get(entry.status, PREFERRED)
     _tig(_lang_set(element, ZH), entry.zh, status)
     english = _lang_set(element, EN)
@@ -79,23 +105,20 @@ def _lang_set(entry: ET.Element, lang: str) -> ET.Element:
 
 def _tig(lang_set: ET.Element, text: str, status: str) -> ET.Element:
     tig = ET.SubElement(lang_set, "tig")
-    ET.SubElement(tig, "term").text = text
+    ET.SubElement(tig, "term").text = _xml_text(text)
     ET.SubElement(tig, "termNote", {"type": "administrativeStatus"}).text = status
     return tig
 
 
-def read_tbx(text: str) -> tuple[list[Record], list[RowNote]]:
+def read_tbx(text: str) -> tuple[list[Row], list[RowNote]]:
     """Records of the approved entries; every other entry is reported, by entry number."""
     if "<!ENTITY" in text:
         # Entity declarations are how XML bombs expand; no glossary needs them.
         raise ImportStructureError(MALFORMED, format="tbx")
-    try:
-        root = ET.fromstring(text.removeprefix("\ufeff").encode("utf-8"))
-    except ET.ParseError:
-        raise ImportStructureError(MALFORMED, format="tbx") from None
+    root = _parse(text.removeprefix("\ufeff"))
     if _local(root.tag) != "martif":
         raise ImportStructureError(MALFORMED, format="tbx")
-    records: list[Record] = []
+    records: list[Row] = []
     rejected: list[RowNote] = []
     entries = [element for element in root.iter() if _local(element.tag) == "termEntry"]
     for number, element in enumerate(entries, start=1):
@@ -107,7 +130,34 @@ def read_tbx(text: str) -> tuple[list[Record], list[RowNote]]:
     return records, rejected
 
 
-def _record(number: int, element: ET.Element) -> Record | RowNote:
+def _parse(text: str) -> ET.Element:
+    """The document's root, read in pieces so that nesting past MAX_NESTING is refused as soon as
+    it is reached (walking a deeper tree afterwards would recurse)."""
+    parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("start", "end"))
+    # surrogatepass: a lone surrogate reaches the parser, which refuses it as malformed XML.
+    data = text.encode("utf-8", "surrogatepass")
+    root: ET.Element | None = None
+    depth = 0
+    try:
+        for offset in range(0, len(data), 65536):
+            parser.feed(data[offset : offset + 65536])
+            for event in parser.read_events():
+                kind, element = cast(tuple[str, object], event)  # ("start" | "end", element)
+                assert isinstance(element, ET.Element)  # start and end events carry the element
+                depth += 1 if kind == "start" else -1
+                if depth > MAX_NESTING:
+                    raise ImportStructureError(TOO_DEEP, depth=MAX_NESTING)
+                if root is None:
+                    root = element
+        parser.close()
+    except ET.ParseError:
+        raise ImportStructureError(MALFORMED, format="tbx") from None
+    if root is None:
+        raise ImportStructureError(MALFORMED, format="tbx")
+    return root
+
+
+def _record(number: int, element: ET.Element) -> Row | RowNote:
     terms: dict[str, list[tuple[str, str, str]]] = {}
     for lang_set in _children(element, "langSet"):
         lang = (lang_set.get(XML_LANG) or lang_set.get("lang") or "").lower()
@@ -123,7 +173,7 @@ def _record(number: int, element: ET.Element) -> Record | RowNote:
     variants = tuple(
         Variant(text, kind or TBX_TO_VARIANT.get(term_status, HANYU)) for text, term_status, kind in terms["en"][1:]
     )
-    return Record(
+    return Row(
         line=number,
         zh=terms["zh"][0][0],
         en=en,

@@ -10,6 +10,7 @@ variant. Every decision records the meeting and the decision number.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -19,6 +20,7 @@ from domain.glossary.errors import (
     NotOnAgendaError,
     TermStatusError,
 )
+from domain.glossary.limits import MAX_KEPT_VARIANTS
 from domain.glossary.names import HISTORIC, Variant, term_id_for, variants_from
 
 PROPOSED = "proposed"
@@ -41,6 +43,53 @@ class Candidate:
 
 
 class Term(Aggregate):
+    if TYPE_CHECKING:
+        # eventsourcing's @event makes these classes at run time, from the decorated methods (their
+        # topics are part of the stored history). Named here for type checkers only.
+        class Event(Aggregate.Event):
+            actor: str
+
+        class Proposed(Event, Aggregate.Created):
+            zh: str
+            category: str
+            district: str
+            en: str
+            variants: list[dict[str, str]]
+            notes: str
+            code: str
+            sources: list[str]
+
+        class ProposedAgain(Event):
+            en: str
+            variants: list[dict[str, str]]
+            notes: str
+
+        class ChangeProposed(ProposedAgain): ...
+
+        class PutOnAgenda(Event):
+            meeting_id: UUID
+
+        class Decided(Event):
+            meeting_id: UUID
+            decision_number: int
+
+        class Approved(Decided):
+            en: str
+            amended: bool
+            variants: list[dict[str, str]]
+            notes: str
+
+        class Rejected(Decided):
+            reason: str
+
+        class Deferred(Decided): ...
+
+        class Deprecated(Decided):
+            reason: str
+
+        class Superseded(Decided):
+            by_term_id: UUID
+
     @staticmethod
     def create_id(zh: str, category: str, district: str, **_: object) -> UUID:
         return term_id_for(zh, category, district)
@@ -72,7 +121,7 @@ class Term(Aggregate):
         self.approved_by: tuple[UUID, int] | None = None  # (meeting, decision number)
         self.superseded_by: UUID | None = None
 
-    class Imported(Aggregate.Created):
+    class Imported(Aggregate.Created):  # an Event with ``actor`` like the others
         """A term approved by an imported list: proposal and approval in one event.
 
         Imports bring thousands of terms; one event each halves the work of saving and projecting.
@@ -169,10 +218,13 @@ class Term(Aggregate):
             kept[self.en] = Variant(self.en, HISTORIC)  # the former approved English stays findable
         kept.update({variant.text: variant for variant in candidate.variants})
         kept.pop(en, None)  # a variant that becomes the approved form is no longer a variant
+        # Oldest first: past the bound the oldest go (the term's history still has them), so that
+        # a term changed again and again does not carry an ever longer list in every event.
+        variants = list(kept.values())[-MAX_KEPT_VARIANTS:]
         self._approved(
             en=en,
             amended=bool(amended_en and amended_en != candidate.en),
-            variants=[variant.to_dict() for variant in kept.values()],
+            variants=[variant.to_dict() for variant in variants],
             notes=candidate.notes or self.notes,
             meeting_id=meeting_id,
             decision_number=decision_number,

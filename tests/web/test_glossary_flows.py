@@ -58,12 +58,12 @@ class Platform:
         return found
 
     def propose(self, zh: str, en: str, category: str = "landmark", district: str = "") -> UUID:
-        term_id = self.services.glossary.propose(zh, en, SYSTEM_ACTOR, category=category, district=district)
+        term_id = self.services.glossary.propose(zh, en, SYSTEM_ACTOR, category=category, district=district).result
         self.services.catch_up()
         return term_id
 
     def convene(self, title: str = "英語友善環境審查會議 第12次") -> UUID:
-        meeting_id = self.services.glossary.convene("2026-12-01", ["林委員", "陳委員"], SYSTEM_ACTOR, title=title)
+        meeting_id = self.services.glossary.convene("2026-12-01", ["林委員", "陳委員"], SYSTEM_ACTOR, title=title).result
         self.services.catch_up()
         return meeting_id
 

@@ -76,7 +76,7 @@ def test_export_in_each_format(civic: Civic, tmp_path: Path) -> None:
     assert code == 0 and out.splitlines()[:1] == ["zh,en"] and "鳳山區,Fongshan District" in out.splitlines()
 
     code, _, err = civic("glossary", "export", "--format", "tbx", "--output", str(tmp_path / "glossary.tbx"))
-    assert code == 0 and "Exported 28 terms" in err
+    assert code == 0 and "Exported 40 terms" in err
     store = tbxfile.parsestring((tmp_path / "glossary.tbx").read_bytes())
     assert {unit.source: unit.target for unit in store.units}["前金區"] == "Cianjin District"
 
@@ -103,7 +103,35 @@ def test_the_demo_imports_the_shared_data_and_records_one_meeting_once(tmp_path:
     assert first[-1] == "glossary meeting: 5 decisions" and second[-1] == "glossary meeting: already recorded"
     assert minutes is not None
     assert [(d["outcome"], d["zh"]) for d in minutes["decisions"]] == [
-        ("approve_amended", "駁二藝術特區"), ("approve", "哈瑪星"), ("approve", "愛河"), ("reject", "旗津區"),
+        ("approve_amended", "駁二藝術特區"), ("approve", "哈瑪星"), ("approve", "愛河"), ("reject", "旗津半島"),
         ("defer", "蓮池潭"),
     ]  # fmt: skip
-    assert count == 4055 + 3
+    assert count == 4067 + 3
+
+
+def test_a_cut_off_file_fails_with_its_line_and_imports_nothing(civic: Civic, tmp_path: Path) -> None:
+    source = tmp_path / "cut.csv"
+    source.write_text('zh,en,notes\n哈瑪星,Hamasen,"cut off\n', encoding="utf-8")
+    code, _, err = civic("glossary", "import", str(source))
+    assert code == 1 and "from line 2 on" in err and "Nothing was imported." in err
+
+
+def test_exporting_and_importing_the_glossary_package_do_not_load_pypinyin(tmp_path: Path) -> None:
+    """pypinyin's dictionaries load only when a suggestion is computed (a fresh interpreter, to see)."""
+    import subprocess
+    import sys
+
+    program = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from civic.cli import main\n"
+        "import domain.glossary.service, domain.glossary.importing, projections.glossary\n"
+        "result = CliRunner().invoke(main, ['glossary', 'export', '--format', 'tbx'], catch_exceptions=False)\n"
+        "assert result.exit_code == 0, result.output\n"
+        "print('pypinyin' in sys.modules)\n"
+    )
+    env = {"CIVIC_DATA_DIR": str(tmp_path / "data"), "PATH": "/usr/bin:/bin"}
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, env=env, timeout=120, check=False,
+                          cwd=Path(__file__).resolve().parents[3])  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "False"

@@ -44,7 +44,7 @@ def approved_places(log: EventLog) -> set[Place]:
 
 def reimported(text: str, format: str) -> tuple[EventLog, ImportReport]:
     log = EventLog(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
-    report = Glossary(log, Accounts(log)).import_file(text, SYSTEM_ACTOR, format=format)
+    report = Glossary(log, Accounts(log)).import_file(text, SYSTEM_ACTOR, format=format).result
     return log, report
 
 
@@ -52,9 +52,9 @@ def reimported(text: str, format: str) -> tuple[EventLog, ImportReport]:
 def test_json_and_tbx_exports_import_back_to_the_same_approved_set(shared: SharedGlossary, format: str) -> None:
     text = export(export_entries(shared.db), format)
     log, report = reimported(text, format)
-    assert (report.imported, report.rejected, report.notices) == (4055, (), ())
+    assert (report.imported, report.rejected, report.notices) == (4067, (), ())
     assert approved_places(log) == approved_places(shared.log)
-    assert len(approved_places(log)) == 4055
+    assert len(approved_places(log)) == 4067
 
 
 def test_the_csv_export_is_two_columns_and_imports_back_to_the_same_pairs(shared: SharedGlossary) -> None:
@@ -63,7 +63,7 @@ def test_the_csv_export_is_two_columns_and_imports_back_to_the_same_pairs(shared
     assert lines[0] == ["zh", "en"]
     assert all(len(line) == 2 for line in lines)
     # 中山路 runs through several districts: the same pair once, as translation services want.
-    assert len(lines) - 1 == len({(zh, en) for zh, en, *_ in approved_places(shared.log)}) < 4055
+    assert len(lines) - 1 == len({(zh, en) for zh, en, *_ in approved_places(shared.log)}) < 4067
 
     log, report = reimported(text, "csv")
     assert report.rejected == ()
@@ -74,7 +74,7 @@ def test_translate_toolkit_reads_every_term_and_status_of_the_shared_export(shar
     store = tbxfile.parsestring(export(export_entries(shared.db), "tbx").encode())
     read = {(unit.source, unit.target) for unit in store.units}
     assert read == {(p[0], p[1]) for p in approved_places(shared.log)} | read  # nothing invented
-    assert len(store.units) == 4055
+    assert len(store.units) == 4067
     for unit in store.units:
         zh, en = unit.get_source_terms()[0], unit.get_target_terms()[0]
         assert (zh.administrative_status, en.administrative_status) == (PREFERRED, PREFERRED)
@@ -84,7 +84,7 @@ def test_translate_toolkit_reads_retired_terms_and_variants_with_their_statuses(
     glossary: Glossary, people: People, log: EventLog, tmp_path: Path
 ) -> None:
     ids = {
-        zh: glossary.propose(zh, en, people.translator, category="district", variants=variants)
+        zh: glossary.propose(zh, en, people.translator, category="district", variants=variants).result
         for zh, en, variants in [
             ("鳳山區", "Fongshan District", [("Fengshan District", "hanyu"), ("Fengshan Dist.", "misspelling")]),
             ("前金區", "Cianjin District", [("Qianjin District", "hanyu"), ("Chienchin District", "forbidden")]),
@@ -93,12 +93,12 @@ def test_translate_toolkit_reads_retired_terms_and_variants_with_their_statuses(
             ("市議會（舊址）", "City Council (Former Site)", []),
         ]
     }
-    meeting = glossary.convene("2026-12-01", ["Chair Lin"], people.staff)
+    meeting = glossary.convene("2026-12-01", ["Chair Lin"], people.staff).result
     for term_id in ids.values():
         glossary.put_on_agenda(meeting, term_id, people.staff)
         glossary.approve(meeting, term_id, people.staff)
     glossary.propose_change(ids["鳳山區"], "Fong-shan District", people.translator)
-    later = glossary.convene("2027-03-01", ["Chair Lin"], people.staff)
+    later = glossary.convene("2027-03-01", ["Chair Lin"], people.staff).result
     for zh in ("旅運中心", "市議會", "鳳山區"):
         glossary.put_on_agenda(later, ids[zh], people.staff)
     glossary.deprecate(later, ids["旅運中心"], "renamed", people.staff)
@@ -145,10 +145,10 @@ def test_importing_the_csv_export_back_into_the_same_glossary_duplicates_nothing
     Projector(log, db, [GlossaryView()]).catch_up()
     position = log.position()
 
-    report = glossary.import_file(export(export_entries(db), "csv"), SYSTEM_ACTOR, known=KnownNamesInReadModel(db))
-    other = glossary.import_file("zh,en\n前金區,Qianjin District\n", SYSTEM_ACTOR, known=KnownNamesInReadModel(db))
+    report = glossary.import_file(export(export_entries(db), "csv"), SYSTEM_ACTOR, known=KnownNamesInReadModel(db)).result
+    other = glossary.import_file("zh,en\n前金區,Qianjin District\n", SYSTEM_ACTOR, known=KnownNamesInReadModel(db)).result
 
-    assert (report.imported, report.unchanged, report.rejected) == (0, 28 + 47, ())
+    assert (report.imported, report.unchanged, report.rejected) == (0, 40 + 47, ())
     assert [(note.code, note.params) for note in other.rejected] == [
         ("differs_from_approved", {"approved_en": "Cianjin District"})
     ]

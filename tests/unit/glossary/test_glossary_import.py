@@ -21,10 +21,10 @@ def test_all_the_shared_data_imports_cleanly_and_a_second_time_records_nothing(
     glossary: Glossary, log: EventLog
 ) -> None:
     reports = [
-        glossary.import_file(shared_text(name), SYSTEM_ACTOR, approved_column="en_alt", source=name)
+        glossary.import_file(shared_text(name), SYSTEM_ACTOR, approved_column="en_alt", source=name).result
         for name in SHARED_FILES
     ]
-    assert [(r.imported, r.unchanged, r.rejected) for r in reports] == [(28, 0, ()), (47, 0, ()), (3980, 0, ())]
+    assert [(r.imported, r.unchanged, r.rejected) for r in reports] == [(40, 0, ()), (47, 0, ()), (3980, 0, ())]
     # The stations file lists 美麗島 twice (Red and Orange lines) and one name with a trailing space.
     assert reports[1].notices == (
         RowNote(4, rows.WHITESPACE_TIDIED, {"field": "en"}),
@@ -34,16 +34,16 @@ def test_all_the_shared_data_imports_cleanly_and_a_second_time_records_nothing(
     assert sum(r.imported for r in reports) + 1 == every_row  # one row merged, none dropped
 
     position = log.position()
-    again = [glossary.import_file(shared_text(name), SYSTEM_ACTOR, approved_column="en_alt") for name in SHARED_FILES]
-    assert [(r.imported, r.unchanged, r.meeting_id) for r in again] == [(0, 28, None), (0, 47, None), (0, 3980, None)]
+    again = [glossary.import_file(shared_text(name), SYSTEM_ACTOR, approved_column="en_alt").result for name in SHARED_FILES]
+    assert [(r.imported, r.unchanged, r.meeting_id) for r in again] == [(0, 40, None), (0, 47, None), (0, 3980, None)]
     assert log.position() == position
 
 
 def test_an_import_is_one_initial_list_decision_of_a_meeting(glossary: Glossary) -> None:
-    report = glossary.import_file(shared_text("kaohsiung_districts.csv"), SYSTEM_ACTOR, source="districts.csv")
+    report = glossary.import_file(shared_text("kaohsiung_districts.csv"), SYSTEM_ACTOR, source="districts.csv").result
     meeting = glossary.meeting(report.meeting_id)  # type: ignore[arg-type]
     assert [(d.number, d.outcome, d.source, d.term_count) for d in meeting.decisions] == [
-        (1, ADOPT_LIST, "districts.csv", 28)
+        (1, ADOPT_LIST, "districts.csv", 40)
     ]
     fengshan = glossary.term(term_id_for("鳳山區", "district", ""))
     assert (fengshan.status, fengshan.approved_by) == (APPROVED, (report.meeting_id, 1))
@@ -88,7 +88,7 @@ def test_every_rejected_row_is_reported_with_its_line_and_reason(glossary: Gloss
         "\n"
         "凱旋,Kaisyuan,mrt_station,\n"
     )
-    report = glossary.import_file(text, SYSTEM_ACTOR)
+    report = glossary.import_file(text, SYSTEM_ACTOR).result
     assert report.imported == 3
     assert [(note.line, note.code, note.params) for note in report.rejected] == [
         (3, rows.MISSING_ZH, {}),
@@ -106,7 +106,7 @@ def test_a_row_conflicting_with_the_glossary_is_reported_not_applied(glossary: G
     glossary.propose("哈瑪星", "Hamasen", people.translator)
     report = glossary.import_file(
         "zh,en,category\n鳳山區,Fengshan District,district\n哈瑪星,Hamasen,\n", SYSTEM_ACTOR
-    )
+    ).result
     assert (report.imported, [(n.line, n.code, n.params) for n in report.rejected]) == (
         0,
         [

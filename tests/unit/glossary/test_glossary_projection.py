@@ -37,13 +37,13 @@ def a_review_meeting(glossary: Glossary, people: People) -> dict[str, UUID]:
     )
     ids = {
         "pier": glossary.propose("駁二藝術特區", "Pier-2 Art Center", people.translator, category="landmark",
-                                 district="鹽埕區"),
+                                 district="鹽埕區").result,
         "hamasen": glossary.propose("哈瑪星", "Hamaxing", people.translator, category="neighbourhood",
-                                    district="鼓山區"),
+                                    district="鼓山區").result,
         "market": glossary.propose("六合夜市", "Liuhe Night Market", people.translator, category="market",
-                                   district="新興區"),
+                                   district="新興區").result,
     }  # fmt: skip
-    ids["meeting"] = glossary.convene("2026-12-01", ["Chair Lin", "Prof. Chen"], people.staff, title="第1次審查會議")
+    ids["meeting"] = glossary.convene("2026-12-01", ["Chair Lin", "Prof. Chen"], people.staff, title="第1次審查會議").result
     for key in ("pier", "hamasen", "market"):
         glossary.put_on_agenda(ids["meeting"], ids[key], people.staff)
     glossary.approve_amended(ids["meeting"], ids["pier"], "The Pier-2 Art Center", people.staff)
@@ -125,8 +125,8 @@ def test_english_for_a_name_shared_by_districts(shared: SharedGlossary) -> None:
 
 
 def test_lists_filter_by_category_and_district(shared: SharedGlossary) -> None:
-    assert read.approved_count(shared.db) == 4055
-    assert {row["category"]: row["terms"] for row in read.categories(shared.db)}["district"] == 28
+    assert read.approved_count(shared.db) == 4067
+    assert {row["category"]: row["terms"] for row in read.categories(shared.db)}["district"] == 38
     districts = {row["district"]: row for row in read.districts(shared.db)}
     assert (districts["鳳山區"]["terms"], districts["鳳山區"]["en"]) == (345, "Fongshan District")
     streets = read.approved_terms(shared.db, category="street", district="鳳山區", limit=500)
@@ -144,7 +144,7 @@ def test_catching_up_twice_changes_nothing_and_equals_a_rebuild(
     projector = Projector(log, db, [GlossaryView()])
     projector.catch_up(page=3)
     glossary.propose_change(ids["hamasen"], "Hamasen", people.translator)
-    later = glossary.convene("2027-01-05", ["Chair Lin"], people.staff)
+    later = glossary.convene("2027-01-05", ["Chair Lin"], people.staff).result
     glossary.put_on_agenda(later, ids["hamasen"], people.staff)
     glossary.approve(later, ids["hamasen"], people.staff)
     glossary.put_on_agenda(later, ids["pier"], people.staff)

@@ -27,7 +27,7 @@ from tests.unit.glossary.conftest import People
 
 
 def meeting_with(glossary: Glossary, people: People, *term_ids: UUID) -> UUID:
-    meeting_id = glossary.convene("2026-12-01", ["Chair Lin", "Prof. Chen"], people.staff, title="第1次審查會議")
+    meeting_id = glossary.convene("2026-12-01", ["Chair Lin", "Prof. Chen"], people.staff, title="第1次審查會議").result
     for term_id in term_ids:
         glossary.put_on_agenda(meeting_id, term_id, people.staff)
     return meeting_id
@@ -39,13 +39,13 @@ def test_a_proposed_term_approved_by_a_meeting_carries_the_meeting_and_decision(
     pier = glossary.propose(
         "駁二藝術特區", "The Pier-2 Art Center", people.translator, category="landmark", district="鹽埕區",
         variants=[{"text": "Bo'er Yishu Tequ", "kind": "hanyu"}], notes="not pinyin: the venue's own name",
-    )  # fmt: skip
+    ).result  # fmt: skip
     assert glossary.term(pier).status == PROPOSED
     assert glossary.term(pier).en == ""  # nothing approved yet
 
     meeting = meeting_with(glossary, people, pier)
     assert glossary.term(pier).status == UNDER_REVIEW
-    number = glossary.approve(meeting, pier, people.staff)
+    number = glossary.approve(meeting, pier, people.staff).result
 
     term = glossary.term(pier)
     assert (term.status, term.en, term.approved_by, number) == (APPROVED, "The Pier-2 Art Center", (meeting, 1), 1)
@@ -58,14 +58,14 @@ def test_a_proposed_term_approved_by_a_meeting_carries_the_meeting_and_decision(
 
 
 def test_a_meeting_decides_each_item_its_own_way_numbering_the_decisions(glossary: Glossary, people: People) -> None:
-    hamasen = glossary.propose("哈瑪星", "Hamaxing", people.translator, category="neighbourhood")
-    pier = glossary.propose("駁二", "Pier2", people.translator, category="landmark")
-    night_market = glossary.propose("六合夜市", "Liuhe Night Market", people.translator, category="market")
+    hamasen = glossary.propose("哈瑪星", "Hamaxing", people.translator, category="neighbourhood").result
+    pier = glossary.propose("駁二", "Pier2", people.translator, category="landmark").result
+    night_market = glossary.propose("六合夜市", "Liuhe Night Market", people.translator, category="market").result
     meeting = meeting_with(glossary, people, hamasen, pier, night_market)
 
-    assert glossary.approve_amended(meeting, hamasen, "Hamasen", people.staff) == 1
-    assert glossary.reject(meeting, pier, "Use the venue's name, The Pier-2 Art Center", people.staff) == 2
-    assert glossary.defer(meeting, night_market, people.staff) == 3
+    assert glossary.approve_amended(meeting, hamasen, "Hamasen", people.staff).result == 1
+    assert glossary.reject(meeting, pier, "Use the venue's name, The Pier-2 Art Center", people.staff).result == 2
+    assert glossary.defer(meeting, night_market, people.staff).result == 3
 
     assert (glossary.term(hamasen).status, glossary.term(hamasen).en) == (APPROVED, "Hamasen")
     assert glossary.term(pier).status == REJECTED
@@ -81,11 +81,11 @@ def test_a_meeting_decides_each_item_its_own_way_numbering_the_decisions(glossar
 
 
 def test_a_rejected_term_can_be_proposed_again_and_an_existing_one_cannot(glossary: Glossary, people: People) -> None:
-    pier = glossary.propose("駁二", "Pier2", people.translator, category="landmark")
+    pier = glossary.propose("駁二", "Pier2", people.translator, category="landmark").result
     meeting = meeting_with(glossary, people, pier)
     glossary.reject(meeting, pier, "ambiguous", people.staff)
 
-    assert glossary.propose("駁二", "The Pier-2", people.translator, category="landmark") == pier
+    assert glossary.propose("駁二", "The Pier-2", people.translator, category="landmark").result == pier
     assert glossary.term(pier).status == PROPOSED
     with pytest.raises(TermExistsError) as refused:
         glossary.propose("駁二", "Pier 2", people.translator, category="landmark")
@@ -95,7 +95,7 @@ def test_a_rejected_term_can_be_proposed_again_and_an_existing_one_cannot(glossa
 def test_a_change_to_an_approved_term_keeps_it_approved_until_a_meeting_decides(
     glossary: Glossary, people: People
 ) -> None:
-    fengshan = glossary.propose("鳳山區", "Fengshan District", people.translator, category="district")
+    fengshan = glossary.propose("鳳山區", "Fengshan District", people.translator, category="district").result
     first = meeting_with(glossary, people, fengshan)
     glossary.approve(first, fengshan, people.staff)
 
@@ -115,7 +115,7 @@ def test_a_change_to_an_approved_term_keeps_it_approved_until_a_meeting_decides(
 
 
 def test_rejecting_a_change_leaves_the_approved_english_alone(glossary: Glossary, people: People) -> None:
-    zuoying = glossary.propose("左營區", "Zuoying District", people.translator, category="district")
+    zuoying = glossary.propose("左營區", "Zuoying District", people.translator, category="district").result
     glossary.approve(meeting_with(glossary, people, zuoying), zuoying, people.staff)
     glossary.propose_change(zuoying, "Tsoying District", people.translator)
     glossary.reject(meeting_with(glossary, people, zuoying), zuoying, "Wade-Giles", people.staff)
@@ -127,9 +127,9 @@ def test_rejecting_a_change_leaves_the_approved_english_alone(glossary: Glossary
 def test_an_approved_term_can_be_deprecated_or_superseded_by_a_later_decision(
     glossary: Glossary, people: People
 ) -> None:
-    old = glossary.propose("市議會", "City Council", people.translator, category="mrt_station")
-    new = glossary.propose("市議會（舊址）", "City Council (Former Site)", people.translator, category="mrt_station")
-    gone = glossary.propose("旅運中心", "Cruise Terminal", people.translator, category="lrt_station")
+    old = glossary.propose("市議會", "City Council", people.translator, category="mrt_station").result
+    new = glossary.propose("市議會（舊址）", "City Council (Former Site)", people.translator, category="mrt_station").result
+    gone = glossary.propose("旅運中心", "Cruise Terminal", people.translator, category="lrt_station").result
     meeting = meeting_with(glossary, people, old, new, gone)
     for term_id in (old, new, gone):
         glossary.approve(meeting, term_id, people.staff)
@@ -146,7 +146,7 @@ def test_an_approved_term_can_be_deprecated_or_superseded_by_a_later_decision(
 
 
 def test_decisions_need_the_term_on_that_meetings_agenda(glossary: Glossary, people: People) -> None:
-    hamasen = glossary.propose("哈瑪星", "Hamasen", people.translator)
+    hamasen = glossary.propose("哈瑪星", "Hamasen", people.translator).result
     elsewhere = meeting_with(glossary, people)
     here = meeting_with(glossary, people, hamasen)
 
@@ -158,7 +158,7 @@ def test_decisions_need_the_term_on_that_meetings_agenda(glossary: Glossary, peo
         glossary.put_on_agenda(here, hamasen, people.staff)
     with pytest.raises(TermStatusError):
         glossary.deprecate(here, hamasen, "never approved", people.staff)
-    assert glossary.approve(here, hamasen, people.staff) == 1
+    assert glossary.approve(here, hamasen, people.staff).result == 1
 
 
 def test_only_translators_propose_and_only_staff_decide(glossary: Glossary, people: People, log: EventLog) -> None:
@@ -170,8 +170,8 @@ def test_only_translators_propose_and_only_staff_decide(glossary: Glossary, peop
     with pytest.raises(PermissionDeniedError):
         glossary.import_file("zh,en\n哈瑪星,Hamasen\n", people.translator)
     assert log.position() == before
-    assert glossary.propose("哈瑪星", "Hamasen", people.staff)  # staff may propose too
-    assert glossary.propose("鹽埕區", "Yancheng District", SYSTEM_ACTOR)  # and the command line
+    assert glossary.propose("哈瑪星", "Hamasen", people.staff).result  # staff may propose too
+    assert glossary.propose("鹽埕區", "Yancheng District", SYSTEM_ACTOR).result  # and the command line
 
 
 @pytest.mark.parametrize(
@@ -188,14 +188,14 @@ def test_invalid_names_are_refused_with_the_field_and_a_code(
 
 
 def test_proposals_are_stored_tidy_and_variant_kinds_are_checked(glossary: Glossary, people: People) -> None:
-    term_id = glossary.propose("  駁二蓬萊 ", "Penglai Pier-2 ", people.translator, category=" lrt_station")
+    term_id = glossary.propose("  駁二蓬萊 ", "Penglai Pier-2 ", people.translator, category=" lrt_station").result
     assert term_id == term_id_for("駁二蓬萊", "lrt_station", "")
     candidate = glossary.term(term_id).candidate
     assert candidate is not None and candidate.en == "Penglai Pier-2"
     with pytest.raises(InvalidFieldError) as refused:
         glossary.propose("大東", "Dadong", people.translator, variants=[("Ta-tung", "wade-giles")])
     assert (refused.value.field, refused.value.code) == ("variants", "unknown_kind")
-    assert glossary.propose("大東", "Dadong", people.translator, variants=[("Dadong", TONGYONG)])
+    assert glossary.propose("大東", "Dadong", people.translator, variants=[("Dadong", TONGYONG)]).result
 
 
 def test_meetings_need_a_date_and_members_and_an_import_record_takes_no_agenda(
@@ -206,8 +206,8 @@ def test_meetings_need_a_date_and_members_and_an_import_record_takes_no_agenda(
     assert refused.value.field == "date"
     with pytest.raises(InvalidFieldError):
         glossary.convene("2026-12-01", [" "], people.staff)
-    report = glossary.import_file("zh,en\n哈瑪星,Hamasen\n", people.staff)
-    other = glossary.propose("大東", "Dadong", people.translator)
+    report = glossary.import_file("zh,en\n哈瑪星,Hamasen\n", people.staff).result
+    other = glossary.propose("大東", "Dadong", people.translator).result
     with pytest.raises(InitialListMeetingError):
         glossary.put_on_agenda(report.meeting_id, other, people.staff)
 

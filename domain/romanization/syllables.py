@@ -11,11 +11,7 @@ import re
 import unicodedata
 from functools import cache
 
-from pypinyin import Style, lazy_pinyin
-from pypinyin.contrib.tone_convert import to_normal
-from pypinyin.pinyin_dict import pinyin_dict
-
-from domain.glossary.pronunciations import NAME_READINGS, POLYPHONES
+from domain.romanization.pronunciations import NAME_READINGS, POLYPHONES
 
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -32,6 +28,11 @@ _TONGYONG_SYLLABLES = {
 @cache
 def hanyu_syllables() -> frozenset[str]:
     """Every toneless Hanyu Pinyin syllable pypinyin knows (ü written as ü)."""
+    # pypinyin is imported when first needed: its dictionaries take a noticeable time and memory
+    # to load, and exporting or listing the glossary never needs them.
+    from pypinyin.contrib.tone_convert import to_normal
+    from pypinyin.pinyin_dict import pinyin_dict
+
     found = set()
     for readings in pinyin_dict.values():
         for reading in readings.split(","):
@@ -86,6 +87,8 @@ _NAMES_LONGEST_FIRST = sorted(NAME_READINGS.items(), key=lambda item: -len(item[
 
 @cache
 def _reading(char: str) -> str:
+    from pypinyin import Style, lazy_pinyin  # lazily: see hanyu_syllables
+
     return lazy_pinyin(char, style=Style.NORMAL, v_to_u=True)[0]
 
 

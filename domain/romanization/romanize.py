@@ -14,10 +14,22 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from domain.glossary.generics import CONVENTIONAL, DIRECTIONS, GENERICS, Generic, english_words
-from domain.glossary.pronunciations import Polyphone, polyphones_in
-from domain.glossary.syllables import CJK, hanyu_syllables, join_syllables, readings, segment, tongyong_syllable
-from domain.glossary.typography import ordinal
+from domain.romanization.generics import (
+    CONVENTIONAL,
+    DIRECTIONS,
+    GENERICS,
+    Generic,
+    english_words,
+)
+from domain.romanization.pronunciations import Polyphone, polyphones_in
+from domain.romanization.syllables import (
+    CJK,
+    hanyu_syllables,
+    join_syllables,
+    readings,
+    segment,
+    tongyong_syllable,
+)
 
 HANYU = "hanyu"
 TONGYONG = "tongyong"
@@ -26,7 +38,10 @@ _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
 _NUMERALS = set(_DIGITS) | {"十", "百"}
 _ADDRESS_UNITS = sorted((g for g in GENERICS.values() if g.is_address_unit), key=lambda g: -len(g.zh))
 _NEEDS_LONG_NAME = {"區", "里", "村", "大路", "大道"}
-_WHARF = re.compile(r"^第([零〇一二三四五六七八九十百]+)號?碼頭$")
+# Numerals are bounded (at most six) wherever they become an int: a number of thousands of digits
+# is no address, and int() refuses more than 4,300 digits.
+_LONGEST_NUMBER = 6
+_WHARF = re.compile(r"^第([零〇一二三四五六七八九十百]{1,6})號?碼頭$")
 
 
 @dataclass(frozen=True)
@@ -88,9 +103,11 @@ def _ends_unit(zh: str, generic: Generic, start: int, position: int) -> bool:
     # 鳳山區 and 鹽埕大路 cut; 環區二路 and 師大路 do not: districts, villages and avenues
     # have names of two characters or more.
     shortest = 2 if generic.zh in _NEEDS_LONG_NAME else 1
-    rest = zh[position + len(generic.zh) :]
-    # 中路巷 and 鐵路街 are one unit: cutting would leave a bare generic behind.
-    return position - start >= shortest and (rest not in GENERICS or rest == "橫巷")
+    end = position + len(generic.zh)
+    # 中路巷 and 鐵路街 are one unit: cutting would leave a bare generic behind. (Generics are at
+    # most three characters: only a short rest is sliced, so long inputs stay linear.)
+    bare = len(zh) - end <= 3 and zh[end:] in GENERICS and zh[end:] != "橫巷"
+    return position - start >= shortest and not bare
 
 
 def _render(units: list[str], system: str) -> str:
@@ -134,9 +151,10 @@ def _section_name(body: str, system: str) -> str:
 
 def _parse_body(body: str, after_another: bool) -> tuple[str, str, str]:
     """Splits 中山南 into (中山, 南, ''), 五福三 into (五福, '', 三), 北一 into ('', 北, 一)."""
+    digits = len(body) - len(body.rstrip("".join(_NUMERALS)))
     count = ""
-    while body and body[-1] in _NUMERALS:
-        count, body = body[-1] + count, body[:-1]
+    if 0 < digits <= _LONGEST_NUMBER:
+        count, body = body[-digits:], body[:-digits]
     direction = ""
     if body and body[-1] in DIRECTIONS:
         rest = body[:-1]
@@ -149,9 +167,17 @@ def _parse_body(body: str, after_another: bool) -> tuple[str, str, str]:
 def _romanize_name(name: str, system: str) -> str:
     if not name:
         return ""
-    for chinese, english in CONVENTIONAL.items():
-        if name.startswith(chinese):
-            return f"{english} {_romanize_name(name[len(chinese):], system)}".strip()
+    # Conventional spellings at the start (高雄 Kaohsiung), as many as there are: a loop, not a
+    # recursion, so that no name is too long to romanize.
+    leading: list[str] = []
+    while name:
+        conventional = next(((zh, en) for zh, en in CONVENTIONAL.items() if name.startswith(zh)), None)
+        if conventional is None:
+            break
+        leading.append(conventional[1])
+        name = name[len(conventional[0]) :]
+    if leading:
+        return " ".join([*leading, _romanize_name(name, system)]).strip()
     pieces: list[str] = []
     syllables: list[str] = []
     for char, reading in zip(name, readings(name), strict=True):
@@ -194,7 +220,7 @@ def _place_generic(unit: str) -> Generic | None:
 
 
 def _is_number(text: str) -> bool:
-    return bool(text) and all(char in _NUMERALS for char in text)
+    return 0 < len(text) <= _LONGEST_NUMBER and all(char in _NUMERALS for char in text)
 
 
 def number(text: str) -> int:
@@ -210,6 +236,19 @@ def number(text: str) -> int:
             total += (pending or 1) * (100 if char == "百" else 10)
             pending = 0
     return total + pending
+
+
+def ordinal(value: int) -> str:
+    """1st, 2nd, 3rd, 4th ... 11th, 12th, 13th ... 21st."""
+    return f"{value}{ordinal_suffix(str(value))}"
+
+
+def ordinal_suffix(digits: str) -> str:
+    """The suffix for a number written in digits, from its last two (no int() of the whole)."""
+    last_two = int(digits[-2:])
+    if 10 <= last_two <= 20:
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(last_two % 10, "th")
 
 
 def tongyong_from_hanyu(text: str) -> str:
