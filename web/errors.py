@@ -11,6 +11,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from web import i18n
 from domain.accounts import AccountNotFoundError, LastAdminError, PermissionDeniedError, UnknownRoleError
+from projections.readmodels import ViewUnavailableError
 from projections.runner import StillProcessingError
 from web.middleware import RequestRefusedError, request_locale, security_headers
 from web.navigation import N_
@@ -121,6 +122,17 @@ async def still_processing(request: Request, exc: Exception) -> Response:
     return response
 
 
+async def view_unavailable(request: Request, exc: Exception) -> Response:
+    # A read model is being built or has failed: writes still go to the log; say so and retry.
+    assert isinstance(exc, ViewUnavailableError)
+    context = {"next_url": request.url.path, "state": exc.state, "progress": exc.progress}
+    response = render(request, "unavailable.html", context, block="unavailable", status_code=503)
+    response.headers["Retry-After"] = "5"
+    if exc.state != "failed":
+        response.headers["Refresh"] = "5"
+    return response
+
+
 async def server_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     response = error_page(request, 500)
@@ -141,6 +153,7 @@ def exception_handlers(extra: dict | None = None) -> dict:
         UnknownRoleError: bad_request,
         LastAdminError: conflict,
         StillProcessingError: still_processing,
+        ViewUnavailableError: view_unavailable,
         # A number too large for SQLite or a C integer, from any query or form parameter: the
         # request is wrong, not the code. (ValueError is not caught here: it is a bug as often.)
         OverflowError: bad_request,

@@ -6,14 +6,13 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 from uuid import UUID
 
-from markupsafe import Markup
 from sqlite_utils import Database
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 
 from web.i18n import gettext
 from domain.accounts import STAFF, TRANSLATOR
@@ -42,7 +41,8 @@ from web.auth import require_role, require_user
 from web.consistency import see_own_write
 from web.errors import conflict, error_page, not_found, unprocessable
 from web.navigation import N_, NavItem
-from web.parts import WebPart
+from web.parts import AuditWording, WebPart
+from web.places import PlaceNames
 from web.templating import is_htmx, render
 
 PAGE_SIZE = 50
@@ -446,21 +446,22 @@ exception_handlers = {
     GlossaryError: unprocessable,
 }
 
-routes = [
-    Route("/glossary", glossary_index, name="glossary"),
-    Route("/glossary/terms/{term_id}", term_page, name="glossary_term"),
-    Route("/glossary/export.{format}", export_download, name="glossary_export"),
-    Route("/glossary/propose", propose_form, name="glossary_propose_form"),
-    Route("/glossary/propose", propose, methods=["POST"], name="glossary_propose"),
-    Route("/glossary/suggestions", suggestions, name="glossary_suggestions"),
-    Route("/glossary/meetings", meetings_page, name="glossary_meetings"),
-    Route("/glossary/meetings", convene, methods=["POST"], name="glossary_convene"),
-    Route("/glossary/meetings/{meeting_id}", meeting_page, name="glossary_meeting"),
-    Route("/glossary/meetings/{meeting_id}/agenda", add_to_agenda, methods=["POST"], name="glossary_agenda"),
-    Route("/glossary/meetings/{meeting_id}/decisions", decide, methods=["POST"], name="glossary_decide"),
-    Route("/glossary/import", import_page, name="glossary_import_form"),
-    Route("/glossary/import", import_upload, methods=["POST"], name="glossary_import"),
-]
+# Every glossary page lives under one mount: the context owns /glossary/ and nothing else.
+routes = [Mount("/glossary", routes=[
+        Route("/", glossary_index, name="glossary"),
+        Route("/terms/{term_id}", term_page, name="glossary_term"),
+        Route("/export.{format}", export_download, name="glossary_export"),
+        Route("/propose", propose_form, name="glossary_propose_form"),
+        Route("/propose", propose, methods=["POST"], name="glossary_propose"),
+        Route("/suggestions", suggestions, name="glossary_suggestions"),
+        Route("/meetings", meetings_page, name="glossary_meetings"),
+        Route("/meetings", convene, methods=["POST"], name="glossary_convene"),
+        Route("/meetings/{meeting_id}", meeting_page, name="glossary_meeting"),
+        Route("/meetings/{meeting_id}/agenda", add_to_agenda, methods=["POST"], name="glossary_agenda"),
+        Route("/meetings/{meeting_id}/decisions", decide, methods=["POST"], name="glossary_decide"),
+        Route("/import", import_page, name="glossary_import_form"),
+        Route("/import", import_upload, methods=["POST"], name="glossary_import"),
+])]
 
 nav = [
     NavItem(N_("Place names"), "glossary"),
@@ -477,54 +478,41 @@ def home_widget(db) -> dict | None:  # noqa: ANN001
         "title": N_("Approved English place names"),
         "figure": queries.approved_count(db),
         "caption": N_("approved by the city's review meetings"),
-        "url": "/glossary",
+        "url": "/glossary/",
         "link": N_("Search the glossary"),
     }
 
 
-class PlaceNames:
-    """The ``place`` template filter: a place name in the page's language.
 
-    In English it shows the glossary's approved English; a name the glossary does not know shows
-    in Chinese with a generated romanization marked as unofficial. Answers are cached until the
-    read model moves on.
-    """
-
-    def __init__(self, services) -> None:  # noqa: ANN001
-        self.services = services
-        self.cache: dict[tuple[str, str], queries.DisplayName] = {}
-        self.generation = -1
-
-    def __call__(self, zh: str, district: str = "") -> Markup:
-        from web import i18n
-
-        if not zh:
-            return Markup("")
-        if i18n.current_locale.get() == i18n.ZH:
-            return Markup('<span lang="zh-Hant-TW">%s</span>') % zh
-        name = self._lookup(zh, district)
-        if name.official:
-            return Markup('<span class="place">%s</span>') % name.en
-        label = gettext("unofficial romanization")
-        return Markup('<span class="place unofficial"><span lang="zh-Hant-TW">%s</span> (%s, %s)</span>') % (
-            zh, name.en, label,
-        )  # fmt: skip
-
-    def _lookup(self, zh: str, district: str) -> queries.DisplayName:
-        if self.generation != self.services.generation:
-            self.cache, self.generation = {}, self.services.generation
-        key = (zh, district)
-        if key not in self.cache:
-            with self.services.reader(VIEW) as db:
-                self.cache[key] = queries.display_name(db, zh, district or None)
-        return self.cache[key]
-
-
+AUDIT = AuditWording(
+    code="glossary",
+    context=N_("Place-name glossary"),
+    events={
+        "Term.Proposed": N_("Proposed a name"),
+        "Term.Imported": N_("Imported a name"),
+        "Term.ProposedAgain": N_("Proposed a name again"),
+        "Term.ChangeProposed": N_("Proposed a change"),
+        "Term.PutOnAgenda": N_("Put a name on an agenda"),
+        "Term.Approved": N_("Approved a name"),
+        "Term.Rejected": N_("Rejected a name"),
+        "Term.Deferred": N_("Deferred a name"),
+        "Term.Deprecated": N_("Retired a name"),
+        "Term.Superseded": N_("Replaced a name by another"),
+        "Meeting.Convened": N_("Convened a meeting"),
+        "Meeting.AgendaItemAdded": N_("Added to a meeting's agenda"),
+        "Meeting.DecisionRecorded": N_("Recorded a decision"),
+        "Meeting.ListAdopted": N_("Adopted an initial list"),
+    },
+    link=lambda kind, aggregate_id: {
+        "Term": f"/glossary/terms/{aggregate_id}", "Meeting": f"/glossary/meetings/{aggregate_id}",
+    }.get(kind),
+)
 
 part = WebPart(
     routes=routes,
     nav=nav,
     filters=lambda services: {"place": PlaceNames(services)},
+    audit=AUDIT,
     errors=exception_handlers,
     uploads=UPLOAD_PATHS,
     home_widgets=[home_widget],

@@ -127,6 +127,8 @@ AUDIT = AuditWording(
         "Account.Renamed": N_("Changed display name"),
         "Account.RoleGranted": N_("Role granted"),
         "Account.RoleRevoked": N_("Role revoked"),
+        "Account.SignedOut": N_("Signed out"),
+        "Account.SignedOutEverywhere": N_("Signed out everywhere"),
     },
 )
 

@@ -73,6 +73,12 @@ def render(
     return response
 
 
+def _failed_views(request: Request, user: dict | None) -> list[str]:
+    if not user or not {"staff", "admin"} & set(user.get("roles", ())):
+        return []
+    return request.app.state.services.read_models.failed()
+
+
 def page_context(request: Request) -> dict[str, Any]:
     from web.navigation import navigation  # the navigation lists every context's pages
 
@@ -88,4 +94,6 @@ def page_context(request: Request) -> dict[str, Any]:
         "languages": [(code, i18n.LANGUAGE_NAMES[code]) for code in i18n.SUPPORTED],
         "nav": navigation(request, user),
         "current_path": request.url.path,
+        # Staff are told when a read model stopped on an event, on every page, until it is rebuilt.
+        "failed_views": _failed_views(request, user),
     }
