@@ -45,6 +45,10 @@ from projections.runner import (
 logger = logging.getLogger("civic.projections")
 
 MANIFEST = "manifest.json"
+RETIRED = "_retired"  # the manifest's list of swapped-out files and when they were swapped out
+# How long a swapped-out file stays for the processes still reading it: each switches within a
+# follow interval of noticing the swap, so this is many times what they need.
+RETIRE_SECONDS = 60.0
 FOLLOW_INTERVAL_SECONDS = 1.0
 # A view this many events or fewer from the head is built before serving (it takes well under a
 # second); a longer build runs in the background while the pages that need the view say so.
@@ -102,7 +106,7 @@ class ReadModels:
         directory.mkdir(parents=True, exist_ok=True)
         self._slots = {view.name: _Slot(view) for view in views}
         self._manifest_id: tuple[int, int, int] | None = None
-        self._manifest: dict[str, str] = {}
+        self._manifest: dict[str, Any] = {}
         self._manifest_lock = threading.Lock()
         self._threads: list[threading.Thread] = []
         self._stopping = threading.Event()
@@ -162,6 +166,8 @@ class ReadModels:
     def _step(self, slot: _Slot) -> None:
         self._refresh_manifest()
         self._reopen_if_swapped(slot)
+        if self._manifest.get(RETIRED) and slot is next(iter(self._slots.values())):
+            self.sweep()  # one follower removes what has been retired long enough
         if slot.state == BUILDING and slot.projector is None:
             self._build(slot)
         elif slot.state == READY:
@@ -213,10 +219,14 @@ class ReadModels:
         current = self._manifest.get(slot.view.name)
         if current and (slot.file is None or slot.file.name != current):
             with slot.lock:
-                self._open_current(slot)
+                self._open_current(slot, catch_up=slot.file is not None)
 
-    def _open_current(self, slot: _Slot) -> bool:
-        """Switches the slot to the manifest's file for its view; False when there is none usable."""
+    def _open_current(self, slot: _Slot, catch_up: bool = False) -> bool:
+        """Switches the slot to the manifest's file for its view; False when there is none usable.
+
+        ``catch_up``: bring the new file to the head first (after a swap, so that readers never
+        see less than the file they read before).
+        """
         name = self._manifest.get(slot.view.name)
         if not name or not (self.directory / name).exists():
             return False
@@ -231,6 +241,8 @@ class ReadModels:
             db.close()
             slot.state = BUILDING
             return False
+        if catch_up:
+            projector.catch_up_view(slot.view)
         old = slot.projector
         slot.projector, slot.file = projector, self.directory / name
         slot.position = projector.position(slot.view.name)
@@ -277,21 +289,46 @@ class ReadModels:
         return path
 
     def swap(self, name: str, path: Path) -> None:
-        """Makes ``path`` the current file of view ``name`` on this node, then removes the old ones.
+        """Makes ``path`` the current file of view ``name`` on this node.
 
-        Other processes (a server, while ``civic rebuild`` runs) notice the new manifest and reopen.
+        Other processes (a server, while ``civic rebuild`` runs) notice the new manifest, catch the
+        new file up and switch to it. The old file is retired, not deleted: a server keeps reading
+        it until it has switched, and it is removed once it has been retired for a while.
         """
         with self._manifest_file_lock():
-            manifest_path = self.directory / MANIFEST
-            manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+            manifest = self._read_manifest_file()
+            retired = manifest.setdefault(RETIRED, {})
+            for other in self.directory.glob(f"{name}-v*.db"):
+                if other.name != path.name:
+                    retired.setdefault(other.name, time.time())
             manifest[name] = path.name
-            fresh = manifest_path.with_name(MANIFEST + ".new")
-            fresh.write_text(json.dumps(manifest, indent=2, sort_keys=True))
-            os.replace(fresh, manifest_path)
-        for other in self.directory.glob(f"{name}-v*.db"):
-            if other.name != path.name:
-                for leftover in sqlite_files(other):
+            self._write_manifest_file(manifest)
+        self.sweep()
+
+    def sweep(self, grace: float | None = None) -> None:
+        """Deletes the files retired longer ago than the grace period."""
+        grace = RETIRE_SECONDS if grace is None else grace
+        with self._manifest_file_lock():
+            manifest = self._read_manifest_file()
+            retired = manifest.get(RETIRED, {})
+            due = [name for name, at in retired.items() if time.time() - at >= grace]
+            if not due:
+                return
+            for name in due:
+                for leftover in sqlite_files(self.directory / name):
                     leftover.unlink(missing_ok=True)
+                del retired[name]
+            self._write_manifest_file(manifest)
+
+    def _read_manifest_file(self) -> dict[str, Any]:
+        path = self.directory / MANIFEST
+        return json.loads(path.read_text()) if path.exists() else {}
+
+    def _write_manifest_file(self, manifest: dict[str, Any]) -> None:
+        path = self.directory / MANIFEST
+        fresh = path.with_name(MANIFEST + ".new")
+        fresh.write_text(json.dumps(manifest, indent=2, sort_keys=True))
+        os.replace(fresh, path)
 
     @contextlib.contextmanager
     def _manifest_file_lock(self) -> Iterator[None]:
@@ -337,15 +374,19 @@ class ReadModels:
             conn.close()
 
     def _servable_file(self, slot: _Slot) -> Path:
-        """The file to read a view from: the manifest's, once the view is built (failed: stale rows)."""
-        name = self._manifest.get(slot.view.name)
-        if slot.state == BUILDING or not name:
+        """The file to read a view from: the one this node's follower writes (failed: stale rows).
+
+        Not the manifest's: a file swapped in by ``civic rebuild`` in another process may not yet
+        hold what this node already told someone it had recorded. The follower switches once the
+        new file has caught up.
+        """
+        file = slot.file
+        if slot.state == BUILDING or file is None:
             raise ViewUnavailableError(slot.view.name, slot.state, self._progress(slot))
-        return self.directory / name
+        return file
 
     def _holds(self, slot: _Slot, position: int) -> bool:
-        current = self._manifest.get(slot.view.name)
-        return slot.position >= position and slot.file is not None and slot.file.name == current
+        return slot.position >= position and slot.file is not None
 
     async def wait_for(self, position: int, names: Sequence[str], timeout: float) -> None:
         """Returns once every named view holds ``position``; holds no lock while it waits."""
@@ -381,18 +422,23 @@ class ReadModels:
         return sum((slot.projector.applied if slot.projector else 0) + slot.swaps * 1_000_003 for slot in slots)
 
     def status(self) -> list[ViewStatus]:
+        return self.snapshot()[1]
+
+    def snapshot(self) -> tuple[int, list[ViewStatus]]:
+        """The log's head and each view's status; positions are read first, so none exceeds the head."""
+        slots = [(slot, slot.position, slot.state) for slot in self._slots.values()]
         head = self.log.position()
-        return [
+        return head, [
             ViewStatus(
                 name=slot.view.name,
                 version=slot.view.version,
-                state=slot.state,
-                position=slot.position,
-                behind=max(0, head - slot.position),
+                state=state,
+                position=position,
+                behind=max(0, head - position),
                 progress=self._progress(slot),
                 error=slot.error,
             )
-            for slot in self._slots.values()
+            for slot, position, state in slots
         ]
 
     def failed(self) -> list[str]:

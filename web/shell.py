@@ -75,8 +75,7 @@ async def health(request: Request) -> Response:
     """Each view's position against the log's, truthfully: 503 when one is failed, building or behind."""
     services = request.app.state.services
     read_models = services.read_models
-    log_position = await run_in_threadpool(services.log.position)
-    statuses = await run_in_threadpool(read_models.status)
+    log_position, statuses = await run_in_threadpool(read_models.snapshot)
     bound = services.settings.health_max_lag
     healthy = all(status.state == READY and status.behind <= bound for status in statuses)
     return JSONResponse(
