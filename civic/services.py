@@ -70,16 +70,19 @@ class Services:
         self.log.close()
 
 
-def build_services(settings: Settings, *, background: bool = False) -> Services:
+def build_services(settings: Settings, *, background: bool = False, views: Sequence[View] | None = None) -> Services:
     """Opens the log and the read models and builds every context's services.
 
     ``background``: a server builds long-outdated views in the background while it serves; the
-    command line builds them before it goes on.
+    command line builds them before it goes on. ``views``: the read models this node keeps
+    (default: every context's).
     """
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     log = EventLog(env=settings.event_store_env())
     contexts = all_contexts()
-    read_models = ReadModels(log, settings.views_dir, [view for context in contexts for view in context.views()])
+    if views is None:
+        views = [view for context in contexts for view in context.views()]
+    read_models = ReadModels(log, settings.views_dir, views)
     services = Services(settings, log, read_models)
     for context in contexts:
         services.add(dict(context.services(services)))

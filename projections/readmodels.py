@@ -122,7 +122,11 @@ class ReadModels:
             if self._open_current(slot):
                 continue
             if not background or head <= BUILD_BEFORE_SERVING:
-                self._build(slot)
+                try:
+                    self._build(slot)
+                except Exception as error:  # this view stops alone; the platform starts
+                    slot.state, slot.error = FAILED, f"{type(error).__name__}: {error}"
+                    logger.exception("view %s failed while being built", slot.view.name)
         if background and any(slot.state == BUILDING for slot in self._slots.values()):
             self.start()
 

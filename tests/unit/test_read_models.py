@@ -1,0 +1,229 @@
+"""Read models per view: own file, version, position and topics; one view failing stops alone.
+
+Stories on a real SQLite log and real view files in a temporary data directory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlite_utils import Database
+
+from domain.accounts import ADMIN, REVIEWER, Account, Accounts
+from domain.eventlog import SYSTEM_ACTOR, EventLog
+from domain.glossary.meetings import Meeting
+from domain.glossary.service import Glossary
+from projections import readmodels
+from projections.accounts import AccountsView
+from projections.audit import AuditView
+from projections.glossary import GlossaryView
+from projections.readmodels import FAILED, READY, ReadModels, ViewUnavailableError, current_file
+from projections.runner import Projector, ViewBase, open_read_db, table_rows
+
+ISSUER = "http://issuer.test"
+
+
+@pytest.fixture
+def log(tmp_path: Path) -> EventLog:
+    log = EventLog(env={"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(tmp_path / "events.db")})
+    yield log
+    log.close()
+
+
+def _some_history(log: EventLog) -> tuple[Accounts, Glossary]:
+    accounts = Accounts(log)
+    glossary = Glossary(log, accounts)
+    for n in range(5):
+        accounts.sign_in(ISSUER, f"person-{n}", f"Person {n}")
+    accounts.grant_from_command_line(ISSUER, "person-0", ADMIN)
+    glossary.convene("2026-11-20", ["林委員"], SYSTEM_ACTOR, title="第一次會議")
+    return accounts, glossary
+
+
+def _manifest(directory: Path) -> dict[str, Any]:
+    return json.loads((directory / "manifest.json").read_text())
+
+
+class GlossaryViewV99(GlossaryView):
+    version = 99
+
+
+def test_bumping_one_views_version_rebuilds_that_view_alone(tmp_path: Path, log: EventLog) -> None:
+    _some_history(log)
+    first = ReadModels(log, tmp_path / "views", [AccountsView(), GlossaryView(), AuditView()])
+    first.open(background=False)
+    before = _manifest(tmp_path / "views")
+    rows_before = table_rows(open_read_db(current_file(tmp_path / "views", "glossary")), ["glossary_meetings"])
+    first.close()
+
+    second = ReadModels(log, tmp_path / "views", [AccountsView(), GlossaryViewV99(), AuditView()])
+    second.open(background=False)
+    after = _manifest(tmp_path / "views")
+    second.close()
+
+    assert after["accounts"] == before["accounts"] and after["audit"] == before["audit"]
+    assert after["glossary"] != before["glossary"] and "-v99-" in after["glossary"]
+    rebuilt = open_read_db(current_file(tmp_path / "views", "glossary"))
+    assert table_rows(rebuilt, ["glossary_meetings"]) == rows_before
+    assert rebuilt.execute("SELECT version, position FROM _views").fetchall() == [(99, log.position())]
+
+
+class CountingView(ViewBase):
+    """Remembers every event it was given: a view is given only the topics it names."""
+
+    name = "counting"
+    version = 1
+    topics = (Meeting.Event,)
+
+    def __init__(self) -> None:
+        self.seen: list[type] = []
+
+    def create(self, db: Database) -> None:
+        pass
+
+    def apply(self, event: object, db: Database) -> None:
+        self.seen.append(type(event))
+
+
+def test_a_view_is_given_only_the_events_it_consumes_and_still_holds_the_head(tmp_path: Path, log: EventLog) -> None:
+    _some_history(log)
+    view = CountingView()
+    projector = Projector(log, open_read_db(tmp_path / "counting.db"), [view])
+    assert projector.catch_up() == 1
+    assert view.seen == [Meeting.Convened]
+    assert projector.position("counting") == log.position()  # it has seen everything up to the head
+
+
+class BrokenView(ViewBase):
+    """Fails on every role grant while ``broken`` is set (a bug that a fix and a rebuild repair)."""
+
+    name = "broken"
+    version = 1
+    topics = (Account.Event,)
+    broken = True
+
+    def create(self, db: Database) -> None:
+        db.execute("CREATE TABLE IF NOT EXISTS broken_seen (id TEXT)")
+
+    def apply(self, event: object, db: Database) -> None:
+        if BrokenView.broken and isinstance(event, Account.RoleGranted):
+            raise RuntimeError("a bug in the broken view")
+        db.execute("INSERT INTO broken_seen VALUES (?)", [str(getattr(event, "originator_id", ""))])
+
+
+def _wait_until(condition: Any, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not reached"
+        time.sleep(0.02)
+
+
+def test_a_view_that_raises_stops_alone_and_comes_back_after_a_rebuild(tmp_path: Path, log: EventLog) -> None:
+    accounts, glossary = _some_history(log)
+    BrokenView.broken = False
+    models = ReadModels(log, tmp_path / "views", [AccountsView(), BrokenView()])
+    models.open(background=False)
+    BrokenView.broken = True  # a version with the bug is deployed
+    models.start()
+    try:
+        person = accounts.sign_in(ISSUER, "person-9", "Person 9").result
+        recorded = accounts.grant(person, REVIEWER, actor=SYSTEM_ACTOR)
+        _wait_until(lambda: models.failed() == ["broken"])
+
+        # The other view and every write go on.
+        later = accounts.grant(person, "translator", actor=SYSTEM_ACTOR)
+        asyncio.run(models.wait_for(later.position, ["accounts"], timeout=10))
+        with models.reader(["accounts"]) as db:
+            roles = db.execute("SELECT roles FROM accounts WHERE id = ?", [str(person)]).fetchone()[0]
+        assert roles == "resident,reviewer,translator"
+        with pytest.raises(ViewUnavailableError) as unavailable:
+            asyncio.run(models.wait_for(recorded.position, ["broken"], timeout=10))
+        assert unavailable.value.state == FAILED
+        status = {view.name: view for view in models.status()}
+        assert status["broken"].state == FAILED and "a bug in the broken view" in (status["broken"].error or "")
+        assert status["accounts"].state == READY
+
+        BrokenView.broken = False  # the fix is deployed; the rebuild swaps a good file in
+        models.rebuild(["broken"])
+        _wait_until(lambda: not models.failed())
+        asyncio.run(models.wait_for(later.position, ["broken"], timeout=10))
+    finally:
+        models.close()
+        BrokenView.broken = True
+
+
+def test_a_view_that_fails_while_being_built_does_not_stop_the_start(tmp_path: Path, log: EventLog) -> None:
+    _some_history(log)  # holds a role grant, which the broken view cannot take
+    models = ReadModels(log, tmp_path / "views", [AccountsView(), BrokenView()])
+    models.open(background=False)
+    try:
+        assert models.failed() == ["broken"]
+        with models.reader(["accounts"]) as db:
+            assert db.execute("SELECT count(*) FROM accounts").fetchone()[0] == 5
+        with pytest.raises(ViewUnavailableError):
+            with models.reader(["broken"]):
+                pass
+    finally:
+        models.close()
+
+
+def test_a_long_build_runs_in_the_background_and_pages_say_so(
+    tmp_path: Path, log: EventLog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _some_history(log)
+    monkeypatch.setattr(readmodels, "BUILD_BEFORE_SERVING", 0)  # every build counts as long here
+    models = ReadModels(log, tmp_path / "views", [AccountsView(), GlossaryView()])
+    release = __import__("threading").Event()
+    real_build = models.build
+
+    def slow_build(view: Any, **kwargs: Any) -> Path:
+        if view.name == "glossary":
+            release.wait(10)
+        return real_build(view, **kwargs)
+
+    monkeypatch.setattr(models, "build", slow_build)
+    models.open(background=True)  # returns at once: nothing is built yet
+    try:
+        with pytest.raises(ViewUnavailableError) as unavailable:
+            with models.reader(["glossary"]):
+                pass
+        assert unavailable.value.state == "building"
+        _wait_until(lambda: models.status()[0].state == READY)  # accounts did not wait for glossary
+        with models.reader(["accounts"]) as db:
+            assert db.execute("SELECT count(*) FROM accounts").fetchone()[0] == 5
+        release.set()
+        _wait_until(lambda: all(view.state == READY for view in models.status()))
+        with models.reader(["glossary"]) as db:
+            assert db.execute("SELECT title FROM glossary_meetings").fetchall() == [("第一次會議",)]
+    finally:
+        release.set()
+        models.close()
+
+
+def test_a_swapped_in_file_is_used_only_once_it_holds_what_the_old_one_held(tmp_path: Path, log: EventLog) -> None:
+    accounts, _ = _some_history(log)
+    server = ReadModels(log, tmp_path / "views", [AccountsView()])
+    server.open(background=False)
+    # Another process (civic rebuild) builds a file, then the log moves on before the swap.
+    rebuilder = ReadModels(log, tmp_path / "views", [AccountsView()])
+    fresh = rebuilder.build(AccountsView())
+    late = accounts.sign_in(ISSUER, "late", "Late").result
+    server.catch_up()
+    rebuilder.swap("accounts", fresh)
+    with server.reader(["accounts"]) as db:  # still the old file: it holds the late sign-in
+        assert db.execute("SELECT count(*) FROM accounts WHERE id = ?", [str(late)]).fetchone()[0] == 1
+    server.catch_up()  # the follower's step: switch, after catching the new file up
+    assert server.status()[0].position == log.position()
+    with server.reader(["accounts"]) as db:
+        assert db.execute("SELECT count(*) FROM accounts WHERE id = ?", [str(late)]).fetchone()[0] == 1
+    retired = _manifest(tmp_path / "views")["_retired"]
+    assert len(retired) == 1
+    server.sweep(grace=0)
+    assert not (tmp_path / "views" / next(iter(retired))).exists()
+    server.close()
+    rebuilder.close()
