@@ -28,6 +28,8 @@ bench: setup
 	$(BIN)/python bench/event_store.py
 	$(BIN)/python bench/tally.py
 	$(BIN)/python bench/glossary_search.py
+	$(BIN)/python bench/view_rebuild.py --view accounts
+	$(BIN)/python bench/view_rebuild.py --view glossary
 
 clean:
 	rm -rf $(VENV) data

@@ -8,6 +8,8 @@ has the event: ``CurrentUserMiddleware`` checks on every request.
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import secrets
 import time
 from uuid import UUID
@@ -21,7 +23,6 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from civic.settings import Settings
 from projections import accounts as account_queries
 from web.consistency import see_own_write
 from web.templating import render
@@ -31,7 +32,15 @@ SESSION_ID_KEY = "session_id"
 SIGNED_IN_AT_KEY = "signed_in_at"
 
 
-def make_oauth(settings: Settings) -> OAuth:
+class ProviderSettings(Protocol):
+    """What sign-in reads of the settings (``civic.settings.Settings`` has these)."""
+
+    oidc_metadata_url: str
+    oidc_client_id: str
+    oidc_client_secret: str
+
+
+def make_oauth(settings: ProviderSettings) -> OAuth:
     oauth = OAuth()
     oauth.register(
         name="city",
