@@ -269,7 +269,7 @@ def rebuild_on_sqlite(events: int, page: int) -> Comparison:
             reads, rebuilds = Rates(), Rates()
             for _ in range(ROUNDS):  # alternating, so both see the same load
                 reads.measure(lambda: read_and_decode(log, page))
-                rebuilds.measure(lambda: rebuild(log, settings.read_path, all_views(), page=page))
+                rebuilds.measure(lambda: rebuild(log, settings.data_dir / "rebuilt.db", all_views(), page=page))
         finally:
             log.close()
     return Comparison(
