@@ -8,6 +8,7 @@ so that every node refuses an ended session: ``SignedOut`` ends one session by i
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -53,6 +54,31 @@ def account_id_for(issuer: str, subject: str) -> UUID:
 
 
 class Account(Aggregate):
+    if TYPE_CHECKING:
+        # Made at run time by @event from the methods below; named here for type checkers only.
+        class Event(Aggregate.Event):
+            actor: str
+
+        class Registered(Event, Aggregate.Created):
+            issuer: str
+            subject: str
+            name: str
+
+        class Renamed(Event):
+            name: str
+
+        class RoleGranted(Event):
+            role: str
+
+        class RoleRevoked(Event):
+            role: str
+
+        class SignedOut(Event):
+            session_id: str
+
+        class SignedOutEverywhere(Event):
+            pass
+
     @staticmethod
     def create_id(issuer: str, subject: str, name: str, actor: str) -> UUID:
         return account_id_for(issuer, subject)
@@ -112,7 +138,7 @@ class Accounts:
         The result is the account id; the position is 0 when nothing changed.
         """
         account_id = account_id_for(issuer, subject)
-        account = self.log.get_or_none(account_id)
+        account = self.log.find(account_id, Account)
         if account is None:
             account = Account(issuer, subject, name or subject, actor=str(account_id))
         elif name and account.name != name:
@@ -175,7 +201,7 @@ class Accounts:
         """
         check_role(role)
         account_id = account_id_for(issuer, subject)
-        account = self.log.get_or_none(account_id)
+        account = self.log.find(account_id, Account)
         if account is None:
             account = Account(issuer, subject, subject, actor=SYSTEM_ACTOR)
         account.grant(role, SYSTEM_ACTOR)

@@ -53,6 +53,11 @@ class EventLog(Application[UUID]):
         except AggregateNotFoundError:
             return None
 
+    def find(self, aggregate_id: UUID, kind: type[A]) -> A | None:
+        """The aggregate of that kind, or None when there is none (or it is of another kind)."""
+        aggregate = self.get_or_none(aggregate_id)
+        return aggregate if isinstance(aggregate, kind) else None
+
     def get(self, aggregate_id: UUID, kind: type[A], error: type[Exception]) -> A:
         """The aggregate of that kind, or ``error(aggregate_id)`` when there is none of that kind."""
         aggregate = self.get_or_none(aggregate_id)

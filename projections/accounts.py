@@ -7,6 +7,7 @@ Every request with a session asks this model whether the session still stands
 from __future__ import annotations
 
 from functools import singledispatchmethod
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -29,9 +30,9 @@ class AccountsView:
     topics = (Account.Event,)
 
     def __init__(self) -> None:
-        self._rows: dict[str, list] = {}
-        self._changes: list[tuple] = []
-        self._ended: list[tuple] = []
+        self._rows: dict[str, list[Any]] = {}
+        self._changes: list[tuple[str, ...]] = []
+        self._ended: list[tuple[str, ...]] = []
 
     def create(self, db: Database) -> None:
         # sessions_valid_after: seconds since the epoch; sessions started before it are over.
@@ -115,21 +116,21 @@ class AccountsView:
             (account_id, event.role, "granted" if add else "revoked", event.actor, event.timestamp.isoformat())
         )
 
-    def _row(self, db: Database, account_id: str) -> list | None:
+    def _row(self, db: Database, account_id: str) -> list[Any]:
         if account_id not in self._rows:
             found = db.execute(f"SELECT {COLUMNS} FROM accounts WHERE id = ?", [account_id]).fetchone()
-            if found is None:
-                return None
+            if found is None:  # every account event follows its Registered in the same view
+                raise LookupError(f"account {account_id} has no Registered event before this one")
             self._rows[account_id] = [*found[:4], set(filter(None, found[4].split(","))), *found[5:]]
         return self._rows[account_id]
 
 
-def account(db: Database, account_id: str) -> dict | None:
+def account(db: Database, account_id: str) -> dict[str, Any] | None:
     rows = list(db.query("SELECT * FROM accounts WHERE id = ?", [account_id]))
     return _with_role_list(rows[0]) if rows else None
 
 
-def signed_in_account(db: Database, account_id: str, session_id: str, signed_in_at: float) -> dict | None:
+def signed_in_account(db: Database, account_id: str, session_id: str, signed_in_at: float) -> dict[str, Any] | None:
     """The account of a session that still stands; None when it ended (or the account is unknown).
 
     A session stands unless it was signed out by id, or it started before the account's
@@ -147,7 +148,7 @@ def signed_in_account(db: Database, account_id: str, session_id: str, signed_in_
     return _with_role_list(rows[0])
 
 
-def accounts(db: Database) -> list[dict]:
+def accounts(db: Database) -> list[dict[str, Any]]:
     return [_with_role_list(row) for row in db.query("SELECT * FROM accounts ORDER BY name, id")]
 
 
@@ -155,7 +156,7 @@ def admin_count(db: Database) -> int:
     return sum(1 for row in accounts(db) if ADMIN in row["roles"])
 
 
-def role_changes(db: Database, limit: int = 200) -> list[dict]:
+def role_changes(db: Database, limit: int = 200) -> list[dict[str, Any]]:
     """Newest first, with names and subjects: a display name alone can be anyone's choice.
 
     ``actor_subject`` is None when the command line acted.
@@ -173,5 +174,5 @@ def role_changes(db: Database, limit: int = 200) -> list[dict]:
     )
 
 
-def _with_role_list(row: dict) -> dict:
+def _with_role_list(row: dict[str, Any]) -> dict[str, Any]:
     return {**row, "roles": [role for role in row["roles"].split(",") if role]}

@@ -457,7 +457,8 @@ class ReadModels:
 
 def current_file(directory: Path, name: str) -> Path:
     """The file that holds view ``name`` on the node whose views live in ``directory``."""
-    return directory / json.loads((directory / MANIFEST).read_text())[name]
+    file: str = json.loads((directory / MANIFEST).read_text())[name]
+    return directory / file
 
 
 def describe(status: ViewStatus) -> dict[str, Any]:

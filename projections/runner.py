@@ -37,9 +37,15 @@ class View(Protocol):
     can buffer rows in memory and write them in bulk; ``ViewBase`` gives both as no-ops.
     """
 
-    name: str
-    version: int
-    topics: tuple[type, ...]
+    # Read-only, so that a class attribute of a narrower tuple type satisfies them.
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def version(self) -> int: ...
+
+    @property
+    def topics(self) -> tuple[type, ...]: ...
 
     def create(self, db: Database) -> None: ...
 

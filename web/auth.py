@@ -35,9 +35,14 @@ SIGNED_IN_AT_KEY = "signed_in_at"
 class ProviderSettings(Protocol):
     """What sign-in reads of the settings (``civic.settings.Settings`` has these)."""
 
-    oidc_metadata_url: str
-    oidc_client_id: str
-    oidc_client_secret: str
+    @property
+    def oidc_metadata_url(self) -> str: ...
+
+    @property
+    def oidc_client_id(self) -> str: ...
+
+    @property
+    def oidc_client_secret(self) -> str: ...
 
 
 def make_oauth(settings: ProviderSettings) -> OAuth:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import TypeVar
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
 from uuid import UUID
 
 from sqlite_utils import Database
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -208,7 +207,7 @@ async def suggestions(request: Request) -> Response:
     return await _proposal_page(request, values, {}, block="suggestions")
 
 
-def _proposal_values(source: FormData | dict) -> dict[str, str]:
+def _proposal_values(source: Mapping[str, Any]) -> dict[str, str]:
     keys = ("zh", "en", "category", "district", "variants", "notes", "sources", "term_id")
     return {key: str(source.get(key, "")) for key in keys}
 
@@ -376,7 +375,7 @@ async def import_upload(request: Request) -> Response:
     form = await request.form()
     upload = form.get("file")
     approved_column = str(form.get("approved_column", "en"))
-    context = {"report": None, "errors": {}, "approved_column": approved_column, "unit": ""}
+    context: dict[str, Any] = {"report": None, "errors": {}, "approved_column": approved_column, "unit": ""}
     if upload is None or isinstance(upload, str) or not upload.filename:
         context["errors"] = {"file": gettext("Choose a CSV file to import.")}
         return render(request, "glossary/import.html", context, status_code=422)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from starlette.requests import Request
 
-from web.i18n import N_  # noqa: F401 - re-exported for the web modules
+from web.i18n import N_
+
+__all__ = ["N_", "NavItem", "navigation"]  # N_ is re-exported for the web modules
 
 
 @dataclass(frozen=True)
@@ -20,7 +23,7 @@ def navigation(request: Request, user: dict | None) -> list[dict]:
     items: list[NavItem] = request.app.state.nav_items
     roles = set(user["roles"]) if user else set()
     path = request.url.path
-    visible = []
+    visible: list[dict[str, Any]] = []
     for item in items:
         if item.role == "signed-in" and not user:
             continue

@@ -32,7 +32,7 @@ def make_environment(filters: dict[str, Callable[..., Any]] | None = None) -> ji
     )
     env.filters.update(
         date=lambda value: i18n.format_date(_as_date(value), i18n.current_locale.get()) if value else "",
-        datetime=lambda value: i18n.format_datetime(_as_date(value), i18n.current_locale.get()) if value else "",
+        datetime=lambda value: i18n.format_datetime(_as_datetime(value), i18n.current_locale.get()) if value else "",
         money=lambda value: i18n.format_money(value, i18n.current_locale.get()),
         number=lambda value: i18n.format_number(value, i18n.current_locale.get()),
         roc_date=i18n.roc_date,
@@ -43,6 +43,10 @@ def make_environment(filters: dict[str, Callable[..., Any]] | None = None) -> ji
 
 def _as_date(value: date | datetime | str) -> date | datetime:
     """Read models store timestamps as ISO text; the ``date`` filter takes those too."""
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _as_datetime(value: datetime | str) -> datetime:
     return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 

@@ -24,7 +24,7 @@ from tests.e2e.session import sign_in, sign_out
 WEIWUYING = "衛武營國家藝術文化中心"
 WEIWUYING_EN = "National Kaohsiung Center for the Arts (Weiwuying)"
 WEIWUYING_ID = term_id_for(WEIWUYING, "landmark", "鳳山區")
-CIANJHEN_ID = term_id_for("前鎮區", "district", "")  # 前鎮區 is not in the demo's approved districts
+LAKE_ID = term_id_for("澄清湖", "landmark", "鳥松區")  # in none of the demo lists
 YIDE_RD_ID = term_id_for("一德路", "road", "前鎮區")  # a road in 前鎮區
 LANGUAGES = ("zh_Hant_TW", "en")
 
@@ -41,12 +41,13 @@ def test_a_translator_proposes_a_meeting_approves_and_the_approved_english_shows
     """The issue's acceptance story, start to end, with JavaScript (htmx) as most people have it."""
     page = new_page(locale="en-US")
 
-    # Before: 前鎮區 has no approved English, so an English page shows it as unofficial.
+    # The district list is complete: an English page shows 前鎮區 as the city approved it.
     page.goto(f"/glossary/terms/{YIDE_RD_ID}")
-    expect(page.locator(".facts .place.unofficial")).to_have_text("前鎮區 (Cianjhen District, unofficial romanization)")
+    expect(page.locator(".facts .place")).to_have_text("Cianjhen District")
+    expect(page.locator(".facts .place")).not_to_have_class(re.compile("unofficial"))
 
     # A translator proposes two names, seeing the suggestions appear as they type.
-    sign_in(page, "demo-translator", next_path="/glossary")
+    sign_in(page, "demo-translator", next_path="/glossary/")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Propose a name").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Propose an English place name")
     page.get_by_label("Chinese name").press_sequentially("衛武營", delay=30)
@@ -64,11 +65,9 @@ def test_a_translator_proposes_a_meeting_approves_and_the_approved_english_shows
     expect(page.get_by_text(f"Proposed English: {WEIWUYING_EN}")).to_be_visible()
 
     page.goto("/glossary/propose")
-    _propose(page, "前鎮區", "Cianjhen District", "district")
-    expect(page.get_by_test_id("hanyu")).to_have_text("Qianzhen District")
-    expect(page.get_by_test_id("tongyong")).to_have_text("Cianjhen District")
+    _propose(page, "澄清湖", "Chengcing Lake", "landmark", "鳥松區")
     page.get_by_role("button", name="Propose", exact=True).click()
-    page.wait_for_url(f"**/glossary/terms/{CIANJHEN_ID}")
+    page.wait_for_url(f"**/glossary/terms/{LAKE_ID}")
     sign_out(page)
 
     # Staff convene a review meeting, put both on the agenda and approve them.
@@ -80,11 +79,11 @@ def test_a_translator_proposes_a_meeting_approves_and_the_approved_english_shows
     page.wait_for_url(re.compile(r"/glossary/meetings/[0-9a-f-]{36}$"))
     meeting_url = page.url
     expect(page.get_by_role("heading", level=1)).to_have_text("英語友善環境審查會議 第2次 (e2e)")
-    for zh, en in ((WEIWUYING, WEIWUYING_EN), ("前鎮區", "Cianjhen District")):
+    for zh, en in ((WEIWUYING, WEIWUYING_EN), ("澄清湖", "Chengcing Lake")):
         page.get_by_label("Put a proposal on the agenda").select_option(label=f"{zh} → {en}")
         page.get_by_role("button", name="Add to agenda").click()
         expect(page.locator("#minutes li").filter(has_text=zh)).to_contain_text(f"proposed: {en}")
-    for zh in (WEIWUYING, "前鎮區"):
+    for zh in (WEIWUYING, "澄清湖"):
         page.locator("#minutes li").filter(has_text=zh).get_by_role("button", name="Approve", exact=True).click()
         expect(page.locator("#minutes tbody tr").filter(has_text=zh)).to_contain_text("Approved")
     expect(page.get_by_text("Nothing waits on this agenda.")).to_be_visible()
@@ -92,7 +91,7 @@ def test_a_translator_proposes_a_meeting_approves_and_the_approved_english_shows
     sign_out(page)
 
     # A visitor finds it on the public list, searching as they type.
-    page.goto("/glossary")
+    page.goto("/glossary/")
     page.get_by_label("Search in Chinese, English or pinyin").press_sequentially("weiwuying", delay=20)
     row = page.locator("#results tbody tr").filter(has_text=WEIWUYING)
     expect(row).to_contain_text(WEIWUYING_EN)
@@ -115,11 +114,11 @@ def test_a_translator_proposes_a_meeting_approves_and_the_approved_english_shows
     history.nth(2).get_by_role("link").click()
     expect(page.locator("#minutes tbody tr").first).to_contain_text(WEIWUYING_EN)
 
-    # Wherever 前鎮區 shows on an English page, it is now the approved English.
-    page.goto(f"/glossary/terms/{YIDE_RD_ID}")
-    expect(page.locator(".facts .place")).to_have_text("Cianjhen District")
-    expect(page.locator(".facts .place")).not_to_have_class(re.compile("unofficial"))
-    page.goto("/glossary?district=前鎮區&q=一德路")
+    # The second name is approved too, and districts show in English in the list.
+    page.goto(f"/glossary/terms/{LAKE_ID}")
+    expect(page.locator(".status-badge")).to_have_text("Approved")
+    expect(page.locator(".facts")).to_contain_text("Chengcing Lake")
+    page.goto("/glossary/?district=前鎮區&q=一德路")
     expect(page.locator("#results tbody tr").first.locator("td").nth(2)).to_have_text("Cianjhen District")
 
     # and in Chinese, the Chinese.
@@ -131,7 +130,7 @@ def test_a_translator_proposes_a_meeting_approves_and_the_approved_english_shows
 
 def test_search_as_you_type_updates_the_results_in_place(new_page: NewPage) -> None:
     page = new_page(locale="en-US")
-    page.goto("/glossary")
+    page.goto("/glossary/")
     page.evaluate("() => { window.sameDocument = true }")  # gone if the browser navigated
     expect(page.locator("#results tbody tr")).to_have_count(50)
     page.get_by_label("Search in Chinese, English or pinyin").press_sequentially("feng shan", delay=30)
@@ -152,7 +151,7 @@ def test_search_as_you_type_updates_the_results_in_place(new_page: NewPage) -> N
 
 def test_search_works_without_javascript(new_page: NewPage) -> None:
     page = new_page(locale="zh-TW", java_script_enabled=False)
-    page.goto("/glossary")
+    page.goto("/glossary/")
     page.get_by_label("以中文、英文或拼音搜尋").fill("前金")
     with page.expect_navigation():
         page.get_by_role("button", name="搜尋").click()
@@ -250,7 +249,7 @@ def _show_rejected_rows(page: Page) -> None:
 
 
 GLOSSARY_PAGES = {
-    "list": "/glossary",
+    "list": "/glossary/",
     "term": f"/glossary/terms/{term_id_for('駁二藝術特區', 'landmark', '鹽埕區')}",
     "propose": "/glossary/propose",
     "meetings": "/glossary/meetings",
@@ -304,15 +303,15 @@ def test_no_csp_violation_or_script_error_on_glossary_pages(new_page: NewPage, o
             page.wait_for_function("() => window.htmx !== undefined")  # htmx loaded under the CSP
     page.goto("/glossary/propose?lang=en")
     _show_warnings(page)  # an htmx swap under the CSP
-    page.goto("/glossary?lang=en")
+    page.goto("/glossary/?lang=en")
     page.get_by_label("Search in Chinese, English or pinyin").fill("hamasen")
     expect(page.locator("#results tbody tr").first).to_contain_text("Hamasen")
 
 
 TERM_PAGE = GLOSSARY_PAGES["term"]
 SCREENSHOTS = {
-    "/tmp/civic-glossary-list-zh.png": "/glossary?lang=zh_Hant_TW",
-    "/tmp/civic-glossary-list-en.png": "/glossary?lang=en",
+    "/tmp/civic-glossary-list-zh.png": "/glossary/?lang=zh_Hant_TW",
+    "/tmp/civic-glossary-list-en.png": "/glossary/?lang=en",
     "/tmp/civic-glossary-term-en.png": f"{TERM_PAGE}?lang=en",
     "/tmp/civic-glossary-term-zh.png": f"{TERM_PAGE}?lang=zh_Hant_TW",
 }
