@@ -33,13 +33,13 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
+from make_events import fill_log
 from psycopg import sql
 
 from civic.services import all_views
 from civic.settings import Settings
 from domain.accounts import REVIEWER, Accounts
 from domain.eventlog import SYSTEM_ACTOR, EventLog
-from make_events import fill_log
 from projections.runner import rebuild
 
 GOAL = 0.5
@@ -170,7 +170,7 @@ def sqlite_pragmas(cursor: sqlite3.Cursor | object) -> dict[str, object]:
     values = {}
     for pragma in ("journal_mode", "synchronous"):
         cursor.execute(f"PRAGMA {pragma}")  # type: ignore[attr-defined]
-        values[pragma] = tuple(cursor.fetchone())[0]  # type: ignore[attr-defined]
+        values[pragma] = next(iter(cursor.fetchone()))  # type: ignore[attr-defined]
     return values
 
 

@@ -32,8 +32,8 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from domain.eventlog import SYSTEM_ACTOR
-from domain.romanization.romanize import suggest
 from domain.glossary.terms import Term
+from domain.romanization.romanize import suggest
 from projections.glossary import GlossaryView, search
 from projections.runner import open_read_db
 

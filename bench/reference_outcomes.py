@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from tally import DATA, reference, vote_type_of  # noqa: E402 - bench/tally.py, next to this file
+from tally import DATA, reference, vote_type_of
 
 TARGET = DATA / "expected-long.json"
 

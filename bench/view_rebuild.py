@@ -27,12 +27,12 @@ from uuid import uuid4
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.make_events import fill_log  # noqa: E402
-from domain.eventlog import SYSTEM_ACTOR, EventLog  # noqa: E402
-from domain.glossary.meetings import Meeting  # noqa: E402
-from projections.accounts import AccountsView  # noqa: E402
-from projections.glossary import GlossaryView  # noqa: E402
-from projections.runner import Projector, open_read_db, table_rows, topics_of  # noqa: E402
+from bench.make_events import fill_log
+from domain.eventlog import SYSTEM_ACTOR, EventLog
+from domain.glossary.meetings import Meeting
+from projections.accounts import AccountsView
+from projections.glossary import GlossaryView
+from projections.runner import Projector, open_read_db, table_rows, topics_of
 
 BATCH = 10_000  # events per round: nine in ten of accounts, one in ten of meetings
 AGENDA_ITEMS = 9  # each meeting: convened, then nine agenda items (ten events)

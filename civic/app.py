@@ -22,7 +22,6 @@ from web import i18n
 from web.auth import CurrentUserMiddleware, make_oauth
 from web.errors import RefusalMiddleware, exception_handlers
 from web.hosts import AllowedHostsMiddleware, ForwardedHeadersMiddleware
-from web.sessions import EncryptedSessionMiddleware
 from web.middleware import (
     BodySizeLimitMiddleware,
     CrossOriginProtection,
@@ -31,6 +30,7 @@ from web.middleware import (
     SecurityHeadersMiddleware,
 )
 from web.parts import AuditWording, WebPart
+from web.sessions import EncryptedSessionMiddleware
 from web.templating import make_environment
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "web" / "static"

@@ -13,7 +13,6 @@ from sqlite_utils import Database
 
 from domain.accounts import ADMIN, Account
 
-
 COLUMNS = "id, issuer, subject, name, roles, registered_at, sessions_valid_after"
 
 

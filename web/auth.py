@@ -8,10 +8,9 @@ has the event: ``CurrentUserMiddleware`` checks on every request.
 
 from __future__ import annotations
 
-from typing import Protocol
-
 import secrets
 import time
+from typing import Protocol
 from uuid import UUID
 
 from authlib.integrations.base_client.errors import OAuthError

@@ -9,10 +9,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from web import i18n
 from domain.accounts import AccountNotFoundError, LastAdminError, PermissionDeniedError, UnknownRoleError
 from projections.readmodels import ViewUnavailableError
 from projections.runner import StillProcessingError
+from web import i18n
 from web.middleware import RequestRefusedError, request_locale, security_headers
 from web.navigation import N_
 from web.templating import is_htmx, render

@@ -13,7 +13,6 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route
 
-from web.i18n import gettext
 from domain.accounts import STAFF, TRANSLATOR
 from domain.glossary import checks, limits
 from domain.glossary.errors import (
@@ -39,6 +38,7 @@ from web import glossary_text as text
 from web.auth import require_role, require_user
 from web.consistency import see_own_write
 from web.errors import conflict, error_page, not_found, unprocessable
+from web.i18n import gettext
 from web.navigation import N_, NavItem
 from web.parts import AuditWording, WebPart
 from web.places import PlaceNames
@@ -52,7 +52,7 @@ VIEW = "glossary"  # the read model these pages read, for see_own_write
 T = TypeVar("T")
 
 
-def _services(request: Request):  # noqa: ANN202 - the Services of civic.services
+def _services(request: Request):
     return request.app.state.services
 
 
@@ -401,7 +401,7 @@ async def import_upload(request: Request) -> Response:
     return render(request, "glossary/import.html", context)
 
 
-def _import(services, raw: bytes, actor: str, format: str, approved_column: str, name: str):  # noqa: ANN001, ANN202
+def _import(services, raw: bytes, actor: str, format: str, approved_column: str, name: str):
     text_ = decode(raw)
     with services.reader(VIEW) as db:
         return services.glossary.import_file(
@@ -472,7 +472,7 @@ nav = [
 UPLOAD_PATHS = ("/glossary/import",)
 
 
-def home_widget(db) -> dict | None:  # noqa: ANN001
+def home_widget(db) -> dict | None:
     return {
         "title": N_("Approved English place names"),
         "figure": queries.approved_count(db),

@@ -6,10 +6,10 @@ the command line alike.
 
 from __future__ import annotations
 
-from web.i18n import gettext
 from domain.glossary import checks, rows
 from domain.glossary.errors import ImportStructureError
 from domain.glossary.rows import RowNote
+from web.i18n import gettext
 from web.navigation import N_
 
 STATUSES = {

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
-from zoneinfo import ZoneInfo
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date as babel_format_date
@@ -89,7 +89,7 @@ def _accepted(header: str) -> list[tuple[str, float]]:
 
 # The translations of the request (or command) being served; set by LocaleMiddleware / the CLI.
 current: contextvars.ContextVar[NullTranslations] = contextvars.ContextVar(
-    "civic_translations", default=NullTranslations()
+    "civic_translations", default=NullTranslations()  # noqa: B039 - never mutated: it only translates
 )
 current_locale: contextvars.ContextVar[str] = contextvars.ContextVar("civic_locale", default=EN)
 

@@ -16,8 +16,8 @@ from projections.readmodels import READY, ViewUnavailableError, describe
 from web import auth
 from web.auth import require_role, require_user
 from web.consistency import see_own_write
-from web.parts import AuditWording, WebPart
 from web.navigation import N_, NavItem
+from web.parts import AuditWording, WebPart
 from web.templating import is_htmx, render
 
 ROLE_NAMES = {

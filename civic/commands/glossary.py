@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 import click
 
-from web.i18n import gettext as _
 from civic.services import Services, build_services
 from civic.settings import Settings
 from domain.eventlog import SYSTEM_ACTOR
@@ -23,6 +22,7 @@ from domain.glossary.rows import APPROVED_COLUMNS, TOO_LARGE, ImportReport
 from domain.glossary.terms import APPROVED
 from projections.glossary import KnownNamesInReadModel, export_entries
 from web.glossary_text import reason_message, structure_message, where
+from web.i18n import gettext as _
 
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar

@@ -29,7 +29,22 @@ from domain.tally.outcome import (
 from domain.tally.pabulib import PabulibFormatError, Problem
 
 __all__ = [
-    "ApprovalBallot", "BallotRules", "CumulativeBallot", "DEFAULT_RULE", "Election", "ElectionError",
-    "OrdinalBallot", "Outcome", "PabulibFormatError", "Problem", "Project", "RULES",
-    "RuleNotApplicableError", "UnknownRuleError", "Voter", "VoteType", "applicable", "tally",
+    "DEFAULT_RULE",
+    "RULES",
+    "ApprovalBallot",
+    "BallotRules",
+    "CumulativeBallot",
+    "Election",
+    "ElectionError",
+    "OrdinalBallot",
+    "Outcome",
+    "PabulibFormatError",
+    "Problem",
+    "Project",
+    "RuleNotApplicableError",
+    "UnknownRuleError",
+    "VoteType",
+    "Voter",
+    "applicable",
+    "tally",
 ]

@@ -312,7 +312,7 @@ def test_a_page_that_fails_midway_changes_nothing_of_its_view_and_is_applied_onc
 ) -> None:
     accounts = Accounts(log)
     tripwire = TripwireView()
-    db = open_read_db((event_store_env.data_dir / "read.db"))
+    db = open_read_db(event_store_env.data_dir / "read.db")
     projector = Projector(log, db, [AccountsView(), tripwire])
     alice = accounts.sign_in(ISSUER, "alice", "Alice").result
     accounts.grant(alice, REVIEWER, actor=SYSTEM_ACTOR)

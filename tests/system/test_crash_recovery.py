@@ -17,14 +17,14 @@ from pathlib import Path
 
 import httpx
 
-from civic.settings import Settings
-from web.sessions import SessionCodec
 from civic.services import build_services
-from projections.accounts import AccountsView
-from projections.readmodels import current_file
+from civic.settings import Settings
 from domain.accounts import ROLES
 from domain.eventlog import EventLog
+from projections.accounts import AccountsView
+from projections.readmodels import current_file
 from projections.runner import open_read_db, rebuild, table_rows
+from web.sessions import SessionCodec
 
 SECRET = "crash-test-secret"
 ISSUER = "http://issuer.test"

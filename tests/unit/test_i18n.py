@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -59,7 +59,7 @@ def test_negotiate_default_can_be_changed() -> None:
         (date(2026, 11, 26), "民國115年11月26日"),
         (date(2016, 3, 5), "民國105年3月5日"),
         (date(1912, 1, 1), "民國1年1月1日"),
-        (datetime(2026, 1, 2, 23, 59, tzinfo=timezone.utc), "民國115年1月2日"),
+        (datetime(2026, 1, 2, 23, 59, tzinfo=UTC), "民國115年1月2日"),
     ],
 )
 def test_roc_date(value: date, expected: str) -> None:

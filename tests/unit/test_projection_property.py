@@ -92,7 +92,7 @@ def test_incremental_read_model_equals_a_rebuild_from_position_zero(
     with tempfile.TemporaryDirectory() as tmp:
         data = Settings(data_dir=Path(tmp))
         log = EventLog(env=data.event_store_env())
-        db = open_read_db((data.data_dir / "read.db"))
+        db = open_read_db(data.data_dir / "read.db")
         projector = Projector(log, db, all_views())
         accounts = Accounts(log)
         try:

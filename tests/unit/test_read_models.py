@@ -124,7 +124,7 @@ def _wait_until(condition: Any, timeout: float = 10.0) -> None:
 
 
 def test_a_view_that_raises_stops_alone_and_comes_back_after_a_rebuild(tmp_path: Path, log: EventLog) -> None:
-    accounts, glossary = _some_history(log)
+    accounts, _ = _some_history(log)
     BrokenView.broken = False
     models = ReadModels(log, tmp_path / "views", [AccountsView(), BrokenView()])
     models.open(background=False)
@@ -165,9 +165,8 @@ def test_a_view_that_fails_while_being_built_does_not_stop_the_start(tmp_path: P
         assert models.failed() == ["broken"]
         with models.reader(["accounts"]) as db:
             assert db.execute("SELECT count(*) FROM accounts").fetchone()[0] == 5
-        with pytest.raises(ViewUnavailableError):
-            with models.reader(["broken"]):
-                pass
+        with pytest.raises(ViewUnavailableError), models.reader(["broken"]):
+            pass
     finally:
         models.close()
 
@@ -189,9 +188,8 @@ def test_a_long_build_runs_in_the_background_and_pages_say_so(
     monkeypatch.setattr(models, "build", slow_build)
     models.open(background=True)  # returns at once: nothing is built yet
     try:
-        with pytest.raises(ViewUnavailableError) as unavailable:
-            with models.reader(["glossary"]):
-                pass
+        with pytest.raises(ViewUnavailableError) as unavailable, models.reader(["glossary"]):
+            pass
         assert unavailable.value.state == "building"
         _wait_until(lambda: models.status()[0].state == READY)  # accounts did not wait for glossary
         with models.reader(["accounts"]) as db:

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from starlette.testclient import TestClient
 
-from civic.services import Services
 from civic.local_provider import LocalProvider
+from civic.services import Services
 from domain.accounts import REVIEWER, STAFF
 
 SAME_ORIGIN = {"Sec-Fetch-Site": "same-origin"}

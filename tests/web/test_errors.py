@@ -15,11 +15,11 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from web import i18n
 from civic.app import create_app
 from civic.settings import Settings
 from domain.accounts import LastAdminError
 from tests.fixtures import MakeClient
+from web import i18n
 from web.errors import TITLES
 
 BASE_URL = "http://testserver"

@@ -544,7 +544,7 @@ def test_a_good_csv_is_imported_and_reported_and_importing_it_again_changes_noth
     assert "月世界" in listed and "Fo Guang Shan Monastery" in platform.visitor.get("/glossary?q=佛光山").text
     position = platform.position()
     again = _upload(platform.staff, text, lang="zh_Hant_TW")
-    assert again.status_code == 200 and "<h1>匯入地名</h1>" in again.text or "匯入" in again.text
+    assert (again.status_code == 200 and "<h1>匯入地名</h1>" in again.text) or "匯入" in again.text
     assert _summary(again.text) == "匯入 0 筆，2 筆已核定，0 筆退回。"
     assert platform.position() == position
 

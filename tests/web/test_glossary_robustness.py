@@ -18,7 +18,7 @@ import pytest
 from domain.glossary import limits
 from tests.fixtures import MakeClient
 from tests.web.test_glossary_flows import HX, Platform, field_error, proposal
-from tests.web.test_glossary_flows import platform as platform  # noqa: PLC0414 - the fixture, shared
+from tests.web.test_glossary_flows import platform as platform
 
 
 @contextmanager

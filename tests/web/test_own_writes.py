@@ -12,7 +12,6 @@ import asyncio
 import re
 import time
 from pathlib import Path
-from uuid import UUID
 
 import httpx
 from sqlite_utils import Database
@@ -82,13 +81,13 @@ def test_concurrent_requests_each_see_their_own_write_without_queueing(tmp_path:
         services.close()
 
     # Each role change answers with the accounts table rendered after its own write.
-    for (seconds, answer), person, n in zip(changes, people, range(ROLE_CHANGES), strict=True):
+    for (_, answer), person, n in zip(changes, people, range(ROLE_CHANGES), strict=True):
         assert answer.status_code == 200, answer.text[:500]
         tags = re.search(rf"Person {n}<br><small>person-{n}</small></th>\s*<td><ul class=\"tags\">(.*?)</ul>",
                          answer.text, re.S)  # fmt: skip
         assert tags and f"<li>{ROLE_NAMES[ROLES[n % len(ROLES)]]}</li>" in tags.group(1), (person, answer.text[:300])
     # Each meeting was shown only once the glossary held it (htmx follows the redirect to it).
-    for seconds, answer in meetings:
+    for _, answer in meetings:
         assert answer.status_code == 204 and answer.headers["HX-Redirect"].startswith("http://testserver/glossary/meetings/")
     assert titles == {f"Meeting {n}" for n in range(MEETINGS)}
     # No role change waited for a glossary page: they do not queue behind another view's catch-up.

@@ -66,7 +66,7 @@ def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SharedGlossary]
     glossary = Glossary(log, Accounts(log))
     for name in SHARED_FILES:
         glossary.import_file(shared_text(name), SYSTEM_ACTOR, approved_column="en_alt", source=name)
-    db = open_read_db((data.data_dir / "read.db"))
+    db = open_read_db(data.data_dir / "read.db")
     projector = Projector(log, db, [GlossaryView()])
     projector.catch_up()
     yield SharedGlossary(log, glossary, db, projector)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from pypinyin.pinyin_dict import pinyin_dict
 
 from domain.romanization.romanize import suggest, tongyong_from_hanyu
