@@ -25,11 +25,12 @@ class Platform:
 
     def send(
         self, role: str, method: str, target: str, *, headers: dict[str, str] | None = None,
-        same_origin: bool = True, **options: Any,
+        same_origin: bool = True, recover: bool = True, **options: Any,
     ) -> Answer:  # fmt: skip
         """A request as ``role``. Unsafe methods say they come from the same origin (unless
-        ``same_origin=False``), so that cross-origin protection never hides what the route does."""
-        if self.server.tainted:  # an earlier request of this test stalled it
+        ``same_origin=False``), so that cross-origin protection never hides what the route does.
+        A server an earlier request stalled is restarted first, unless ``recover=False``."""
+        if recover and self.server.tainted:  # an earlier request of this test stalled it
             self.server.ensure_responsive()
         sent = {**(SAME_ORIGIN if same_origin and method in UNSAFE_METHODS else {}), **(headers or {})}
         return send(self.server, self.visitors[role], method, target, headers=sent, **options)
