@@ -16,13 +16,12 @@ import random
 import threading
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import quote
 
+from domain.accounts import STAFF, TRANSLATOR
 from tests.harness.access import ANONYMOUS
 from tests.harness.platform import Platform
 from tests.harness.seed import DATA
-from domain.accounts import STAFF, TRANSLATOR
 
 HOME_P95_SECONDS = 0.5
 LOOP_SECONDS = 12.0
