@@ -23,9 +23,11 @@ def check_language(response: httpx.Response, language: str, what: str) -> None:
     )
 
 
-def check_answer(platform: Platform, probe: Probe, answer: Answer, *, before: int, language: str, what: str) -> None:
+def check_answer(
+    platform: Platform, probe: Probe, answer: Answer, *, before: int, language: str | None, what: str
+) -> None:
     """Never a 500; an answer within ANSWER_SECONDS that held the event loop for less than PROBE_SECONDS;
-    a refusal (4xx) wrote nothing and speaks the visitor's language."""
+    a refusal (4xx) wrote nothing and speaks the visitor's language (``None``: either of ours)."""
     status = answer.response.status_code
     assert status < 500, f"{what} → {status}\n--- server log ---\n{platform.server.log_tail()}"
     assert answer.seconds <= ANSWER_SECONDS, f"{what} took {answer.seconds:.2f} s (the bound is {ANSWER_SECONDS} s)"
@@ -36,4 +38,9 @@ def check_answer(platform: Platform, probe: Probe, answer: Answer, *, before: in
     if 400 <= status < 500:
         after = platform.position()
         assert after == before, f"{what} → {status}, yet the log moved from {before} to {after}"
-        check_language(answer.response, language, what)
+        if language is None:
+            assert any(f'<html lang="{tag}">' in answer.response.text for tag in LANGUAGE_TAGS.values()), (
+                f"{what} → {status} is not one of our pages: {answer.response.text[:300]!r}"
+            )
+        else:
+            check_language(answer.response, language, what)
