@@ -40,7 +40,7 @@ UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
 
 ANSWER_SECONDS = 2.0  # no answer may take longer (generous: this is not a benchmark)
 PROBE_SECONDS = 1.0  # no /healthz probe may wait longer while a request runs
-CLIENT_TIMEOUT = 5.0  # give up on an answer (and restart the server) after this
+CLIENT_TIMEOUT = 3.0  # give up on an answer (and restart the server) after this
 
 
 def server_env(settings: Settings) -> dict[str, str]:
