@@ -1,0 +1,116 @@
+"""Who may use each route, and what it reads: the table the route × role matrix and the fuzzer run on.
+
+Every (method, path template) the application serves must have an entry here; a route without
+one, or an entry without a route, fails ``test_route_access.py``. An entry says:
+
+- who may use it: ``Access(EVERYONE)``, ``Access(SIGNED_IN)``, or the roles, ``Access(TRANSLATOR, STAFF)``;
+  everyone else is refused: anonymous visitors with ``anonymous`` (401 today: the page asks them
+  to sign in), signed-in people without the role with 403;
+- what it reads, with one valid example each: ``query={...}`` (query parameters), ``form={...}``
+  (form fields), ``files={...}`` (uploads: field name → (file name, content, type)). The matrix
+  sends the examples; the fuzzer replaces them with hostile values. ``{name}`` in an example (or
+  in the path) is filled from the seeded data (``tests/harness/seed.py``: ``Seeded.samples``).
+
+Path templates are the full paths, with the prefixes of any ``Mount`` the route sits in, and
+with converters left out (``/static/{path}``, not ``{path:path}``). HEAD goes with GET.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from domain.accounts import ADMIN, RESIDENT, REVIEWER, STAFF, TRANSLATOR
+
+ANONYMOUS = "anonymous"
+EVERYONE = "everyone"  # including anonymous visitors
+SIGNED_IN = "signed-in"  # any account, whatever its roles
+ROLES = (ANONYMOUS, RESIDENT, REVIEWER, TRANSLATOR, STAFF, ADMIN)  # each seeded with that role alone
+
+SIGN_IN_REQUIRED = 401  # what an anonymous visitor gets from a page that needs an account
+ROLE_REQUIRED = 403  # what a signed-in person without the role gets
+
+Upload = tuple[str, bytes, str]  # (file name, content, media type)
+
+
+@dataclass(frozen=True, init=False)
+class Access:
+    who: tuple[str, ...]
+    query: Mapping[str, str] = field(default_factory=dict)
+    form: Mapping[str, str] = field(default_factory=dict)
+    files: Mapping[str, Upload] = field(default_factory=dict)
+    anonymous: int = SIGN_IN_REQUIRED
+
+    def __init__(
+        self, *who: str, query: Mapping[str, str] | None = None, form: Mapping[str, str] | None = None,
+        files: Mapping[str, Upload] | None = None, anonymous: int = SIGN_IN_REQUIRED,
+    ) -> None:  # fmt: skip
+        unknown = set(who) - {EVERYONE, SIGNED_IN, *ROLES}
+        assert who and not unknown, f"Access() takes EVERYONE, SIGNED_IN or roles of {ROLES}, not {unknown or who}"
+        object.__setattr__(self, "who", who)
+        object.__setattr__(self, "query", dict(query or {}))
+        object.__setattr__(self, "form", dict(form or {}))
+        object.__setattr__(self, "files", dict(files or {}))
+        object.__setattr__(self, "anonymous", anonymous)
+
+    def allows(self, role: str) -> bool:
+        if EVERYONE in self.who:
+            return True
+        if SIGNED_IN in self.who:
+            return role != ANONYMOUS
+        return role in self.who
+
+    def refusal(self, role: str) -> int:
+        """The status someone in ``role`` gets when the route is not theirs."""
+        return self.anonymous if role == ANONYMOUS else ROLE_REQUIRED
+
+    def first_allowed(self) -> str:
+        """The weakest role allowed: the one the fuzzer uses."""
+        return next(role for role in ROLES if self.allows(role))
+
+    def parameters(self) -> list[str]:
+        return [*self.query, *self.form, *self.files]
+
+
+CSV_UPLOAD: Upload = ("names.csv", "zh,en,category,district\n旗津燈塔,Cijin Lighthouse,landmark,旗津區\n".encode(), "text/csv")
+PROPOSAL = {
+    "zh": "蓮池潭", "en": "Lotus Pond", "category": "landmark", "district": "左營區",
+    "variants": "hanyu: Lianchi Pond", "notes": "", "sources": "", "term_id": "",
+}  # fmt: skip
+
+ROUTES: dict[tuple[str, str], Access] = {
+    # --- the shell ---------------------------------------------------------------------------
+    ("GET", "/"): Access(EVERYONE),
+    ("GET", "/account"): Access(SIGNED_IN),
+    ("GET", "/admin/accounts"): Access(ADMIN),
+    ("POST", "/admin/accounts/{account_id}/roles"): Access(ADMIN, form={"role": "reviewer", "change": "grant"}),
+    ("GET", "/admin/audit"): Access(ADMIN),
+    ("GET", "/healthz"): Access(EVERYONE),
+    ("GET", "/static/{path}"): Access(EVERYONE),
+    # --- signing in --------------------------------------------------------------------------
+    ("GET", "/login"): Access(EVERYONE, query={"next": "/glossary"}),
+    ("GET", "/auth/callback"): Access(
+        EVERYONE, query={"code": "not-a-code", "state": "not-a-state", "error": "", "error_description": ""}
+    ),
+    ("POST", "/logout"): Access(EVERYONE),
+    # --- the glossary ------------------------------------------------------------------------
+    ("GET", "/glossary"): Access(EVERYONE, query={"q": "fengshan", "category": "district", "district": "", "page": "1"}),
+    ("GET", "/glossary/terms/{term_id}"): Access(EVERYONE),
+    ("GET", "/glossary/export.{format}"): Access(EVERYONE),
+    ("GET", "/glossary/propose"): Access(TRANSLATOR, STAFF, query={"zh": "蓮池潭", "term": "{term_id}"}),
+    ("POST", "/glossary/propose"): Access(TRANSLATOR, STAFF, form={**PROPOSAL, "action": "propose"}),
+    ("GET", "/glossary/suggestions"): Access(TRANSLATOR, STAFF, query=PROPOSAL),
+    ("GET", "/glossary/meetings"): Access(EVERYONE),
+    ("POST", "/glossary/meetings"): Access(
+        STAFF, form={"date": "2026-12-15", "title": "英語友善環境審查會議 第13次", "members": "林委員\n陳委員"}
+    ),
+    ("GET", "/glossary/meetings/{meeting_id}"): Access(EVERYONE),
+    ("POST", "/glossary/meetings/{meeting_id}/agenda"): Access(STAFF, form={"term_id": "{proposed_term_id}"}),
+    ("POST", "/glossary/meetings/{meeting_id}/decisions"): Access(
+        STAFF, form={"term_id": "{agenda_term_id}", "outcome": "defer", "en": "", "reason": ""}
+    ),
+    ("GET", "/glossary/import"): Access(STAFF),
+    ("POST", "/glossary/import"): Access(STAFF, form={"approved_column": "en"}, files={"file": CSV_UPLOAD}),
+}
+
+UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")

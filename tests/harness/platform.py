@@ -1,0 +1,36 @@
+"""What the harness tests hold: the served platform, a visitor per role, the log, the seeded ids."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from civic.services import Services
+from tests.harness.access import UNSAFE_METHODS
+from tests.harness.seed import Seeded
+from tests.harness.served import Answer, Server, Visitor, send
+
+SAME_ORIGIN = {"Sec-Fetch-Site": "same-origin"}
+
+
+@dataclass
+class Platform:
+    server: Server
+    services: Services  # in this process, on the server's data dir: for the log position only
+    visitors: dict[str, Visitor]
+    seeded: Seeded
+
+    def position(self) -> int:
+        return self.services.log.position()
+
+    def send(
+        self, role: str, method: str, target: str, *, headers: dict[str, str] | None = None,
+        same_origin: bool = True, recover: bool = True, **options: Any,
+    ) -> Answer:  # fmt: skip
+        """A request as ``role``. Unsafe methods say they come from the same origin (unless
+        ``same_origin=False``), so that cross-origin protection never hides what the route does.
+        A server an earlier request stalled is restarted first, unless ``recover=False``."""
+        if recover and self.server.tainted:  # an earlier request of this test stalled it
+            self.server.ensure_responsive()
+        sent = {**(SAME_ORIGIN if same_origin and method in UNSAFE_METHODS else {}), **(headers or {})}
+        return send(self.server, self.visitors[role], method, target, headers=sent, **options)
