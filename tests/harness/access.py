@@ -84,17 +84,20 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("GET", "/account"): Access(SIGNED_IN),
     ("GET", "/admin/accounts"): Access(ADMIN),
     ("POST", "/admin/accounts/{account_id}/roles"): Access(ADMIN, form={"role": "reviewer", "change": "grant"}),
-    ("GET", "/admin/audit"): Access(ADMIN),
+    ("GET", "/admin/audit/"): Access(
+        ADMIN, query={"context": "glossary", "actor": "system", "since": "2026-01-01", "until": "2026-12-31", "page": "1"}
+    ),
     ("GET", "/healthz"): Access(EVERYONE),
     ("GET", "/static/{path}"): Access(EVERYONE),
     # --- signing in --------------------------------------------------------------------------
-    ("GET", "/login"): Access(EVERYONE, query={"next": "/glossary"}),
+    ("GET", "/login"): Access(EVERYONE, query={"next": "/glossary/"}),
     ("GET", "/auth/callback"): Access(
         EVERYONE, query={"code": "not-a-code", "state": "not-a-state", "error": "", "error_description": ""}
     ),
     ("POST", "/logout"): Access(EVERYONE),
+    ("POST", "/account/sign-out-everywhere"): Access(SIGNED_IN),
     # --- the glossary ------------------------------------------------------------------------
-    ("GET", "/glossary"): Access(EVERYONE, query={"q": "fengshan", "category": "district", "district": "", "page": "1"}),
+    ("GET", "/glossary/"): Access(EVERYONE, query={"q": "fengshan", "category": "district", "district": "", "page": "1"}),
     ("GET", "/glossary/terms/{term_id}"): Access(EVERYONE),
     ("GET", "/glossary/export.{format}"): Access(EVERYONE),
     ("GET", "/glossary/propose"): Access(TRANSLATOR, STAFF, query={"zh": "蓮池潭", "term": "{term_id}"}),

@@ -63,7 +63,11 @@ def platform(harness_app: Starlette, harness_settings: Settings, seeded: Seeded)
             visitors = {ANONYMOUS: Visitor(ANONYMOUS)}
             for role, subject in SUBJECTS.items():
                 visitors[role] = sign_in(server.url, provider_browser, subject, role)
-        yield Platform(server, harness_app.state.services, visitors, seeded)
+
+            def sign_in_again(role: str) -> Visitor:
+                return sign_in(server.url, provider_browser, SUBJECTS[role], role)
+
+            yield Platform(server, harness_app.state.services, visitors, seeded, sign_in_again)
     finally:
         server.stop()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +12,9 @@ from tests.harness.seed import Seeded
 from tests.harness.served import Answer, Server, Visitor, send
 
 SAME_ORIGIN = {"Sec-Fetch-Site": "same-origin"}
+# Requests that end the session they come with (on the server, for every node): the visitor
+# signs in again afterwards, so the next request still speaks for its role.
+ENDS_SESSION = ("/logout", "/account/sign-out-everywhere")
 
 
 @dataclass
@@ -19,6 +23,7 @@ class Platform:
     services: Services  # in this process, on the server's data dir: for the log position only
     visitors: dict[str, Visitor]
     seeded: Seeded
+    sign_in_again: Callable[[str], Visitor]
 
     def position(self) -> int:
         return self.services.log.position()
@@ -33,4 +38,7 @@ class Platform:
         if recover and self.server.tainted:  # an earlier request of this test stalled it
             self.server.ensure_responsive()
         sent = {**(SAME_ORIGIN if same_origin and method in UNSAFE_METHODS else {}), **(headers or {})}
-        return send(self.server, self.visitors[role], method, target, headers=sent, **options)
+        answer = send(self.server, self.visitors[role], method, target, headers=sent, **options)
+        if method == "POST" and target.split("?")[0] in ENDS_SESSION and self.visitors[role].session:
+            self.visitors[role] = self.sign_in_again(role)
+        return answer

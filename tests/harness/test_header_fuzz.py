@@ -34,7 +34,7 @@ HEADERS = {
     "session cookie forged": {"Cookie": "civic_session=eyJhY2NvdW50X2lkIjogIngifQ==.forged.sig"},
     "session cookie 4 KB": {"Cookie": "civic_session=" + "A" * 4000},
 }
-TARGETS = [("GET", "/"), ("GET", "/login"), ("GET", "/glossary"), ("POST", "/logout")]
+TARGETS = [("GET", "/"), ("GET", "/login"), ("GET", "/glossary/"), ("POST", "/logout")]
 
 
 @pytest.mark.parametrize(("method", "path"), TARGETS, ids=[f"{m} {p}" for m, p in TARGETS])
