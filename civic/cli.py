@@ -1,153 +1,151 @@
-"""The ``civic`` command line: serve, demo, rebuild, admin, and one group per context."""
+"""The ``civic`` command line: serve, demo, rebuild, admin, and one group per context.
+
+Subcommands are listed below as data and imported only when one is invoked (Click's lazy group
+pattern), so ``civic --help`` imports no subcommand module and ``civic tally`` never loads the
+web stack. The language is chosen before Click parses anything, because ``--help`` is eager:
+``--lang`` on the command line, else ``LC_ALL``/``LC_MESSAGES``/``LANG``, else English.
+"""
 
 from __future__ import annotations
 
-import sys
-from urllib.parse import urlsplit
+import importlib
+import os
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
 
 import click
 
 from civic import i18n
+from civic.clickhelp import TranslatedGroup
+from civic.i18n import N_
 from civic.i18n import gettext as _
-from civic.settings import Settings
 
 
-def _settings() -> Settings:
-    return Settings.from_env()
+class Subcommand(NamedTuple):
+    name: str
+    target: str  # "module:attribute", imported when the command runs or shows its own help
+    help: str  # its line in ``civic --help`` (marked with N_, translated when shown)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--lang", default=None, help="Language of messages: zh_Hant_TW or en (default: from LANG).")
-def main(lang: str | None) -> None:
-    """civic: participatory budgeting and civic engagement for Kaohsiung and any city."""
-    import os
-
-    locale = i18n.normalize(lang) or i18n.normalize((os.environ.get("LANG") or "").split(".")[0]) or i18n.EN
-    i18n.activate(locale, i18n.load_catalogs())
-
-
-@main.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
-@click.option(
-    "--local-provider/--no-local-provider",
-    default=False,
-    help="Also start the local OpenID provider on 127.0.0.1 (for trying civic with no outside service).",
+SUBCOMMANDS: tuple[Subcommand, ...] = (
+    Subcommand("serve", "civic.commands.shell:serve", N_("Serve the platform over HTTP.")),
+    Subcommand("demo", "civic.commands.shell:demo", N_("Seed demo data for every context.")),
+    Subcommand("rebuild", "civic.commands.shell:rebuild", N_("Rebuild the read models from the event log.")),
+    Subcommand("admin", "civic.commands.admin:admin", N_("Accounts and roles.")),
+    Subcommand("tally", "civic.commands.tally:tally", N_("Count the votes of a Pabulib file.")),
+    Subcommand("glossary", "civic.commands.glossary:glossary",
+               N_("English names of places: import and export the approved list.")),
 )
-@click.option("--workers", default=1, show_default=True, type=int, help="Worker processes.")
-def serve(host: str, port: int, local_provider: bool, workers: int) -> None:
-    """Serve the platform over HTTP."""
-    import uvicorn
 
-    from civic import local_provider as provider
+# Commands that only read the data directory: where it does not exist they say so and stop,
+# rather than leave an empty ./data behind. Commands that create data (demo, serve, admin grant,
+# glossary import) are not listed. "group sub" names a group's subcommand (one level deep).
+READS_DATA = frozenset({"rebuild", "admin list", "glossary export"})
 
-    settings = _settings()
-    started = None
-    if local_provider:
-        provider_port = urlsplit(settings.oidc_metadata_url).port or 8765
-        started = provider.start(provider_port)
-        click.echo(_("Local sign-in provider running at %(url)s", url=started.issuer), err=True)
-    click.echo(_("civic is running at http://%(host)s:%(port)s", host=host, port=port), err=True)
-    try:
-        uvicorn.run("civic.asgi:app", host=host, port=port, workers=workers, proxy_headers=True, log_level="info")
-    finally:
-        if started:
-            started.stop()
+NO_DATA = 1
 
 
-@main.command()
-def demo() -> None:
-    """Seed demo data for every context (safe to run again: it changes nothing the second time)."""
-    from civic.demo import seed
-    from civic.services import build_services
+class CivicGroup(TranslatedGroup):
+    """The root group: lazy subcommands, the language, and the data directory check."""
 
-    services = build_services(_settings())
-    try:
-        for line in seed(services):
-            click.echo(line)
-        services.catch_up()
-    finally:
-        services.close()
+    def __init__(self, *args: Any, subcommands: Sequence[Subcommand] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = {entry.name: entry for entry in subcommands}
+        self.loaded: dict[str, click.Command] = {}
 
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.lazy})
 
-@main.command()
-def rebuild() -> None:
-    """Throw the read models away and rebuild them from the event log."""
-    from civic.services import all_views
-    from domain.eventlog import EventLog
-    from projections.runner import rebuild as rebuild_read_models
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands:
+            return self.commands[cmd_name]
+        entry = self.lazy.get(cmd_name)
+        if entry is None:
+            return None
+        if cmd_name not in self.loaded:
+            module_name, attribute = entry.target.split(":")
+            try:
+                module = importlib.import_module(module_name)
+            except ModuleNotFoundError as missing:
+                if missing.name != module_name:
+                    raise
+                return None  # a context not installed in this build
+            self.loaded[cmd_name] = getattr(module, attribute)
+        return self.loaded[cmd_name]
 
-    settings = _settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    log = EventLog(env=settings.event_store_env())
-    total = log.position()
-    with click.progressbar(length=total, label=_("Rebuilding read models"), file=sys.stderr) as bar:
-        applied = rebuild_read_models(log, settings.read_path, all_views(), progress=bar.update)
-    log.close()
-    click.echo(_("Rebuilt the read models from %(count)s events.", count=applied))
+    def command_rows(self, ctx: click.Context, width: int) -> list[tuple[str, str]]:
+        """``civic --help`` lists the subcommands from the table, importing none of them."""
+        return [(name, _(self.lazy[name].help) if name in self.lazy else
+                 self.commands[name].get_short_help_str(width - 6 - len(name)))
+                for name in self.list_commands(ctx)]
 
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        previous = i18n.current.get(), i18n.current_locale.get()
+        activate(language(args, os.environ))
+        ctx = super().make_context(info_name, args, parent, **extra)
+        ctx.call_on_close(lambda: restore(*previous))  # a test's next command starts as it was
+        return ctx
 
-@main.group()
-def admin() -> None:
-    """Accounts and roles."""
-
-
-@admin.command("grant")
-@click.argument("subject")
-@click.option("--role", default="admin", show_default=True, help="resident, reviewer, translator, staff or admin.")
-@click.option("--issuer", default=None, help="The provider's issuer URL (default: from CIVIC_OIDC_METADATA_URL).")
-def admin_grant(subject: str, role: str, issuer: str | None) -> None:
-    """Grant ROLE to the account SUBJECT (registered now if it has never signed in)."""
-    from civic.services import build_services
-    from domain.accounts import UnknownRoleError
-
-    settings = _settings()
-    services = build_services(settings)
-    try:
-        account_id = services.accounts.grant_from_command_line(issuer or default_issuer(settings), subject, role)
-        services.catch_up()
-    except UnknownRoleError:
-        raise click.UsageError(_("Unknown role %(role)s.", role=role)) from None
-    finally:
-        services.close()
-    click.echo(_("Granted %(role)s to %(subject)s (account %(id)s).", role=role, subject=subject, id=account_id))
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None,
+                                                                            list[str]]:
+        name, command, rest = super().resolve_command(ctx, args)
+        if name is not None and not ctx.resilient_parsing and reads_data(name, command, rest) \
+                and not set(ctx.help_option_names) & set(rest):
+            require_data()
+        return name, command, rest
 
 
-@admin.command("list")
-def admin_list() -> None:
-    """List accounts and their roles."""
-    from civic.services import build_services
-    from projections.accounts import accounts
-
-    services = build_services(_settings())
-    try:
-        services.catch_up()
-        with services.reader() as db:
-            for row in accounts(db):
-                click.echo(f"{row['subject']}\t{row['name']}\t{','.join(row['roles'])}")
-    finally:
-        services.close()
-
-
-def default_issuer(settings: Settings) -> str:
-    """The issuer is the metadata URL without its well-known suffix (OpenID Discovery 4)."""
-    return settings.oidc_metadata_url.split("/.well-known/")[0]
+def language(args: Sequence[str], environ: Mapping[str, str]) -> str:
+    """``--lang`` before the subcommand, else the POSIX locale variables, else English."""
+    for position, token in enumerate(args):
+        if token == "--lang" and position + 1 < len(args):
+            return i18n.normalize(args[position + 1]) or i18n.EN
+        if token.startswith("--lang="):
+            return i18n.normalize(token.removeprefix("--lang=")) or i18n.EN
+        if not token.startswith("-"):
+            break  # the subcommand: what follows is its own
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(variable, "")
+        if value:  # the first one set decides, as in POSIX; "C" or "en_US" mean English
+            return i18n.normalize(value.split(".")[0]) or i18n.EN
+    return i18n.EN
 
 
-def _register_contexts() -> None:
-    import importlib
-
-    for module_name, command_name in (("civic.commands.tally", "tally"), ("civic.commands.glossary", "glossary")):
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as missing:
-            if missing.name != module_name:
-                raise
-            continue
-        main.add_command(getattr(module, command_name))
+def restore(translations: Any, locale: str) -> None:
+    i18n.current.set(translations)
+    i18n.current_locale.set(locale)
 
 
-_register_contexts()
+def activate(locale: str) -> None:
+    # English is the source language: no catalog to read (and no Babel to import).
+    catalogs = {i18n.EN: i18n.Untranslated()} if locale == i18n.EN else i18n.load_catalogs(locales=(locale,))
+    i18n.activate(locale, catalogs)
+
+
+def reads_data(name: str, command: click.Command | None, rest: list[str]) -> bool:
+    if name in READS_DATA:
+        return True
+    return isinstance(command, click.Group) and bool(rest) and f"{name} {rest[0]}" in READS_DATA
+
+
+def require_data() -> None:
+    from civic.settings import Settings
+
+    directory = Settings.from_env().data_dir
+    if not directory.is_dir():
+        click.echo(_("There is no data in %(directory)s (the directory does not exist). Set CIVIC_DATA_DIR "
+                     "to your data directory, or create one with `civic demo`.", directory=directory), err=True)
+        raise SystemExit(NO_DATA)
+
+
+@click.group(cls=CivicGroup, subcommands=SUBCOMMANDS, context_settings={"help_option_names": ["-h", "--help"]},
+             help=N_("civic: participatory budgeting and civic engagement for Kaohsiung and any city."))
+@click.option("--lang", default=None, expose_value=False,
+              help=N_("Language of messages: zh_Hant_TW or en (default: from LANG)."))
+def main() -> None:
+    pass  # --lang was read before parsing (see CivicGroup.make_context)
+
 
 if __name__ == "__main__":
     main()
