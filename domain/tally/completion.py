@@ -31,16 +31,24 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import count
+from typing import TYPE_CHECKING
 
 from domain.tally.mes import ExactMES
 from domain.tally.satisfaction import Profile
 
-try:  # the fast engine needs numpy; without it every k is computed exactly (slow but the same)
+if TYPE_CHECKING:
     from domain.tally.certify import Certifier
-    from domain.tally.enclosure import Undecided
-except ImportError:  # pragma: no cover - exercised only where numpy is missing
-    Certifier = None  # type: ignore[assignment, misc]
-    Undecided = None  # type: ignore[assignment, misc]
+
+
+def _certifier(profile: Profile) -> Certifier | None:
+    """The fast engine, which needs numpy; without it every k is computed exactly (slow but the
+    same). Imported here, not at the top: greedy and Phragmén never need numpy, and its import
+    is most of a short ``civic tally``'s start-up."""
+    try:
+        from domain.tally.certify import Certifier
+    except ImportError:  # pragma: no cover - exercised only where numpy is missing
+        return None
+    return Certifier(profile)
 
 
 @dataclass(frozen=True)
@@ -57,7 +65,7 @@ class _Engine:
     def __init__(self, profile: Profile) -> None:
         self.profile = profile
         self.b0 = profile.budget / profile.voters
-        self.fast = Certifier(profile) if Certifier is not None else None
+        self.fast = _certifier(profile)
         self._exact: ExactMES | None = None
         # Supported: some voter's satisfaction is positive (with the cost measure, a project
         # that costs nothing satisfies nobody, as in the reference).
@@ -80,6 +88,8 @@ class _Engine:
     def at(self, k: int) -> tuple[int, ...]:
         """The sequence MES buys at ``b0 + k`` per voter."""
         if self.fast is not None and k <= self.fast.last_fitting():
+            from domain.tally.enclosure import Undecided
+
             try:
                 return self.fast.run(k, 0)
             except Undecided:

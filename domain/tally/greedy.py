@@ -36,6 +36,19 @@ def total_satisfaction(profile: Profile) -> list[Fraction]:
     return totals
 
 
+def votes(profile: Profile) -> list[Fraction]:
+    """What each project received, in index order: approvals (the number of voters, under the
+    cost measure), points given, or Borda score."""
+    if profile.measure != Measure.COST:
+        return total_satisfaction(profile)
+    supporters = [0] * len(profile.ids)
+    for group in profile.groups:
+        size = group.size
+        for project in group.projects:
+            supporters[project] += size
+    return [Fraction(count) for count in supporters]
+
+
 def order(profile: Profile, exclude: frozenset[int] = frozenset()) -> list[tuple[int, Fraction | None]]:
     """Projects in the order greedy considers them, each with its score (None: free)."""
     totals = total_satisfaction(profile)
