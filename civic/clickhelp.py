@@ -13,7 +13,6 @@ Use ``cls=TranslatedCommand`` / ``cls=TranslatedGroup``; a translated group make
 from __future__ import annotations
 
 import inspect
-from typing import Any
 
 import click
 

@@ -24,10 +24,19 @@ import click
 from civic.clickhelp import TranslatedCommand
 from civic.i18n import N_
 from civic.i18n import gettext as _
-from domain.tally import DEFAULT_RULE, RULES, Election, Outcome, PabulibFormatError, Problem, VoteType, applicable
+from domain.tally import (
+    DEFAULT_RULE,
+    RULES,
+    Election,
+    Outcome,
+    PabulibFormatError,
+    Problem,
+    VoteType,
+    applicable,
+)
 from domain.tally import tally as count
-from domain.tally.gcpause import collector_paused
 from domain.tally.explain import GreedyExplanation, MesExplanation, PhragmenExplanation
+from domain.tally.gcpause import collector_paused
 from domain.tally.pabulib import format_amount, parse
 from domain.tally.satisfaction import Measure
 

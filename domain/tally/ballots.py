@@ -176,13 +176,14 @@ class Election:
         kind = BALLOT_KIND[self.vote_type]
         # Voters with the same vote usually share one ballot object: check each object once
         # (collected without a Python-level loop over the voters, which can be 100,000).
-        ballots = list(map(attrgetter("ballot"), self.voters))
-        for ballot in dict(zip(map(id, ballots), ballots)).values():
+        ballots: list[Ballot] = list(map(attrgetter("ballot"), self.voters))
+        distinct: dict[int, Ballot] = dict(zip(map(id, ballots), ballots))
+        for ballot in distinct.values():
             if not isinstance(ballot, kind):
                 raise ElectionError("wrong_ballot_kind", next(v.id for v in self.voters if v.ballot is ballot))
-            for project in ballot.project_ids():
-                if project not in by_id:
-                    raise ElectionError("unknown_project", project)
+            for project_id in ballot.project_ids():
+                if project_id not in by_id:
+                    raise ElectionError("unknown_project", project_id)
 
     def project(self, project_id: str) -> Project:
         return self._by_id[project_id]

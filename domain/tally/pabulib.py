@@ -24,7 +24,6 @@ from fractions import Fraction
 from itertools import repeat
 from operator import itemgetter
 
-from domain.tally.gcpause import collector_paused
 from domain.tally.ballots import (
     ApprovalBallot,
     Ballot,
@@ -37,6 +36,7 @@ from domain.tally.ballots import (
     Voter,
     VoteType,
 )
+from domain.tally.gcpause import collector_paused
 
 SECTIONS = ("meta", "projects", "votes")
 _RULE_KEYS = {

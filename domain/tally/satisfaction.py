@@ -20,7 +20,13 @@ from itertools import groupby
 from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
-from domain.tally.ballots import ApprovalBallot, Ballot, CumulativeBallot, Election, OrdinalBallot
+from domain.tally.ballots import (
+    ApprovalBallot,
+    Ballot,
+    CumulativeBallot,
+    Election,
+    OrdinalBallot,
+)
 
 
 class Measure:

@@ -12,7 +12,14 @@ from click.testing import CliRunner
 from civic.commands.tally import ProgressLine, columns, cut, natural, pad, tally
 from domain.tally import RULES, applicable
 from domain.tally import tally as count
-from tests.unit.tally.conftest import FILES, LARGE, PABULIB, election, reference, rule_of
+from tests.unit.tally.conftest import (
+    FILES,
+    LARGE,
+    PABULIB,
+    election,
+    reference,
+    rule_of,
+)
 
 QUICK = [name for name in FILES if name not in LARGE]
 
@@ -111,7 +118,7 @@ class Terminal(io.StringIO):
 
 
 def test_a_long_count_shows_how_far_it_got_on_a_terminal_and_clears_the_line() -> None:
-    ticks = iter(range(0, 1000))
+    ticks = iter(range(1000))
     terminal = Terminal()
     with ProgressLine(terminal, clock=lambda: next(ticks)) as progress:
         outcome = count(election("Netherlands_Assen_2024.pb"), "mes-completed", progress=progress)
@@ -153,6 +160,7 @@ def test_the_table_says_which_satisfaction_measure_counted(name: str, rule: str,
 def test_json_names_the_measure_and_the_votes() -> None:
     code, out, _ = run(str(PABULIB / "Netherlands_Assen_2024.pb"), "--rule", "greedy", "--json")
     document = json.loads(out)
+    assert code == 0
     assert (document["measure"], document["votes"]["3"], document["votes"]["10"]) == ("cost", "43", "19")
 
 
