@@ -48,7 +48,7 @@ class TranslatedCommand(click.Command):
         rows = []
         for param in self.get_params(ctx):
             record = param.get_help_record(ctx)
-            if record is not None:
+            if record is not None and not isinstance(param, click.Argument):  # Click 8.5 lists them apart
                 rows.append(translated_record(param, record))
         if rows:
             with formatter.section(_("Options")):

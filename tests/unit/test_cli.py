@@ -75,6 +75,7 @@ def test_help_is_shown_in_the_language_asked_for(args: list[str]) -> None:
 def test_lang_from_the_environment_chooses_chinese() -> None:
     code, out, _ = run("tally", "--help", env={"LANG": "zh_TW.UTF-8"})
     assert code == 0 and "計票規則" in out and "Counting rule" not in out
+    assert "用法： main tally [OPTIONS] FILE" in out and "\n  FILE\n" not in out  # the argument is not an option
 
 
 def test_english_is_the_default_and_the_command_line_beats_the_environment() -> None:
