@@ -7,6 +7,7 @@ status 2; never a traceback.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import json
 import re
 import sys
@@ -73,15 +74,25 @@ PROBLEMS: dict[Problem, str] = {
 @click.option("--json", "as_json", is_flag=True, help=N_("Print one JSON object instead of a table."))
 @click.option("--explain", is_flag=True, help=N_("Also show why: rounds, payments, what did not fit."))
 def tally(file: Path, rule: str, as_json: bool, explain: bool) -> None:
-    # One pause for reading and counting: each pauses the collector on its own, but the first
-    # collection after reading would then scan every ballot just read, for nothing.
-    with collector_paused():
-        election = _read(file)
-        if not applicable(election, rule):
-            _fail(_("error: %(file)s: rule %(rule)s needs approval ballots, this file has %(kind)s",
-                    file=file, rule=rule, kind=election.vote_type.value))
-        with ProgressLine(sys.stderr) as progress:
-            outcome = count(election, rule, explain=explain, progress=progress)
+    # One pause for reading and counting (each also pauses the collector on its own). Then
+    # freeze what was read: it lives until the command ends, and without that the first
+    # collection after the pause would scan every ballot, for nothing. Unfrozen at the end, so
+    # a test process that runs the command goes on as before.
+    try:
+        with collector_paused():
+            election = _read(file)
+            if not applicable(election, rule):
+                _fail(_("error: %(file)s: rule %(rule)s needs approval ballots, this file has %(kind)s",
+                        file=file, rule=rule, kind=election.vote_type.value))
+            with ProgressLine(sys.stderr) as progress:
+                outcome = count(election, rule, explain=explain, progress=progress)
+            gc.freeze()
+        _show(election, outcome, as_json, explain)
+    finally:
+        gc.unfreeze()
+
+
+def _show(election: Election, outcome: Outcome, as_json: bool, explain: bool) -> None:
     if as_json:
         click.echo(json.dumps(_as_json(outcome, explain), ensure_ascii=False))
         return
