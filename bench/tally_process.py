@@ -9,7 +9,8 @@ imports pabutools 1.2.3, parses the same file with ``parse_pabulib`` and makes t
 exactly as ``tests/data/pabulib/expected.json`` lists it (``calls``). The two alternate within a
 row, ``--repeat`` times each (a reference run longer than 10 s is not repeated: one such run
 says enough), and the medians are compared. A reference that does not finish within
-``--timeout`` seconds is killed; its ratio is then a lower bound, printed as "> N x".
+``--timeout`` seconds is killed; its ratio is then a lower bound, printed as "> N x" (and
+"undecided" when that bound is below the target).
 
 Targets: at least 20x on every election with more than 10,000 voters, at least 10x on the others.
 
@@ -135,8 +136,9 @@ def main() -> None:
                 continue
             result = measure(DATA / name, rule, call, options.repeat, options.timeout)
             target = TARGETS[voters > LARGE_VOTERS]
-            row = {"file": name, "voters": voters, "rule": rule, **result, "target": target,
-                   "meets_target": result["ratio"] >= target}
+            # A timed-out reference gives only a lower bound: below the target it decides nothing.
+            meets = True if result["ratio"] >= target else (None if result["lower_bound"] else False)
+            row = {"file": name, "voters": voters, "rule": rule, **result, "target": target, "meets_target": meets}
             rows.append(row)
             print(_line(row, options.timeout), file=sys.stderr, flush=True)
     document = {
@@ -146,7 +148,8 @@ def main() -> None:
         "repeat": options.repeat,
         "timeout_s": options.timeout,
         "rows": rows,
-        "missed": [f"{row['file']} {row['rule']}" for row in rows if not row["meets_target"]],
+        "missed": [f"{row['file']} {row['rule']}" for row in rows if row["meets_target"] is False],
+        "undecided": [f"{row['file']} {row['rule']}" for row in rows if row["meets_target"] is None],
     }
     print(json.dumps(document, indent=1))
     print(_table(rows, options.timeout), file=sys.stderr)
@@ -155,15 +158,17 @@ def main() -> None:
 def _line(row: dict[str, object], timeout: float) -> str:
     reference = f"> {timeout:.0f}" if row["lower_bound"] else f"{row['reference_s']:.2f}"
     ratio = f"{'> ' if row['lower_bound'] else ''}{row['ratio']:.1f} x"
-    verdict = "ok" if row["meets_target"] else f"MISSES {row['target']:.0f} x"
+    verdict = {True: "ok", False: f"MISSES {row['target']:.0f} x",
+               None: f"undecided (target {row['target']:.0f} x; the reference timed out)"}[row["meets_target"]]
     return (f"{row['file'][:44]:44} {row['voters']:>7} {row['rule']:13} {row['civic_s']:7.3f} s "
             f"{reference:>8} s {ratio:>10}  {verdict}")
 
 
 def _table(rows: list[dict[str, object]], timeout: float) -> str:
     header = f"{'file':44} {'voters':>7} {'rule':13} {'civic':>9} {'reference':>10} {'ratio':>10}  target"
-    missed = [row for row in rows if not row["meets_target"]]
-    footer = f"{len(rows) - len(missed)} of {len(rows)} rows meet their target"
+    met = [row for row in rows if row["meets_target"] is True]
+    undecided = [row for row in rows if row["meets_target"] is None]
+    footer = f"{len(met)} of {len(rows)} rows meet their target, {len(undecided)} undecided (reference timed out)"
     return "\n".join(["", header, *(_line(row, timeout) for row in rows), footer])
 
 
