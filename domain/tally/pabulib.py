@@ -190,7 +190,9 @@ class _Sections:
 
     def __init__(self, rows: list[list[str]]) -> None:
         self.rows = rows
-        self.starts = [index for index, cells in enumerate(rows) if _section_name(cells)]
+        # Most rows have two filled cells and so are no section's name: decided inline.
+        self.starts = [index for index, cells in enumerate(rows)
+                       if not (len(cells) > 1 and cells[0].strip() and cells[1].strip()) and _section_name(cells)]
         self.next = 0  # the first row not taken yet
 
     def _non_blank(self, index: int) -> int:
@@ -298,7 +300,7 @@ def _voters(section: _Section, vote_type: VoteType, known: dict[str, str]) -> tu
     points = vote_type.has_points
     header = _header(section, ("voter_id", "vote", *(["points"] if points else [])))
     rows, width = section.rows, len(header)
-    if any(len(cells) != width for cells in rows):
+    if rows and set(map(len, rows)) != {width}:
         return _voters_by_row(section, vote_type, known)
     strip = str.strip
     ids = list(map(strip, map(itemgetter(header.index("voter_id")), rows)))
