@@ -83,7 +83,11 @@ class CivicGroup(TranslatedGroup):
                      **extra: Any) -> click.Context:
         previous = i18n.current.get(), i18n.current_locale.get()
         activate(language(args, os.environ))
-        ctx = super().make_context(info_name, args, parent, **extra)
+        try:
+            ctx = super().make_context(info_name, args, parent, **extra)
+        except BaseException:  # --help and usage errors end here, while parsing
+            restore(*previous)
+            raise
         ctx.call_on_close(lambda: restore(*previous))  # a test's next command starts as it was
         return ctx
 

@@ -118,3 +118,12 @@ def test_no_data_is_said_in_chinese_too(tmp_path: Path) -> None:
 def test_help_of_a_reading_command_needs_no_data(tmp_path: Path) -> None:
     code, out, _ = run("admin", "list", "--help", env={"CIVIC_DATA_DIR": str(tmp_path / "data")})
     assert code == 0 and "List accounts" in out
+
+
+def test_the_language_of_one_command_does_not_stay_for_the_next() -> None:
+    from civic import i18n
+
+    before = i18n.current_locale.get()
+    run("--lang", "zh_Hant_TW", "--help")  # ends while Click parses
+    run("--lang", "zh_Hant_TW", "tally", str(ASSEN), "--rule", "greedy")
+    assert i18n.current_locale.get() == before
