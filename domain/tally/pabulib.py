@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 from fractions import Fraction
-from itertools import repeat
 from operator import itemgetter
 
 from domain.tally.ballots import (
@@ -316,9 +315,11 @@ def _voters(section: _Section, vote_type: VoteType, known: dict[str, str]) -> tu
         return _voters_by_row(section, vote_type, known)
     ballots = map(read.__getitem__, keys)
     names, columns = _extra_columns(header)
-    values = zip(*(map(strip, map(itemgetter(index), rows)) for index in columns)) if columns else repeat(())
-    fields = map(tuple, map(zip, repeat(names), values))
-    return tuple(map(Voter, ids, ballots, fields))
+    values = list(zip(*(map(strip, map(itemgetter(index), rows)) for index in columns))) if columns \
+        else [()] * len(rows)
+    # Voters share a few combinations of age, sex, district...: one fields tuple for each.
+    shared = {combination: tuple(zip(names, combination)) for combination in dict.fromkeys(values)}
+    return tuple(map(Voter, ids, ballots, map(shared.__getitem__, values)))
 
 
 def _extra_columns(header: list[str]) -> tuple[list[str], list[int]]:
