@@ -1,156 +1,160 @@
-"""The ``civic`` command line: serve, demo, rebuild, admin, and one group per context."""
+"""The ``civic`` command line: serve, demo, rebuild, admin, and one group per context.
+
+Subcommands are listed below as data and imported only when one is invoked (Click's lazy group
+pattern), so ``civic --help`` imports no subcommand module and ``civic tally`` never loads the
+web stack. The language is chosen before Click parses anything, because ``--help`` is eager:
+``--lang`` on the command line, else ``LC_ALL``/``LC_MESSAGES``/``LANG``, else English.
+"""
 
 from __future__ import annotations
 
-import sys
-from urllib.parse import urlsplit
+import importlib
+import os
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
 
 import click
 
 from web import i18n
+from civic.clickhelp import TranslatedGroup
+from civic.contexts import all_contexts
+from web.i18n import N_
 from web.i18n import gettext as _
-from civic.settings import Settings
 
 
-def _settings() -> Settings:
-    return Settings.from_env()
+class Subcommand(NamedTuple):
+    name: str
+    target: str  # "module:attribute", imported when the command runs or shows its own help
+    help: str  # its line in ``civic --help`` (marked with N_, translated when shown)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--lang", default=None, help="Language of messages: zh_Hant_TW or en (default: from LANG).")
-def main(lang: str | None) -> None:
-    """civic: participatory budgeting and civic engagement for Kaohsiung and any city."""
-    import os
-
-    locale = i18n.normalize(lang) or i18n.normalize((os.environ.get("LANG") or "").split(".")[0]) or i18n.EN
-    i18n.activate(locale, i18n.load_catalogs())
-
-
-@main.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
-@click.option(
-    "--local-provider/--no-local-provider",
-    default=False,
-    help="Also start the local OpenID provider on 127.0.0.1 (for trying civic with no outside service).",
+# The platform's own commands; each context adds its group (``Context.commands``) after them.
+PLATFORM_COMMANDS: tuple[Subcommand, ...] = (
+    Subcommand("serve", "civic.commands.shell:serve", N_("Serve the platform over HTTP.")),
+    Subcommand("demo", "civic.commands.shell:demo", N_("Seed demo data for every context.")),
+    Subcommand("rebuild", "civic.commands.shell:rebuild", N_("Rebuild the read models from the event log.")),
+    Subcommand("admin", "civic.commands.admin:admin", N_("Accounts and roles.")),
 )
-@click.option("--workers", default=1, show_default=True, type=int, help="Worker processes.")
-def serve(host: str, port: int, local_provider: bool, workers: int) -> None:
-    """Serve the platform over HTTP."""
-    import uvicorn
+SUBCOMMANDS: tuple[Subcommand, ...] = PLATFORM_COMMANDS + tuple(
+    Subcommand(context.name, context.commands, context.help) for context in all_contexts() if context.commands
+)
 
-    from civic import local_provider as provider
+# Commands that only read the data directory: where it does not exist they say so and stop,
+# rather than leave an empty ./data behind. Commands that create data (demo, serve, admin grant,
+# glossary import) are not listed. "group sub" names a group's subcommand (one level deep).
+READS_DATA = frozenset(
+    {"rebuild", "admin list"}
+    | {f"{context.name} {command}" for context in all_contexts() for command in context.reads_data}
+)
 
-    settings = _settings()
-    started = None
-    if local_provider:
-        provider_port = urlsplit(settings.oidc_metadata_url).port or 8765
-        started = provider.start(provider_port)
-        click.echo(_("Local sign-in provider running at %(url)s", url=started.issuer), err=True)
-    click.echo(_("civic is running at http://%(host)s:%(port)s", host=host, port=port), err=True)
-    try:
-        uvicorn.run("civic.asgi:app", host=host, port=port, workers=workers, proxy_headers=False, log_level="info")
-    finally:
-        if started:
-            started.stop()
+NO_DATA = 1
 
 
-@main.command()
-def demo() -> None:
-    """Seed demo data for every context (safe to run again: it changes nothing the second time)."""
-    from civic.demo import seed
-    from civic.services import build_services
+class CivicGroup(TranslatedGroup):
+    """The root group: lazy subcommands, the language, and the data directory check."""
 
-    services = build_services(_settings())
-    try:
-        for line in seed(services):
-            click.echo(line)
-        services.catch_up()
-    finally:
-        services.close()
+    def __init__(self, *args: Any, subcommands: Sequence[Subcommand] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = {entry.name: entry for entry in subcommands}
+        self.loaded: dict[str, click.Command] = {}
 
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.lazy})
 
-@main.command()
-@click.argument("views", nargs=-1)
-def rebuild(views: tuple[str, ...]) -> None:
-    """Rebuild read models (all, or the VIEWS named) from the event log, then swap them in.
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands:
+            return self.commands[cmd_name]
+        entry = self.lazy.get(cmd_name)
+        if entry is None:
+            return None
+        if cmd_name not in self.loaded:
+            module_name, attribute = entry.target.split(":")
+            try:
+                module = importlib.import_module(module_name)
+            except ModuleNotFoundError as missing:
+                if missing.name != module_name:
+                    raise
+                return None  # a context not installed in this build
+            self.loaded[cmd_name] = getattr(module, attribute)
+        return self.loaded[cmd_name]
 
-    A running server goes on serving the old files until the new ones are ready, then reopens.
-    """
-    from civic.services import build_services
+    def command_rows(self, ctx: click.Context, width: int) -> list[tuple[str, str]]:
+        """``civic --help`` lists the subcommands from the table, importing none of them."""
+        return [(name, _(self.lazy[name].help) if name in self.lazy else
+                 self.commands[name].get_short_help_str(width - 6 - len(name)))
+                for name in self.list_commands(ctx)]
 
-    services = build_services(_settings())
-    try:
-        known = services.read_models.names()
-        unknown = [name for name in views if name not in known]
-        if unknown:
-            raise click.UsageError(
-                _("Unknown view %(names)s. The views are: %(known)s.", names=", ".join(unknown), known=", ".join(known))
-            )
-        total = services.log.position() * max(1, len(views) or len(known))
-        with click.progressbar(length=total, label=_("Rebuilding read models"), file=sys.stderr) as bar:
-            services.read_models.rebuild(views, on_progress=bar.update)
-        click.echo(_("Rebuilt %(views)s from %(count)s events.", views=", ".join(views or known), count=services.log.position()))
-    finally:
-        services.close()
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        previous = i18n.current.get(), i18n.current_locale.get()
+        activate(language(args, os.environ))
+        try:
+            ctx = super().make_context(info_name, args, parent, **extra)
+        except BaseException:  # --help and usage errors end here, while parsing
+            restore(*previous)
+            raise
+        ctx.call_on_close(lambda: restore(*previous))  # a test's next command starts as it was
+        return ctx
 
-
-@main.group()
-def admin() -> None:
-    """Accounts and roles."""
-
-
-@admin.command("grant")
-@click.argument("subject")
-@click.option("--role", default="admin", show_default=True, help="resident, reviewer, translator, staff or admin.")
-@click.option("--issuer", default=None, help="The provider's issuer URL (default: from CIVIC_OIDC_METADATA_URL).")
-def admin_grant(subject: str, role: str, issuer: str | None) -> None:
-    """Grant ROLE to the account SUBJECT (registered now if it has never signed in)."""
-    from civic.services import build_services
-    from domain.accounts import UnknownRoleError
-
-    settings = _settings()
-    services = build_services(settings)
-    try:
-        account_id = services.accounts.grant_from_command_line(issuer or default_issuer(settings), subject, role).result
-        services.catch_up()
-    except UnknownRoleError:
-        raise click.UsageError(_("Unknown role %(role)s.", role=role)) from None
-    finally:
-        services.close()
-    click.echo(_("Granted %(role)s to %(subject)s (account %(id)s).", role=role, subject=subject, id=account_id))
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None,
+                                                                            list[str]]:
+        name, command, rest = super().resolve_command(ctx, args)
+        if name is not None and not ctx.resilient_parsing and reads_data(name, command, rest) \
+                and not set(ctx.help_option_names) & set(rest):
+            require_data()
+        return name, command, rest
 
 
-@admin.command("list")
-def admin_list() -> None:
-    """List accounts and their roles."""
-    from civic.services import build_services
-    from projections.accounts import accounts
-
-    services = build_services(_settings())
-    try:
-        services.catch_up()
-        with services.reader("accounts") as db:
-            for row in accounts(db):
-                click.echo(f"{row['subject']}\t{row['name']}\t{','.join(row['roles'])}")
-    finally:
-        services.close()
-
-
-def default_issuer(settings: Settings) -> str:
-    """The issuer is the metadata URL without its well-known suffix (OpenID Discovery 4)."""
-    return settings.oidc_metadata_url.split("/.well-known/")[0]
+def language(args: Sequence[str], environ: Mapping[str, str]) -> str:
+    """``--lang`` before the subcommand, else the POSIX locale variables, else English."""
+    for position, token in enumerate(args):
+        if token == "--lang" and position + 1 < len(args):
+            return i18n.normalize(args[position + 1]) or i18n.EN
+        if token.startswith("--lang="):
+            return i18n.normalize(token.removeprefix("--lang=")) or i18n.EN
+        if not token.startswith("-"):
+            break  # the subcommand: what follows is its own
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(variable, "")
+        if value:  # the first one set decides, as in POSIX; "C" or "en_US" mean English
+            return i18n.normalize(value.split(".")[0]) or i18n.EN
+    return i18n.EN
 
 
-def _register_contexts() -> None:
-    from civic.contexts import all_contexts
-
-    for context in all_contexts():
-        if context.commands:
-            main.add_command(context.command_group())
+def restore(translations: Any, locale: str) -> None:
+    i18n.current.set(translations)
+    i18n.current_locale.set(locale)
 
 
-_register_contexts()
+def activate(locale: str) -> None:
+    # English is the source language: no catalog to read (and no Babel to import).
+    catalogs = {i18n.EN: i18n.Untranslated()} if locale == i18n.EN else i18n.load_catalogs(locales=(locale,))
+    i18n.activate(locale, catalogs)
+
+
+def reads_data(name: str, command: click.Command | None, rest: list[str]) -> bool:
+    if name in READS_DATA:
+        return True
+    return isinstance(command, click.Group) and bool(rest) and f"{name} {rest[0]}" in READS_DATA
+
+
+def require_data() -> None:
+    from civic.settings import Settings
+
+    directory = Settings.from_env().data_dir
+    if not directory.is_dir():
+        click.echo(_("There is no data in %(directory)s (the directory does not exist). Set CIVIC_DATA_DIR "
+                     "to your data directory, or create one with `civic demo`.", directory=directory), err=True)
+        raise SystemExit(NO_DATA)
+
+
+@click.group(cls=CivicGroup, subcommands=SUBCOMMANDS, context_settings={"help_option_names": ["-h", "--help"]},
+             help=N_("civic: participatory budgeting and civic engagement for Kaohsiung and any city."))
+@click.option("--lang", default=None, expose_value=False,
+              help=N_("Language of messages: zh_Hant_TW or en (default: from LANG)."))
+def main() -> None:
+    pass  # --lang was read before parsing (see CivicGroup.make_context)
+
 
 if __name__ == "__main__":
     main()

@@ -2,25 +2,27 @@
 
 Catalogs are compiled in memory from ``locales/*/LC_MESSAGES/messages.po`` when the app starts,
 so a fresh clone needs no build step and a stale ``.mo`` can never be served.
+
+Babel is imported where it is used, not here: the command line imports this module for
+``gettext`` and ``N_``, and ``civic --help`` in English should not pay for Babel's start-up.
 """
 
 from __future__ import annotations
 
 import contextvars
+import gettext as stdlib_gettext
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from babel import Locale
-from babel.dates import format_date as babel_format_date
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
-from babel.support import NullTranslations, Translations
+if TYPE_CHECKING:
+    from babel.support import NullTranslations
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 ZH = "zh_Hant_TW"
@@ -34,9 +36,26 @@ _ALIASES = {
 }
 
 
-def load_catalogs(directory: Path = LOCALES_DIR) -> dict[str, NullTranslations]:
+class Untranslated(stdlib_gettext.NullTranslations):
+    """Messages as written (English), with Babel's names for the lookups, before any catalog is
+    loaded; the Babel class itself would cost its import."""
+
+    def ugettext(self, message: str) -> str:
+        return self.gettext(message)
+
+    def ungettext(self, singular: str, plural: str, n: int) -> str:
+        return self.ngettext(singular, plural, n)
+
+
+def load_catalogs(directory: Path = LOCALES_DIR,
+                  locales: Iterable[str] = SUPPORTED) -> dict[str, NullTranslations]:
+    """The compiled catalogs of ``locales`` (the command line needs only the one it shows)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    from babel.support import NullTranslations, Translations
+
     catalogs: dict[str, NullTranslations] = {EN: NullTranslations()}
-    for locale in SUPPORTED:
+    for locale in locales:
         po = directory / locale / "LC_MESSAGES" / "messages.po"
         if po.exists():
             with po.open("rb") as source:
@@ -88,8 +107,8 @@ def _accepted(header: str) -> list[tuple[str, float]]:
 
 
 # The translations of the request (or command) being served; set by LocaleMiddleware / the CLI.
-current: contextvars.ContextVar[NullTranslations] = contextvars.ContextVar(
-    "civic_translations", default=NullTranslations()  # noqa: B039 - never mutated: it only translates
+current: contextvars.ContextVar[NullTranslations | Untranslated] = contextvars.ContextVar(
+    "civic_translations", default=Untranslated()
 )
 current_locale: contextvars.ContextVar[str] = contextvars.ContextVar("civic_locale", default=EN)
 
@@ -110,7 +129,7 @@ def ngettext(singular: str, plural: str, n: int, **params: object) -> str:
     return text % params
 
 
-def activate(locale: str, catalogs: dict[str, NullTranslations]) -> None:
+def activate(locale: str, catalogs: dict[str, NullTranslations] | dict[str, Untranslated]) -> None:
     current.set(catalogs.get(locale, catalogs[EN]))
     current_locale.set(locale)
 
@@ -139,6 +158,9 @@ def format_date(value: date | datetime, locale: str) -> str:
     value = local_time(value)
     if locale == ZH:
         return roc_date(value)
+    from babel import Locale
+    from babel.dates import format_date as babel_format_date
+
     return babel_format_date(value, "long", locale=Locale.parse(locale))
 
 
@@ -157,11 +179,16 @@ def format_datetime(value: datetime, locale: str) -> str:
     moment = local_time(value)
     if locale == ZH:
         return f"{roc_date(moment)} {moment:%H:%M}"
+    from babel import Locale
+    from babel.dates import format_date as babel_format_date
+
     return f"{babel_format_date(moment, 'long', locale=Locale.parse(locale))}, {moment:%H:%M}"
 
 
 def format_money(amount: int | Decimal | float, locale: str) -> str:
     """新臺幣1,234,567元 in Chinese (the city writes 臺), NT$1,234,567 in English."""
+    from babel.numbers import format_decimal
+
     number = format_decimal(amount, format="#,##0.##", locale="en")
     if locale == ZH:
         return f"新臺幣{number}元"
@@ -169,6 +196,9 @@ def format_money(amount: int | Decimal | float, locale: str) -> str:
 
 
 def format_number(value: int | float | Decimal, locale: str) -> str:
+    from babel import Locale
+    from babel.numbers import format_decimal
+
     return format_decimal(value, locale=Locale.parse(locale))
 
 

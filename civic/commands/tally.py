@@ -7,9 +7,12 @@ status 2; never a traceback.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import json
+import re
 import sys
 import time
+import unicodedata
 from collections.abc import Callable
 from decimal import ROUND_HALF_EVEN, Decimal
 from enum import Enum
@@ -19,12 +22,24 @@ from typing import NoReturn, TextIO
 
 import click
 
+from civic.clickhelp import TranslatedCommand
 from web.i18n import N_
 from web.i18n import gettext as _
-from domain.tally import DEFAULT_RULE, RULES, Election, Outcome, PabulibFormatError, Problem, applicable
+from domain.tally import (
+    DEFAULT_RULE,
+    RULES,
+    Election,
+    Outcome,
+    PabulibFormatError,
+    Problem,
+    VoteType,
+    applicable,
+)
 from domain.tally import tally as count
 from domain.tally.explain import GreedyExplanation, MesExplanation, PhragmenExplanation
+from domain.tally.gcpause import collector_paused
 from domain.tally.pabulib import format_amount, parse
+from domain.tally.satisfaction import Measure
 
 BAD_FILE = 2
 
@@ -51,26 +66,40 @@ PROBLEMS: dict[Problem, str] = {
 }
 
 
-@click.command("tally")
+@click.command("tally", cls=TranslatedCommand,
+               help=N_("Count the votes in FILE (Pabulib .pb format) and show the selected projects."))
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--rule", type=click.Choice(RULES), default=DEFAULT_RULE, show_default=True,
-              help=_("Counting rule."))
-@click.option("--json", "as_json", is_flag=True, help=_("Print one JSON object instead of a table."))
-@click.option("--explain", is_flag=True, help=_("Also show why: rounds, payments, what did not fit."))
+              help=N_("Counting rule."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print one JSON object instead of a table."))
+@click.option("--explain", is_flag=True, help=N_("Also show why: rounds, payments, what did not fit."))
 def tally(file: Path, rule: str, as_json: bool, explain: bool) -> None:
-    """Count the votes in FILE (Pabulib .pb format) and show the selected projects."""
-    election = _read(file)
-    if not applicable(election, rule):
-        _fail(_("error: %(file)s: rule %(rule)s needs approval ballots, this file has %(kind)s")
-              % {"file": file, "rule": rule, "kind": election.vote_type.value})
-    with ProgressLine(sys.stderr) as progress:
-        outcome = count(election, rule, explain=explain, progress=progress)
+    # One pause for reading and counting (each also pauses the collector on its own). Then
+    # freeze what was read: it lives until the command ends, and without that the first
+    # collection after the pause would scan every ballot, for nothing. Unfrozen at the end, so
+    # a test process that runs the command goes on as before.
+    try:
+        with collector_paused():
+            election = _read(file)
+            if not applicable(election, rule):
+                _fail(_("error: %(file)s: rule %(rule)s needs approval ballots, this file has %(kind)s",
+                        file=file, rule=rule, kind=election.vote_type.value))
+            with ProgressLine(sys.stderr) as progress:
+                outcome = count(election, rule, explain=explain, progress=progress)
+            gc.freeze()
+        _show(election, outcome, as_json, explain)
+    finally:
+        gc.unfreeze()
+
+
+def _show(election: Election, outcome: Outcome, as_json: bool, explain: bool) -> None:
     if as_json:
         click.echo(json.dumps(_as_json(outcome, explain), ensure_ascii=False))
         return
     _table(election, outcome)
     if explain and outcome.explanation is not None:
-        for line in _explanation(outcome.explanation):
+        names = Names(election)
+        for line in _explanation(outcome.explanation, names):
             click.echo(line)
 
 
@@ -95,8 +124,8 @@ class ProgressLine:
         if not self.live or now - self.last < self.EVERY:
             return
         self.last = now
-        self.stream.write("\r" + _("Counting: %(units)s currency units added to each voter's budget so far")
-                          % {"units": f"{k:,}"})
+        self.stream.write("\r" + _("Counting: %(units)s currency units added to each voter's budget so far",
+                                    units=f"{k:,}"))
         self.stream.flush()
         self.shown = True
 
@@ -110,12 +139,12 @@ def _read(file: Path) -> Election:
     try:
         text = file.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
-        _fail(_("error: %(file)s: cannot read it (%(reason)s)") % {"file": file, "reason": _reason(error)})
+        _fail(_("error: %(file)s: cannot read it (%(reason)s)", file=file, reason=_reason(error)))
     try:
         return parse(text)
     except PabulibFormatError as error:
-        problem = _(PROBLEMS[error.problem]) % error.details
-        _fail(_("error: %(file)s line %(line)s: %(problem)s") % {"file": file, "line": error.line, "problem": problem})
+        problem = _(PROBLEMS[error.problem], **error.details)
+        _fail(_("error: %(file)s line %(line)s: %(problem)s", file=file, line=error.line, problem=problem))
 
 
 def _reason(error: Exception) -> str:
@@ -135,9 +164,11 @@ def _fail(message: str) -> NoReturn:
 def _as_json(outcome: Outcome, explain: bool) -> dict[str, object]:
     document: dict[str, object] = {
         "rule": outcome.rule,
+        "measure": outcome.measure,
         "budget": format_amount(outcome.budget),
         "cost": format_amount(outcome.cost),
         "selected": list(outcome.selected),
+        "votes": {project: _plain(received) for project, received in outcome.votes},
     }
     if explain:
         document["explanation"] = _plain(outcome.explanation)
@@ -162,6 +193,39 @@ def _plain(value: object) -> object:
 
 # --- text --------------------------------------------------------------------------------------
 
+NAME_COLUMNS = 40  # a project's name in the table, in terminal columns
+LABEL_COLUMNS = 32  # a project's name after its id in --explain
+
+
+def natural(project_id: str) -> tuple[tuple[int, int, str], ...]:
+    """Sort key for ids: digits as numbers ("2" before "10", "A2" before "A10"), numbers before
+    letters."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part.casefold())
+                 for part in re.split(r"(\d+)", project_id) if part)
+
+
+def columns(text: str) -> int:
+    """Terminal columns: East Asian wide and full-width characters take two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def cut(text: str, limit: int) -> str:
+    """``text`` in at most ``limit`` columns, ending in "…" when it had to be cut."""
+    if columns(text) <= limit:
+        return text
+    kept, used = [], 1  # the ellipsis takes one column
+    for char in text:
+        used += columns(char)
+        if used > limit:
+            break
+        kept.append(char)
+    return "".join(kept).rstrip() + "…"
+
+
+def pad(text: str, width: int, right: bool = False) -> str:
+    fill = " " * max(width - columns(text), 0)
+    return fill + text if right else text + fill
+
 
 def _money(value: Fraction) -> str:
     """Digits grouped in thousands (the election's own currency, whatever it is)."""
@@ -171,67 +235,109 @@ def _money(value: Fraction) -> str:
     return f"{exact.quantize(Decimal('0.01'), rounding=ROUND_HALF_EVEN):,}"
 
 
+VOTES_HEADING = {Measure.COST: N_("Approvals"), Measure.POINTS: N_("Points"), Measure.BORDA: N_("Borda score")}
+
+
+def counted_as(vote_type: VoteType, rule: str) -> str:
+    """Which satisfaction measure the rule used, in words: what the count means."""
+    if rule == "phragmen":
+        return _("Approval ballots: Phragmén shares each project's cost equally among the voters who approved it "
+                 "(no satisfaction measure).")
+    if vote_type == VoteType.CHOOSE_1:
+        return _("Choose-1 ballots, counted as approval ballots with cost satisfaction "
+                 "(a voter's satisfaction with a project they chose is its cost).")
+    if vote_type.is_approval:
+        return _("Approval ballots, counted with cost satisfaction "
+                 "(a voter's satisfaction with a project they approved is its cost).")
+    if vote_type.has_points:
+        return _("%(kind)s ballots, counted with the points given as satisfaction.",
+                 kind=_("Cumulative") if vote_type == VoteType.CUMULATIVE else _("Scoring"))
+    return _("Ordinal ballots, counted with Borda scores (the last ranked project scores 0, "
+             "each place above it 1 more).")
+
+
 def _table(election: Election, outcome: Outcome) -> None:
     chosen = set(outcome.selected)
-    rows = [(project.id, project.name[:48], _money(project.cost), _("yes") if project.id in chosen else "")
-            for project in sorted(election.projects, key=lambda p: p.id)]
-    headers = (_("ID"), _("Project"), _("Cost"), _("Selected"))
-    widths = [max(len(str(row[i])) for row in [headers, *rows]) for i in range(4)]
+    received = dict(outcome.votes)
+    rows = [(project.id, cut(project.name, NAME_COLUMNS), _money(received.get(project.id, Fraction(0))),
+             _money(project.cost), _("yes") if project.id in chosen else "")
+            for project in sorted(election.projects, key=lambda p: natural(p.id))]
+    headers = (_("ID"), _("Project"), _(VOTES_HEADING[outcome.measure]), _("Cost"), _("Selected"))
+    widths = [max(columns(row[i]) for row in [headers, *rows]) for i in range(len(headers))]
     for row in [headers, *rows]:
-        click.echo("  ".join(str(cell).rjust(width) if i == 2 else str(cell).ljust(width)
+        click.echo("  ".join(pad(cell, width, right=i in (2, 3))
                              for i, (cell, width) in enumerate(zip(row, widths))).rstrip())
-    click.echo(_("%(count)s of %(total)s projects selected by %(rule)s, cost %(cost)s of budget %(budget)s")
-               % {"count": len(outcome.selected), "total": len(election.projects), "rule": outcome.rule,
-                  "cost": _money(outcome.cost), "budget": _money(outcome.budget)})
+    click.echo(_("%(count)s of %(total)s projects selected by %(rule)s, cost %(cost)s of budget %(budget)s",
+                 count=len(outcome.selected), total=len(election.projects), rule=outcome.rule,
+                 cost=_money(outcome.cost), budget=_money(outcome.budget)))
+    click.echo(counted_as(election.vote_type, outcome.rule))
 
 
-def _explanation(why: object) -> list[str]:
+class Names:
+    """Projects as --explain names them: id and (shortened) name."""
+
+    def __init__(self, election: Election) -> None:
+        self.names = {project.id: project.name for project in election.projects}
+
+    def __call__(self, project_id: str) -> str:
+        name = self.names.get(project_id, "")
+        if not name:
+            return project_id
+        return f"[{project_id}] {cut(name, LABEL_COLUMNS)}"
+
+    def all(self, project_ids: tuple[str, ...]) -> str:
+        return ", ".join(self(project) for project in project_ids)
+
+
+def _explanation(why: object, names: Names) -> list[str]:
     if isinstance(why, MesExplanation):
-        return _mes_lines(why)
+        return _mes_lines(why, names)
     if isinstance(why, GreedyExplanation):
-        return _greedy_lines(why)
+        return _greedy_lines(why, names)
     if isinstance(why, PhragmenExplanation):
-        return _phragmen_lines(why)
+        return _phragmen_lines(why, names)
     return []
 
 
-def _mes_lines(why: MesExplanation) -> list[str]:
-    lines = ["", _("Method of Equal Shares: each voter starts with %(money)s (%(steps)s units added)")
-             % {"money": _money(why.per_voter_budget), "steps": why.increments}]
+def _mes_lines(why: MesExplanation, names: Names) -> list[str]:
+    lines = ["", _("Method of Equal Shares: each voter starts with %(money)s (%(steps)s units added)",
+                   money=_money(why.per_voter_budget), steps=why.increments)]
     if why.free:
-        lines.append(_("Free, selected first: %(projects)s") % {"projects": ", ".join(why.free)})
+        lines.append(_("Free, selected first: %(projects)s", projects=names.all(why.free)))
     for number, bought in enumerate(why.rounds, 1):
         full = sum(len(p.voters) for p in bought.payments if p.full_share)
         short = sum(len(p.voters) for p in bought.payments if not p.full_share)
         share = _money(bought.share) if bought.share is not None else _money(bought.price)
         lines.append(_("%(round)s. %(project)s (cost %(cost)s): %(full)s supporters paid %(share)s each, "
-                       "%(short)s paid all they had left")
-                     % {"round": number, "project": bought.project, "cost": _money(bought.cost), "full": full,
-                        "share": share, "short": short})
+                       "%(short)s paid all they had left",
+                       round=number, project=names(bought.project), cost=_money(bought.cost), full=full,
+                       share=share, short=short))
     for rejected in why.rejected:
-        lines.append(_("Not bought: %(project)s (cost %(cost)s): its %(supporters)s supporters had %(money)s left")
-                     % {"project": rejected.project, "cost": _money(rejected.cost),
-                        "supporters": rejected.supporters, "money": _money(rejected.supporters_money)})
+        lines.append(_("Not bought: %(project)s (cost %(cost)s): its %(supporters)s supporters had %(money)s left",
+                       project=names(rejected.project), cost=_money(rejected.cost),
+                       supporters=rejected.supporters, money=_money(rejected.supporters_money)))
     if why.completion is not None:
-        lines += _greedy_lines(why.completion)
+        lines += _greedy_lines(why.completion, names)
     return lines
 
 
-def _greedy_lines(why: GreedyExplanation) -> list[str]:
-    lines = ["", _("Greedy, best value for money first; %(money)s to spend") % {"money": _money(why.budget)}]
+def _greedy_lines(why: GreedyExplanation, names: Names) -> list[str]:
+    lines = ["", _("Greedy, best value for money first; %(money)s to spend", money=_money(why.budget))]
     for step in why.steps:
-        template = _("%(project)s (cost %(cost)s): added, %(left)s left") if step.selected else \
-            _("%(project)s (cost %(cost)s): does not fit, %(left)s left")
-        lines.append(template % {"project": step.project, "cost": _money(step.cost), "left": _money(step.remaining)})
+        values = {"project": names(step.project), "cost": _money(step.cost), "left": _money(step.remaining)}
+        if step.selected:
+            lines.append(_("%(project)s (cost %(cost)s): added, %(left)s left", **values))
+        else:
+            lines.append(_("%(project)s (cost %(cost)s): does not fit, %(left)s left", **values))
     return lines
 
 
-def _phragmen_lines(why: PhragmenExplanation) -> list[str]:
+def _phragmen_lines(why: PhragmenExplanation, names: Names) -> list[str]:
     lines = ["", _("Sequential Phragmén")]
     for number, bought in enumerate(why.rounds, 1):
-        lines.append(_("%(round)s. %(project)s: %(supporters)s supporters, load %(load)s each")
-                     % {"round": number, "project": bought.project, "supporters": bought.supporters,
-                        "load": _money(bought.load)})
+        lines.append(_("%(round)s. %(project)s: %(supporters)s supporters, load %(load)s each",
+                       round=number, project=names(bought.project), supporters=bought.supporters,
+                       load=_money(bought.load)))
     if why.stopped_by:
-        lines.append(_("Stopped: %(project)s would overrun the budget") % {"project": why.stopped_by})
+        lines.append(_("Stopped: %(project)s would overrun the budget", project=names(why.stopped_by)))
     return lines

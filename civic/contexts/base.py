@@ -41,8 +41,9 @@ class Context:
     commands: str | None = None
     help: str = ""
     seed: Callable[[Services], Iterator[str]] = _nothing
-    # Whether its command group reads existing data (it must not create an empty data folder).
-    needs_data: bool = False
+    # Its subcommands that only read existing data: without a data directory they say so and stop
+    # instead of leaving an empty one behind.
+    reads_data: tuple[str, ...] = ()
 
     def command_group(self) -> Any:
         """The click group, imported now."""

@@ -40,5 +40,5 @@ context = Context(
     commands="civic.commands.glossary:glossary",
     help=N_("English names of Kaohsiung's places: import and export the approved list."),
     seed=_seed,
-    needs_data=True,
+    reads_data=("export",),
 )

@@ -31,16 +31,28 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import count
+from typing import TYPE_CHECKING
 
 from domain.tally.mes import ExactMES
 from domain.tally.satisfaction import Profile
 
-try:  # the fast engine needs numpy; without it every k is computed exactly (slow but the same)
+if TYPE_CHECKING:
     from domain.tally.certify import Certifier
-    from domain.tally.enclosure import Undecided
-except ImportError:  # pragma: no cover - exercised only where numpy is missing
-    Certifier = None  # type: ignore[assignment, misc]
-    Undecided = None  # type: ignore[assignment, misc]
+
+# Ballot groups x projects under which a single MES run is computed exactly (milliseconds),
+# not by the fast engine (whose numpy import alone takes a tenth of a second).
+ONE_RUN_EXACT_BELOW = 200_000
+
+
+def _certifier(profile: Profile) -> Certifier | None:
+    """The fast engine, which needs numpy; without it every k is computed exactly (slow but the
+    same). Imported here, not at the top: greedy and Phragmén never need numpy, and its import
+    is most of a short ``civic tally``'s start-up."""
+    try:
+        from domain.tally.certify import Certifier
+    except ImportError:  # pragma: no cover - exercised only where numpy is missing
+        return None
+    return Certifier(profile)
 
 
 @dataclass(frozen=True)
@@ -54,10 +66,10 @@ class Result:
 class _Engine:
     """MES at ``b0 + k``: certified ranges when numpy is there, exact runs otherwise."""
 
-    def __init__(self, profile: Profile) -> None:
+    def __init__(self, profile: Profile, fast: bool = True) -> None:
         self.profile = profile
         self.b0 = profile.budget / profile.voters
-        self.fast = Certifier(profile) if Certifier is not None else None
+        self.fast = _certifier(profile) if fast else None
         self._exact: ExactMES | None = None
         # Supported: some voter's satisfaction is positive (with the cost measure, a project
         # that costs nothing satisfies nobody, as in the reference).
@@ -80,6 +92,8 @@ class _Engine:
     def at(self, k: int) -> tuple[int, ...]:
         """The sequence MES buys at ``b0 + k`` per voter."""
         if self.fast is not None and k <= self.fast.last_fitting():
+            from domain.tally.enclosure import Undecided
+
             try:
                 return self.fast.run(k, 0)
             except Undecided:
@@ -102,7 +116,8 @@ def equal_shares_at(profile: Profile, k: int = 0) -> Result:
     """Plain MES (``k = 0``), or MES with ``k`` currency units added per voter."""
     if profile.voters == 0:  # the reference returns an empty outcome when nobody voted
         return Result(frozenset(), (), k, Fraction(0))
-    engine = _Engine(profile)
+    # One run on a small election is quicker in exact rationals than importing numpy.
+    engine = _Engine(profile, fast=len(profile.groups) * len(profile.ids) >= ONE_RUN_EXACT_BELOW)
     sequence = engine.at(k)
     return Result(engine.free | frozenset(sequence), sequence, k, engine.b0 + k)
 

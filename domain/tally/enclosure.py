@@ -136,7 +136,7 @@ class Pass:
         self.size, self.zero = 1, -1
         self.class_of = np.zeros(t.groups, dtype=INT64)
         self.remaining, self.bound = set(t.eligible), dict(t.first_bound)
-        self.round, self.bought = 0, []
+        self.round, self.bought = 0, list[int]()
 
     def _resume(self, start: Checkpoint) -> None:
         """The checkpoint's lines restricted to [k0, k0 + width]: t shifts by k0 - start.k0."""
@@ -374,17 +374,19 @@ class Pass:
             num = cost - int(np.dot(w, budgets[poor]))
             den = total - (int(w.sum()) if t.cost_sat else int(np.dot(w, sats[poor])))
 
-    def _enclose(self, project: int, walks: list, splits: list, cells: Cells, money: tuple[Line, Line]) -> Price:
+    def _enclose(self, project: int, walks: list[tuple[int, int, np.ndarray] | None], splits: list[np.ndarray],
+                 cells: Cells, money: tuple[Line, Line]) -> Price:
         t, L = self.t, self.L
         cost, total, per = t.cost[project], t.total[project], t.per[project]
         w0, w1 = walks
         if w0 is not None and w1 is not None and not w0[2].any() and not w1[2].any():
-            rho, high = (cost << GRID) // (total * per), -((-cost << GRID) // (total * per))
+            rho, rho_up = (cost << GRID) // (total * per), -((-cost << GRID) // (total * per))
             pay = (cost // total, 0)
-            return Price((rho, 0), (rho, 0), (high, 0), True, rho, high, (-(-cost // total), 0), pay, pay, money)
+            return Price((rho, 0), (rho, 0), (rho_up, 0), True, rho, rho_up, (-(-cost // total), 0), pay, pay, money)
         low0, _, pay_low0, _ = self._lines_below(project, cells, splits[0])
         _, low1, _, pay_low1 = self._lines_below(project, cells, splits[1])
-        high = pay_high = None
+        high: Line | None = None
+        pay_high: Line | None = None
         most = 0
         if w0 is not None and w1 is not None:
             h0, h1 = (-((-w[0] << GRID) // (w[1] * per)) for w in (w0, w1))

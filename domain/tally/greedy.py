@@ -25,15 +25,37 @@ def total_satisfaction(profile: Profile) -> list[Fraction]:
             for project in group.projects:
                 supporters[project] += size
         return [cost * count for cost, count in zip(profile.costs, supporters)]
-    counts: dict[tuple[int, Fraction], int] = {}  # few distinct point values: few fractions
+    # Few distinct point values: count voters per (project, value) and multiply once. Values
+    # are counted by object, not by equality: the parser reads each distinct number once, and
+    # hashing a Fraction is slow. (Equal values held in two objects are simply summed apart.)
+    counts: dict[tuple[int, int], int] = {}
+    value_of: dict[int, Fraction] = {}
+    for group in profile.groups:
+        size = len(group.voters)
+        for project, value in zip(group.projects, group.values):
+            key = (project, id(value))
+            if key in counts:
+                counts[key] += size
+            else:
+                counts[key] = size
+                value_of[id(value)] = value
+    totals = [Fraction(0)] * len(profile.ids)
+    for (project, held_at), voters in counts.items():
+        totals[project] += value_of[held_at] * voters
+    return totals
+
+
+def votes(profile: Profile) -> list[Fraction]:
+    """What each project received, in index order: approvals (the number of voters, under the
+    cost measure), points given, or Borda score."""
+    if profile.measure != Measure.COST:
+        return total_satisfaction(profile)
+    supporters = [0] * len(profile.ids)
     for group in profile.groups:
         size = group.size
-        for entry in group.sats:
-            counts[entry] = counts.get(entry, 0) + size
-    totals = [Fraction(0)] * len(profile.ids)
-    for (project, value), voters in counts.items():
-        totals[project] += value * voters
-    return totals
+        for project in group.projects:
+            supporters[project] += size
+    return [Fraction(count) for count in supporters]
 
 
 def order(profile: Profile, exclude: frozenset[int] = frozenset()) -> list[tuple[int, Fraction | None]]:

@@ -30,7 +30,7 @@ from domain.tally.explain import (
     Reason,
 )
 from domain.tally.gcpause import collector_paused
-from domain.tally.greedy import greedy
+from domain.tally.greedy import greedy, votes
 from domain.tally.mes import ExactMES
 from domain.tally.phragmen import phragmen
 from domain.tally.satisfaction import Measure, Profile, compile_profile
@@ -61,6 +61,8 @@ class Outcome:
     cost: Fraction
     budget: Fraction
     explanation: Explanation | None = None
+    measure: str = ""  # the satisfaction measure counted (``satisfaction.Measure``)
+    votes: tuple[tuple[str, Fraction], ...] = ()  # (project id, approvals, points or Borda score)
 
 
 def applicable(election: Election, rule: str) -> bool:
@@ -79,7 +81,9 @@ def tally(election: Election, rule: str = DEFAULT_RULE, explain: bool = False,
         profile = compile_profile(election)
         chosen, why = _count(election, profile, rule, explain, progress)
     selected = tuple(sorted(profile.ids[p] for p in chosen))
-    return Outcome(rule, selected, profile.cost_of(chosen), election.budget, why if explain else None)
+    received = tuple(zip(profile.ids, votes(profile)))
+    return Outcome(rule, selected, profile.cost_of(chosen), election.budget, why if explain else None,
+                   profile.measure, received)
 
 
 def _count(election: Election, profile: Profile, rule: str, explain: bool,

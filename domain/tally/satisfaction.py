@@ -16,9 +16,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import groupby
+from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
-from domain.tally.ballots import ApprovalBallot, Ballot, CumulativeBallot, Election, OrdinalBallot
+from domain.tally.ballots import (
+    ApprovalBallot,
+    Ballot,
+    CumulativeBallot,
+    Election,
+    OrdinalBallot,
+)
 
 
 class Measure:
@@ -83,19 +91,10 @@ def compile_profile(election: Election) -> Profile:
     costs = tuple(election.project(project).cost for project in ids)
     # Voters who cast the same vote usually share one ballot object (the parser does that):
     # group by object first, then merge equal ballots.
-    by_object: dict[int, list[int]] = {}
-    first: dict[int, Ballot] = {}
-    for position, voter in enumerate(election.voters):
-        positions = by_object.get(id(voter.ballot))
-        if positions is None:
-            by_object[id(voter.ballot)] = [position]
-            first[id(voter.ballot)] = voter.ballot
-        else:
-            positions.append(position)
+    by_object = _positions_by_object(election)
     by_ballot: dict[object, tuple[Ballot, list[int]]] = {}
     merged = False
-    for key, positions in by_object.items():
-        ballot = first[key]
+    for ballot, positions in by_object:
         content = ballot.projects if isinstance(ballot, ApprovalBallot) else ballot  # (a cached hash)
         same = by_ballot.get(content)
         if same is None:
@@ -114,3 +113,16 @@ def compile_profile(election: Election) -> Profile:
             projects, values = tuple(p for p, _ in pairs), tuple(v for _, v in pairs)
         groups.append(make(Group, (projects, values, tuple(sorted(positions) if merged else positions))))
     return Profile(ids, costs, election.budget, tuple(groups), len(election.voters), measure_of(election))
+
+
+def _positions_by_object(election: Election) -> list[tuple[Ballot, list[int]]]:
+    """Each ballot object with the positions of its voters, in order of first appearance.
+
+    Sorting positions by object id and cutting the runs is done in C; a loop in Python over
+    100,000 voters took longer than counting them."""
+    ballots = list(map(attrgetter("ballot"), election.voters))
+    keys = list(map(id, ballots))
+    ordered = sorted(range(len(keys)), key=keys.__getitem__)  # stable: positions stay ascending
+    runs = [list(run) for _, run in groupby(ordered, key=keys.__getitem__)]
+    runs.sort(key=itemgetter(0))
+    return [(ballots[run[0]], run) for run in runs]

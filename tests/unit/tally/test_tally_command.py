@@ -9,10 +9,17 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from civic.commands.tally import ProgressLine, tally
+from civic.commands.tally import ProgressLine, columns, cut, natural, pad, tally
 from domain.tally import RULES, applicable
 from domain.tally import tally as count
-from tests.unit.tally.conftest import FILES, LARGE, PABULIB, election, reference, rule_of
+from tests.unit.tally.conftest import (
+    FILES,
+    LARGE,
+    PABULIB,
+    election,
+    reference,
+    rule_of,
+)
 
 QUICK = [name for name in FILES if name not in LARGE]
 
@@ -41,18 +48,21 @@ def test_every_rule_prints_a_table_with_totals(name: str, rule: str) -> None:
     code, out, err = run(str(PABULIB / name), "--rule", rule)
     assert (code, err) == (0, "")
     lines = out.splitlines()
-    assert lines[0].split() == ["ID", "Project", "Cost", "Selected"]
-    assert len(lines) == len(election(name).projects) + 2
-    assert f"selected by {rule}" in lines[-1]
+    votes = {"approval": "Approvals", "choose-1": "Approvals", "cumulative": "Points", "ordinal": "Borda"}
+    assert lines[0].split()[:3] == ["ID", "Project", votes[election(name).vote_type.value]]
+    assert lines[0].split()[-2:] == ["Cost", "Selected"]
+    assert len(lines) == len(election(name).projects) + 3
+    assert f"selected by {rule}" in lines[-2]
+    assert "counted" in lines[-1] or rule == "phragmen"
 
 
 def test_explain_shows_the_rounds_and_the_greedy_completion() -> None:
     code, out, _ = run(str(PABULIB / "Netherlands_Assen_2024.pb"), "--explain")
     assert code == 0
     assert "each voter starts with 2,033.48 (843 units added)" in out
-    assert "1. 3 (cost 7,200): 43 supporters paid 167.44 each, 0 paid all they had left" in out
-    assert "Not bought: 8 (cost 40,000): its 25 supporters had" in out
-    assert "7 (cost 12,000): added, 11,300 left" in out
+    assert "1. [3] PopUp Podium (cost 7,200): 43 supporters paid 167.44 each, 0 paid all they had left" in out
+    assert "Not bought: [8] Crossbaan in Peelo (cost 40,000): its 25 supporters had" in out
+    assert "[7] RuBox (cost 12,000): added, 11,300 left" in out
 
 
 @pytest.mark.parametrize("rule", ["greedy", "phragmen"])
@@ -108,7 +118,7 @@ class Terminal(io.StringIO):
 
 
 def test_a_long_count_shows_how_far_it_got_on_a_terminal_and_clears_the_line() -> None:
-    ticks = iter(range(0, 1000))
+    ticks = iter(range(1000))
     terminal = Terminal()
     with ProgressLine(terminal, clock=lambda: next(ticks)) as progress:
         outcome = count(election("Netherlands_Assen_2024.pb"), "mes-completed", progress=progress)
@@ -125,3 +135,53 @@ def test_progress_is_silent_off_a_terminal_and_k_only_grows() -> None:
     count(election("Netherlands_Assen_2024.pb"), "mes-completed", progress=lambda k: (seen.append(k), line(k)))
     assert quiet.getvalue() == ""
     assert seen == sorted(seen) and seen[0] == 0 and seen[-1] >= 843  # Assen stops at 843 units
+
+
+def test_the_table_lists_ids_in_natural_order_with_votes_per_project() -> None:
+    code, out, _ = run(str(PABULIB / "Netherlands_Assen_2024.pb"), "--rule", "greedy")
+    rows = out.splitlines()[1:-2]
+    assert code == 0
+    assert [row.split()[0] for row in rows] == [str(number) for number in range(1, 15)]  # 1, 2, ... 10, not 1, 10
+    assert rows[2].split()[:3] == ["3", "PopUp", "Podium"] and rows[2].split()[3] == "43"  # 43 approvals
+
+
+@pytest.mark.parametrize(("name", "rule", "measure"), [
+    ("Netherlands_Assen_2024.pb", "mes", "Approval ballots, counted with cost satisfaction"),
+    ("Netherlands_Assen_2024.pb", "phragmen", "Phragmén shares each project's cost equally"),
+    ("Poland_Zabrze_2021_Guido.pb", "greedy", "Choose-1 ballots, counted as approval ballots with cost satisfaction"),
+    ("Poland_Czestochowa_2024_Srodmiescie.pb", "greedy", "Cumulative ballots, counted with the points given"),
+    ("US_Stanford_Dataset_PB_Dieppe_2015_vote_rankings.pb", "mes", "Ordinal ballots, counted with Borda scores"),
+])
+def test_the_table_says_which_satisfaction_measure_counted(name: str, rule: str, measure: str) -> None:
+    code, out, _ = run(str(PABULIB / name), "--rule", rule)
+    assert code == 0 and measure in out.splitlines()[-1]
+
+
+def test_json_names_the_measure_and_the_votes() -> None:
+    code, out, _ = run(str(PABULIB / "Netherlands_Assen_2024.pb"), "--rule", "greedy", "--json")
+    document = json.loads(out)
+    assert code == 0
+    assert (document["measure"], document["votes"]["3"], document["votes"]["10"]) == ("cost", "43", "19")
+
+
+@pytest.mark.parametrize(("ids", "ordered"), [
+    (["10", "2", "1", "11"], ["1", "2", "10", "11"]),
+    (["A10", "A2", "B1", "a3"], ["A2", "a3", "A10", "B1"]),
+    (["L016", "L1", "7"], ["7", "L1", "L016"]),
+])
+def test_ids_sort_naturally(ids: list[str], ordered: list[str]) -> None:
+    assert sorted(ids, key=natural) == ordered
+
+
+@pytest.mark.parametrize(("text", "limit", "shown"), [
+    ("Park", 10, "Park"),
+    ("A very long project name", 10, "A very lo…"),
+    ("高雄市立圖書館總館", 10, "高雄市立…"),  # each Chinese character takes two columns
+])
+def test_long_names_are_cut_with_an_ellipsis_by_display_width(text: str, limit: int, shown: str) -> None:
+    assert cut(text, limit) == shown and columns(cut(text, limit)) <= limit
+
+
+def test_wide_names_keep_the_columns_aligned() -> None:
+    assert columns("高雄 Park") == 9
+    assert pad("高雄", 6) == "高雄  " and pad("12", 4, right=True) == "  12"

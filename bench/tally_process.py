@@ -1,0 +1,176 @@
+"""Benchmark: ``civic tally FILE --rule R`` as a whole process against the reference as a whole process.
+
+    .venv/bin/python bench/tally_process.py [--quick] [--file NAME.pb] [--rule R] [--repeat 3] [--timeout 120]
+
+Each row is one shared election of ``tests/data/pabulib/`` and one rule. Both sides are timed
+from process start to exit, as a user waits for them: civic is the installed ``civic`` command
+(start-up, reading the file, counting, printing the table); the reference is a fresh Python that
+imports pabutools 1.2.3, parses the same file with ``parse_pabulib`` and makes the rule's call
+exactly as ``tests/data/pabulib/expected.json`` lists it (``calls``). The two alternate within a
+row, ``--repeat`` times each (a reference run longer than 10 s is not repeated: one such run
+says enough), and the medians are compared. A reference that does not finish within
+``--timeout`` seconds is killed; its ratio is then a lower bound, printed as "> N x" (and
+"undecided" when that bound is below the target).
+
+Targets: at least 20x on every election with more than 10,000 voters, at least 10x on the others.
+
+``--quick``: three files (small, medium, large) and the rules greedy and mes.
+
+Prints a JSON document on stdout and a readable table on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data" / "pabulib"
+CIVIC = Path(sys.executable).parent / "civic"
+RULES = ("greedy", "mes", "mes-completed", "phragmen")
+QUICK_FILES = ("Netherlands_Assen_2024.pb", "Poland_Czestochowa_2020.pb", "Poland_Warszawa_2026.pb")
+QUICK_RULES = ("greedy", "mes")
+LARGE_VOTERS = 10_000
+TARGETS = {True: 20.0, False: 10.0}  # more than LARGE_VOTERS voters -> target
+NO_REPEAT_SECONDS = 10.0
+
+REFERENCE = """
+import sys
+import pabutools.election as election_module
+import pabutools.rules as rules_module
+from pabutools.election.pabulib import parse_pabulib
+
+instance, profile = parse_pabulib(sys.argv[1])
+namespace = {**vars(election_module), **vars(rules_module), "instance": instance, "profile": profile}
+outcome = eval(sys.argv[2], namespace)  # the exact call text from expected.json (our own test data)
+print(len(outcome))
+"""
+
+
+def reference_calls() -> dict[str, dict[str, str]]:
+    """Ballot kind -> our rule name -> the reference call text, from expected.json."""
+    calls = json.loads((DATA / "expected.json").read_text(encoding="utf-8"))["calls"]
+    by_kind: dict[str, dict[str, str]] = {}
+    for kind, entries in calls.items():
+        for key, call in entries.items():
+            rule = "mes-completed" if key.endswith("_completed") else key.split("_")[0]
+            by_kind.setdefault(kind, {})[rule] = call
+    return by_kind
+
+
+def election_facts(path: Path) -> tuple[str, int]:
+    """(vote_type, voters) from the META section, without parsing the file with either side."""
+    vote_type, voters = "", 0
+    with path.open(encoding="utf-8-sig") as lines:
+        for line in lines:
+            key, _, value = line.strip().partition(";")
+            if key == "vote_type":
+                vote_type = value.strip().lower()
+            elif key == "num_votes":
+                voters = int(value)
+            elif key.upper() == "PROJECTS":
+                break
+    return vote_type, voters
+
+
+def timed(command: list[str], timeout: float) -> float | None:
+    """Wall seconds from start to exit; None when killed at the timeout."""
+    started = time.perf_counter()
+    try:
+        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=timeout,
+                       check=True, cwd=ROOT)
+    except subprocess.TimeoutExpired:
+        return None
+    return time.perf_counter() - started
+
+
+def measure(path: Path, rule: str, call: str, repeat: int, timeout: float) -> dict[str, object]:
+    ours: list[float] = []
+    theirs: list[float] = []
+    timed_out = False
+    for _ in range(repeat):
+        seconds = timed([str(CIVIC), "--lang", "en", "tally", str(path), "--rule", rule], timeout)
+        if seconds is not None:
+            ours.append(seconds)
+        if timed_out or (theirs and max(theirs) > NO_REPEAT_SECONDS):
+            continue
+        reference = timed([sys.executable, "-c", REFERENCE, str(path), call], timeout)
+        if reference is None:
+            timed_out = True
+        else:
+            theirs.append(reference)
+    civic = statistics.median(ours)
+    if timed_out:
+        return {"civic_s": civic, "reference_s": None, "ratio": timeout / civic, "lower_bound": True,
+                "runs": len(ours)}
+    reference_s = statistics.median(theirs)
+    return {"civic_s": civic, "reference_s": reference_s, "ratio": reference_s / civic, "lower_bound": False,
+            "runs": len(ours)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="three files, greedy and mes only")
+    parser.add_argument("--file", action="append", help="only this file (repeatable)")
+    parser.add_argument("--rule", action="append", choices=RULES, help="only this rule (repeatable)")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--timeout", type=float, default=120.0)
+    options = parser.parse_args()
+    files = options.file or (list(QUICK_FILES) if options.quick else sorted(p.name for p in DATA.glob("*.pb")))
+    rules = options.rule or (list(QUICK_RULES) if options.quick else list(RULES))
+    calls = reference_calls()
+    rows = []
+    for name in files:
+        vote_type, voters = election_facts(DATA / name)
+        kind = "approval" if vote_type in ("approval", "choose-1") else ("cumulative" if vote_type == "scoring"
+                                                                        else vote_type)
+        for rule in rules:
+            call = calls.get(kind, {}).get(rule)
+            if call is None:  # Phragmén is for approval ballots only
+                continue
+            result = measure(DATA / name, rule, call, options.repeat, options.timeout)
+            target = TARGETS[voters > LARGE_VOTERS]
+            # A timed-out reference gives only a lower bound: below the target it decides nothing.
+            meets = True if result["ratio"] >= target else (None if result["lower_bound"] else False)
+            row = {"file": name, "voters": voters, "rule": rule, **result, "target": target, "meets_target": meets}
+            rows.append(row)
+            print(_line(row, options.timeout), file=sys.stderr, flush=True)
+    document = {
+        "bench": "tally_process",
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "repeat": options.repeat,
+        "timeout_s": options.timeout,
+        "rows": rows,
+        "missed": [f"{row['file']} {row['rule']}" for row in rows if row["meets_target"] is False],
+        "undecided": [f"{row['file']} {row['rule']}" for row in rows if row["meets_target"] is None],
+    }
+    print(json.dumps(document, indent=1))
+    print(_table(rows, options.timeout), file=sys.stderr)
+
+
+def _line(row: dict[str, object], timeout: float) -> str:
+    reference = f"> {timeout:.0f}" if row["lower_bound"] else f"{row['reference_s']:.2f}"
+    ratio = f"{'> ' if row['lower_bound'] else ''}{row['ratio']:.1f} x"
+    verdict = {True: "ok", False: f"MISSES {row['target']:.0f} x",
+               None: f"undecided (target {row['target']:.0f} x; the reference timed out)"}[row["meets_target"]]
+    return (f"{row['file'][:44]:44} {row['voters']:>7} {row['rule']:13} {row['civic_s']:7.3f} s "
+            f"{reference:>8} s {ratio:>10}  {verdict}")
+
+
+def _table(rows: list[dict[str, object]], timeout: float) -> str:
+    header = f"{'file':44} {'voters':>7} {'rule':13} {'civic':>9} {'reference':>10} {'ratio':>10}  target"
+    met = [row for row in rows if row["meets_target"] is True]
+    undecided = [row for row in rows if row["meets_target"] is None]
+    footer = f"{len(met)} of {len(rows)} rows meet their target, {len(undecided)} undecided (reference timed out)"
+    return "\n".join(["", header, *(_line(row, timeout) for row in rows), footer])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,129 @@
+"""The ``civic`` command line: what starts fast, which language it speaks, and what it does
+where there is no data yet."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from civic.cli import SUBCOMMANDS, language, main
+
+ROOT = Path(__file__).resolve().parents[2]
+ASSEN = ROOT / "tests" / "data" / "pabulib" / "Netherlands_Assen_2024.pb"
+HEAVY = ("pypinyin", "starlette", "jinja2", "authlib", "uvicorn")
+
+# Runs the command line in a fresh interpreter, then lists which modules it loaded.
+PROBE = """
+import json, sys
+from civic.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+print(json.dumps(sorted(sys.modules)), file=sys.stderr)
+"""
+
+
+def loaded_modules(*args: str) -> set[str]:
+    done = subprocess.run([sys.executable, "-c", PROBE, *args], cwd=ROOT, capture_output=True, text=True,
+                          env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}, check=True)
+    return set(json.loads(done.stderr.splitlines()[-1]))
+
+
+def tops(modules: set[str]) -> set[str]:
+    return {name.split(".")[0] for name in modules}
+
+
+def test_help_imports_no_subcommand_and_nothing_heavy() -> None:
+    modules = loaded_modules("--help")
+    assert not tops(modules) & {*HEAVY, "numpy", "eventsourcing", "babel", "domain"}
+    assert not {name for name in modules if name.startswith("civic.commands")}
+
+
+def test_a_greedy_tally_loads_neither_the_web_stack_nor_numpy_nor_the_event_store() -> None:
+    modules = loaded_modules("tally", str(ASSEN), "--rule", "greedy")
+    assert "domain.tally" in modules
+    assert not tops(modules) & {*HEAVY, "numpy", "eventsourcing", "sqlite_utils"}
+    assert "civic.settings" not in modules and "civic.commands.glossary" not in modules
+
+
+def test_the_table_of_subcommands_lists_every_command() -> None:
+    assert [entry.name for entry in SUBCOMMANDS] == ["serve", "demo", "rebuild", "admin", "tally", "glossary"]
+    assert all(":" in entry.target for entry in SUBCOMMANDS)
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), env={"LANG": "C.UTF-8", "LC_ALL": "", "LC_MESSAGES": "",
+                                                        **(env or {})})
+    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("args", [["--lang", "zh_Hant_TW", "--help"], ["--help", "--lang", "zh_Hant_TW"],
+                                  ["--lang=zh-TW", "--help"]])
+def test_help_is_shown_in_the_language_asked_for(args: list[str]) -> None:
+    code, out, _ = run(*args)
+    assert code == 0
+    assert "用法：" in out and "計票" in out and "Show this message" not in out
+
+
+def test_lang_from_the_environment_chooses_chinese() -> None:
+    code, out, _ = run("tally", "--help", env={"LANG": "zh_TW.UTF-8"})
+    assert code == 0 and "計票規則" in out and "Counting rule" not in out
+    assert "用法： main tally [OPTIONS] FILE" in out and "\n  FILE\n" not in out  # the argument is not an option
+
+
+def test_english_is_the_default_and_the_command_line_beats_the_environment() -> None:
+    code, out, _ = run("--lang", "en", "tally", "--help", env={"LANG": "zh_TW.UTF-8"})
+    assert code == 0 and "Counting rule." in out
+
+
+@pytest.mark.parametrize(("args", "environ", "expected"), [
+    (["tally", "x.pb"], {}, "en"),
+    (["--lang", "zh_Hant_TW", "tally"], {}, "zh_Hant_TW"),
+    (["tally", "--lang", "zh_Hant_TW"], {}, "en"),  # after the subcommand it is the subcommand's
+    ([], {"LANG": "zh_TW.UTF-8"}, "zh_Hant_TW"),
+    ([], {"LC_ALL": "en_US.UTF-8", "LANG": "zh_TW.UTF-8"}, "en"),
+    ([], {"LANG": "C"}, "en"),
+])
+def test_the_language_is_read_before_click_parses(args: list[str], environ: dict[str, str], expected: str) -> None:
+    assert language(args, environ) == expected
+
+
+def test_admin_grant_needs_a_role(tmp_path: Path) -> None:
+    code, _, err = run("admin", "grant", "someone", env={"CIVIC_DATA_DIR": str(tmp_path / "data")})
+    assert code == 2 and "--role" in err
+    assert not (tmp_path / "data").exists()
+
+
+@pytest.mark.parametrize("args", [["rebuild"], ["admin", "list"], ["glossary", "export"]])
+def test_commands_that_read_data_say_there_is_none_and_create_nothing(tmp_path: Path, args: list[str]) -> None:
+    missing = tmp_path / "data"
+    code, out, err = run(*args, env={"CIVIC_DATA_DIR": str(missing)})
+    assert (code, out) == (1, "")
+    assert str(missing) in err and "CIVIC_DATA_DIR" in err
+    assert not missing.exists()
+
+
+def test_no_data_is_said_in_chinese_too(tmp_path: Path) -> None:
+    code, _, err = run("--lang", "zh_Hant_TW", "admin", "list", env={"CIVIC_DATA_DIR": str(tmp_path / "data")})
+    assert code == 1 and "沒有資料" in err and "CIVIC_DATA_DIR" in err
+
+
+def test_help_of_a_reading_command_needs_no_data(tmp_path: Path) -> None:
+    code, out, _ = run("admin", "list", "--help", env={"CIVIC_DATA_DIR": str(tmp_path / "data")})
+    assert code == 0 and "List accounts" in out
+
+
+def test_the_language_of_one_command_does_not_stay_for_the_next() -> None:
+    from web import i18n
+
+    before = i18n.current_locale.get()
+    run("--lang", "zh_Hant_TW", "--help")  # ends while Click parses
+    run("--lang", "zh_Hant_TW", "tally", str(ASSEN), "--rule", "greedy")
+    assert i18n.current_locale.get() == before
