@@ -27,6 +27,8 @@ catalogs: setup
 bench: setup
 	$(BIN)/python bench/event_store.py
 	$(BIN)/python bench/tally.py
+	$(BIN)/python bench/tally_process.py
+	$(BIN)/python bench/cli_start.py
 	$(BIN)/python bench/glossary_search.py
 	$(BIN)/python bench/view_rebuild.py --view accounts
 	$(BIN)/python bench/view_rebuild.py --view glossary

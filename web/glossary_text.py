@@ -10,7 +10,7 @@ from domain.glossary import checks, rows
 from domain.glossary.errors import ImportStructureError
 from domain.glossary.rows import RowNote
 from web.i18n import gettext
-from web.navigation import N_
+from web.i18n import N_
 
 STATUSES = {
     "proposed": N_("Proposed"),

@@ -8,5 +8,5 @@ from web.i18n import N_
 context = Context(
     name="tally",
     commands="civic.commands.tally:tally",
-    help=N_("Count a participatory-budgeting election (Pabulib .pb file) with a fair rule."),
+    help=N_("Count the votes of a Pabulib file."),
 )

@@ -29,9 +29,9 @@ print(json.dumps(sorted(sys.modules)), file=sys.stderr)
 """
 
 
-def loaded_modules(*args: str) -> set[str]:
+def loaded_modules(*args: str, env: dict[str, str] | None = None) -> set[str]:
     done = subprocess.run([sys.executable, "-c", PROBE, *args], cwd=ROOT, capture_output=True, text=True,
-                          env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}, check=True)
+                          env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", **(env or {})}, check=True)
     return set(json.loads(done.stderr.splitlines()[-1]))
 
 
@@ -52,8 +52,23 @@ def test_a_greedy_tally_loads_neither_the_web_stack_nor_numpy_nor_the_event_stor
     assert "civic.settings" not in modules and "civic.commands.glossary" not in modules
 
 
+def test_a_glossary_export_loads_neither_pypinyin_nor_the_web_stack(tmp_path: Path) -> None:
+    from civic.services import build_services
+    from civic.settings import Settings
+    from domain.eventlog import SYSTEM_ACTOR
+
+    services = build_services(Settings(data_dir=tmp_path))
+    services.glossary.import_file("zh,en\n愛河,Love River\n", SYSTEM_ACTOR, source="river.csv")
+    services.catch_up()  # projecting a new term computes its search keys (with pypinyin): not the export's work
+    services.close()
+    out = tmp_path / "out.csv"
+    modules = loaded_modules("glossary", "export", "--output", str(out), env={"CIVIC_DATA_DIR": str(tmp_path)})
+    assert "Love River" in out.read_text(encoding="utf-8-sig")
+    assert not tops(modules) & set(HEAVY)
+
+
 def test_the_table_of_subcommands_lists_every_command() -> None:
-    assert [entry.name for entry in SUBCOMMANDS] == ["serve", "demo", "rebuild", "admin", "tally", "glossary"]
+    assert [entry.name for entry in SUBCOMMANDS] == ["serve", "demo", "rebuild", "admin", "glossary", "tally"]
     assert all(":" in entry.target for entry in SUBCOMMANDS)
 
 

@@ -51,7 +51,7 @@ def all_at_once(calls: list[Callable[[], Any]]) -> list[object]:
 
 def test_concurrent_agenda_additions_to_one_meeting_conflict_instead_of_failing(sqlite_glossary: Glossary) -> None:
     glossary = sqlite_glossary
-    staff = str(glossary.accounts.grant_from_command_line("https://id.example.tw", "stan", STAFF))
+    staff = str(glossary.accounts.grant_from_command_line("https://id.example.tw", "stan", STAFF).result)
     for round in range(ROUNDS):
         terms = [glossary.propose(f"美濃湖{round}{n}", f"Meinong Lake {round} {n}", SYSTEM_ACTOR).result
                  for n in range(THREADS)]  # fmt: skip
@@ -68,7 +68,7 @@ def test_concurrent_agenda_additions_to_one_meeting_conflict_instead_of_failing(
 
 def test_concurrent_decisions_on_one_meeting_conflict_instead_of_failing(sqlite_glossary: Glossary) -> None:
     glossary = sqlite_glossary
-    staff = str(glossary.accounts.grant_from_command_line("https://id.example.tw", "stan", STAFF))
+    staff = str(glossary.accounts.grant_from_command_line("https://id.example.tw", "stan", STAFF).result)
     terms = [glossary.propose(f"月世界{n}", f"Moon World {n}", SYSTEM_ACTOR).result for n in range(THREADS)]
     meeting = glossary.convene("2026-12-01", ["林委員"], staff).result
     for term in terms:
