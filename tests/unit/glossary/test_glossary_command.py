@@ -130,6 +130,7 @@ def test_exporting_and_importing_the_glossary_package_do_not_load_pypinyin(tmp_p
         "assert result.exit_code == 0, result.output\n"
         "print('pypinyin' in sys.modules)\n"
     )
+    (tmp_path / "data").mkdir()  # export reads existing data: an empty data directory holds an empty glossary
     env = {"CIVIC_DATA_DIR": str(tmp_path / "data"), "PATH": "/usr/bin:/bin"}
     done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, env=env, timeout=120, check=False,
                           cwd=Path(__file__).resolve().parents[3])  # fmt: skip
