@@ -108,9 +108,7 @@ class RawSQLite:
     """One-row INSERT transactions, on a connection opened the way eventsourcing.sqlite does."""
 
     def __init__(self, path: Path, state: bytes) -> None:
-        self.conn = sqlite3.connect(
-            str(path), isolation_level=None, check_same_thread=False, cached_statements=True
-        )
+        self.conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, cached_statements=True)
         self.conn.execute("PRAGMA journal_mode=WAL")  # all eventsourcing sets: synchronous stays default
         self.conn.execute(SQLITE_TABLE)
         self.state = state
@@ -189,7 +187,10 @@ def commands_on_sqlite(commands: int) -> Comparison:
             raw.close()
             log.close()
     return Comparison(
-        "commands_per_second", rate, "raw_insert_transactions_per_second", limit,
+        "commands_per_second",
+        rate,
+        "raw_insert_transactions_per_second",
+        limit,
         {
             "store": "sqlite",
             "commands": commands,
@@ -224,7 +225,10 @@ def commands_on_postgres(url: str, commands: int) -> Comparison:
         finally:
             conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
     return Comparison(
-        "commands_per_second", rate, "raw_insert_transactions_per_second", limit,
+        "commands_per_second",
+        rate,
+        "raw_insert_transactions_per_second",
+        limit,
         {"store": "postgres", "commands": commands, "synchronous_commit": synchronous_commit},
     )
 
@@ -273,8 +277,10 @@ def rebuild_on_sqlite(events: int, page: int) -> Comparison:
         finally:
             log.close()
     return Comparison(
-        "rebuild_events_per_second", max(rebuilds.wall),
-        "read_and_decode_events_per_second", max(reads.wall),
+        "rebuild_events_per_second",
+        max(rebuilds.wall),
+        "read_and_decode_events_per_second",
+        max(reads.wall),
         {
             "store": "sqlite",
             "events": events,

@@ -88,13 +88,18 @@ def main(argv: list[str] | None = None) -> None:
         log.close()
     print(file=sys.stderr)
     seconds = time.perf_counter() - started
-    print(json.dumps({
-        "data_dir": str(settings.data_dir),
-        "store": "postgres" if settings.database_url else "sqlite",
-        "events_added": args.events,
-        "log_position": position,
-        "seconds": round(seconds, 2),
-    }, indent=2))
+    print(
+        json.dumps(
+            {
+                "data_dir": str(settings.data_dir),
+                "store": "postgres" if settings.database_url else "sqlite",
+                "events_added": args.events,
+                "log_position": position,
+                "seconds": round(seconds, 2),
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -30,8 +30,10 @@ def main(names: list[str]) -> None:
         started = time.perf_counter()
         result = reference(name, "mes-completed", vote_type)
         document = json.loads(TARGET.read_text(encoding="utf-8")) if TARGET.exists() else {"outcomes": {}}
-        document["about"] = ("mes-completed outcomes computed by pabutools 1.2.3 without a time limit, by "
-                             "bench/reference_outcomes.py, for files whose entry in expected.json timed out")
+        document["about"] = (
+            "mes-completed outcomes computed by pabutools 1.2.3 without a time limit, by "
+            "bench/reference_outcomes.py, for files whose entry in expected.json timed out"
+        )
         document["outcomes"][name] = {
             "selected": result["selected"],
             "reference_wall_s": round(result["wall_s"], 1),

@@ -87,8 +87,13 @@ def ours(name: str, rule: str) -> dict[str, float]:
     cpu, wall = time.process_time(), time.perf_counter()
     outcome = tally(election, rule, progress=progress)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    return {"parse_s": parsed - started, "wall_s": wall, "cpu_s": cpu, "selected": sorted(outcome.selected),
-            "stopped_at": reached[0]}
+    return {
+        "parse_s": parsed - started,
+        "wall_s": wall,
+        "cpu_s": cpu,
+        "selected": sorted(outcome.selected),
+        "stopped_at": reached[0],
+    }
 
 
 def reference(name: str, rule: str, vote_type: str) -> dict[str, float]:
@@ -108,8 +113,12 @@ def reference(name: str, rule: str, vote_type: str) -> dict[str, float]:
     cpu, wall = time.process_time(), time.perf_counter()
     outcome = eval(call, namespace)  # the exact call text from expected.json (our own test data)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    return {"parse_s": parsed - started, "wall_s": wall, "cpu_s": cpu,
-            "selected": sorted(project.name for project in outcome)}
+    return {
+        "parse_s": parsed - started,
+        "wall_s": wall,
+        "cpu_s": cpu,
+        "selected": sorted(project.name for project in outcome),
+    }
 
 
 def _count_inner_runs() -> None:
@@ -180,10 +189,19 @@ def main() -> None:
             if rule not in reference_calls(vote_type):
                 continue
             mine = isolated(ours, (name, rule), 3600)
-            theirs = {"status": "skipped"} if options.no_reference else isolated(
-                reference, (name, rule, vote_type), options.timeout)
-            row = {"file": name, "rule": rule, "large": name not in SMALL, "ours": mine, "reference": theirs,
-                   "ratio": _ratio(mine, theirs)}
+            theirs = (
+                {"status": "skipped"}
+                if options.no_reference
+                else isolated(reference, (name, rule, vote_type), options.timeout)
+            )
+            row = {
+                "file": name,
+                "rule": rule,
+                "large": name not in SMALL,
+                "ours": mine,
+                "reference": theirs,
+                "ratio": _ratio(mine, theirs),
+            }
             if theirs.get("status") == "ok":  # a check, not a timing: the same projects?
                 row["same_outcome"] = mine.get("selected") == theirs.get("selected")
             if rule == "mes-completed" and theirs.get("status") == "timeout" and mine.get("status") == "ok":
@@ -193,11 +211,20 @@ def main() -> None:
     for name in sorted(path.name for path in DATA.glob("*.pb")):
         mine = isolated(ours, (name, "mes-completed"), 3600)
         total = float(mine["parse_s"]) + float(mine["wall_s"])  # type: ignore[arg-type]
-        row = {"file": name, "parse_s": mine["parse_s"], "count_s": mine["wall_s"], "total_s": total,
-               "peak_mb": mine["peak_mb"], "under_goal": total < GOAL_SECONDS}
+        row = {
+            "file": name,
+            "parse_s": mine["parse_s"],
+            "count_s": mine["wall_s"],
+            "total_s": total,
+            "peak_mb": mine["peak_mb"],
+            "under_goal": total < GOAL_SECONDS,
+        }
         report["mes_completed"].append(row)  # type: ignore[union-attr]
-        print(f"mes-completed {name:60s} parse {mine['parse_s']:6.2f}s  count {mine['wall_s']:6.2f}s  "
-              f"total {total:6.2f}s  {'ok' if total < GOAL_SECONDS else 'OVER 10 s'}", file=sys.stderr)
+        print(
+            f"mes-completed {name:60s} parse {mine['parse_s']:6.2f}s  count {mine['wall_s']:6.2f}s  "
+            f"total {total:6.2f}s  {'ok' if total < GOAL_SECONDS else 'OVER 10 s'}",
+            file=sys.stderr,
+        )
     print(json.dumps(report, indent=1))
 
 
@@ -205,9 +232,14 @@ def _estimate(k: int, mine: dict[str, object]) -> dict[str, object]:
     called, first, finished, last = LOOP[:]
     setup, per_run = first - called, (last - first) / finished if finished else float("nan")
     total = setup + per_run * (k + 1)
-    return {"stopped_at": k, "reference_setup_s": setup, "reference_runs_finished": int(finished),
-            "reference_run_s": per_run, "reference_total_s": total,
-            "ratio": f"{total / float(mine['wall_s']):.0f}"}  # type: ignore[arg-type]
+    return {
+        "stopped_at": k,
+        "reference_setup_s": setup,
+        "reference_runs_finished": int(finished),
+        "reference_run_s": per_run,
+        "reference_total_s": total,
+        "ratio": f"{total / float(mine['wall_s']):.0f}",
+    }  # type: ignore[arg-type]
 
 
 def _ratio(mine: dict[str, object], theirs: dict[str, object]) -> str | None:
@@ -220,19 +252,27 @@ def _ratio(mine: dict[str, object], theirs: dict[str, object]) -> str | None:
 
 def _print_row(row: dict[str, object]) -> None:
     mine, theirs = row["ours"], row["reference"]
-    ref = "skipped" if theirs["status"] == "skipped" else (  # type: ignore[index]
-        f"> {theirs['wall_s']:.0f}s" if theirs["status"] == "timeout" else f"{theirs['wall_s']:8.2f}s")  # type: ignore[index]
-    print(f"{row['file']:45s} {row['rule']:14s} ours {mine['wall_s']:7.3f}s (cpu {mine['cpu_s']:6.3f}s, "  # type: ignore[index]
-          f"{mine['peak_mb']:5.0f} MB)  reference {ref:>9s}  ratio {row['ratio'] or '-':>8s}x"
-          + {True: "  same outcome", False: "  DIFFERENT OUTCOME", None: ""}[row.get("same_outcome")],  # type: ignore[index]
-          file=sys.stderr)
+    ref = (
+        "skipped"
+        if theirs["status"] == "skipped"
+        # type: ignore[index]
+        else (f"> {theirs['wall_s']:.0f}s" if theirs["status"] == "timeout" else f"{theirs['wall_s']:8.2f}s")
+    )  # type: ignore[index]
+    print(
+        f"{row['file']:45s} {row['rule']:14s} ours {mine['wall_s']:7.3f}s (cpu {mine['cpu_s']:6.3f}s, "  # type: ignore[index]
+        f"{mine['peak_mb']:5.0f} MB)  reference {ref:>9s}  ratio {row['ratio'] or '-':>8s}x"
+        + {True: "  same outcome", False: "  DIFFERENT OUTCOME", None: ""}[row.get("same_outcome")],  # type: ignore[index]
+        file=sys.stderr,
+    )
     estimate = row.get("estimate")
     if estimate:
-        print(f"{'':60s} estimate: set-up {estimate['reference_setup_s']:.1f}s + "  # type: ignore[index]
-              f"{estimate['stopped_at'] + 1} MES runs x {estimate['reference_run_s']:.2f}s "  # type: ignore[index]
-              f"(mean of {estimate['reference_runs_finished']} it finished) "  # type: ignore[index]
-              f"= {_duration(float(estimate['reference_total_s']))}, ratio about {estimate['ratio']}x",  # type: ignore[index]
-              file=sys.stderr)
+        print(
+            f"{'':60s} estimate: set-up {estimate['reference_setup_s']:.1f}s + "  # type: ignore[index]
+            f"{estimate['stopped_at'] + 1} MES runs x {estimate['reference_run_s']:.2f}s "  # type: ignore[index]
+            f"(mean of {estimate['reference_runs_finished']} it finished) "  # type: ignore[index]
+            f"= {_duration(float(estimate['reference_total_s']))}, ratio about {estimate['ratio']}x",  # type: ignore[index]
+            file=sys.stderr,
+        )
 
 
 def _duration(seconds: float) -> str:
@@ -252,8 +292,13 @@ def _machine() -> dict[str, object]:
         gmpy = True
     except ImportError:
         gmpy = False
-    return {"python": platform.python_version(), "numpy": numpy.__version__, "cpus": os.cpu_count(),
-            "load_average": os.getloadavg(), "gmpy2_installed": gmpy}
+    return {
+        "python": platform.python_version(),
+        "numpy": numpy.__version__,
+        "cpus": os.cpu_count(),
+        "load_average": os.getloadavg(),
+        "gmpy2_installed": gmpy,
+    }
 
 
 if __name__ == "__main__":

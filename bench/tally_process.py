@@ -83,8 +83,9 @@ def timed(command: list[str], timeout: float) -> float | None:
     """Wall seconds from start to exit; None when killed at the timeout."""
     started = time.perf_counter()
     try:
-        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=timeout,
-                       check=True, cwd=ROOT)
+        subprocess.run(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=timeout, check=True, cwd=ROOT
+        )
     except subprocess.TimeoutExpired:
         return None
     return time.perf_counter() - started
@@ -107,11 +108,15 @@ def measure(path: Path, rule: str, call: str, repeat: int, timeout: float) -> di
             theirs.append(reference)
     civic = statistics.median(ours)
     if timed_out:
-        return {"civic_s": civic, "reference_s": None, "ratio": timeout / civic, "lower_bound": True,
-                "runs": len(ours)}
+        return {"civic_s": civic, "reference_s": None, "ratio": timeout / civic, "lower_bound": True, "runs": len(ours)}
     reference_s = statistics.median(theirs)
-    return {"civic_s": civic, "reference_s": reference_s, "ratio": reference_s / civic, "lower_bound": False,
-            "runs": len(ours)}
+    return {
+        "civic_s": civic,
+        "reference_s": reference_s,
+        "ratio": reference_s / civic,
+        "lower_bound": False,
+        "runs": len(ours),
+    }
 
 
 def main() -> None:
@@ -128,8 +133,11 @@ def main() -> None:
     rows = []
     for name in files:
         vote_type, voters = election_facts(DATA / name)
-        kind = "approval" if vote_type in ("approval", "choose-1") else ("cumulative" if vote_type == "scoring"
-                                                                        else vote_type)
+        kind = (
+            "approval"
+            if vote_type in ("approval", "choose-1")
+            else ("cumulative" if vote_type == "scoring" else vote_type)
+        )
         for rule in rules:
             call = calls.get(kind, {}).get(rule)
             if call is None:  # Phragmén is for approval ballots only
@@ -158,10 +166,15 @@ def main() -> None:
 def _line(row: dict[str, object], timeout: float) -> str:
     reference = f"> {timeout:.0f}" if row["lower_bound"] else f"{row['reference_s']:.2f}"
     ratio = f"{'> ' if row['lower_bound'] else ''}{row['ratio']:.1f} x"
-    verdict = {True: "ok", False: f"MISSES {row['target']:.0f} x",
-               None: f"undecided (target {row['target']:.0f} x; the reference timed out)"}[row["meets_target"]]
-    return (f"{row['file'][:44]:44} {row['voters']:>7} {row['rule']:13} {row['civic_s']:7.3f} s "
-            f"{reference:>8} s {ratio:>10}  {verdict}")
+    verdict = {
+        True: "ok",
+        False: f"MISSES {row['target']:.0f} x",
+        None: f"undecided (target {row['target']:.0f} x; the reference timed out)",
+    }[row["meets_target"]]
+    return (
+        f"{row['file'][:44]:44} {row['voters']:>7} {row['rule']:13} {row['civic_s']:7.3f} s "
+        f"{reference:>8} s {ratio:>10}  {verdict}"
+    )
 
 
 def _table(rows: list[dict[str, object]], timeout: float) -> str:

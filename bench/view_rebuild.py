@@ -59,7 +59,10 @@ def every_event(view_class: type) -> Any:
     return EveryEvent()
 
 
-VIEWS = {"accounts": (AccountsView, ["accounts", "role_changes"]), "glossary": (GlossaryView, ["glossary_meetings", "glossary_agenda"])}
+VIEWS = {
+    "accounts": (AccountsView, ["accounts", "role_changes"]),
+    "glossary": (GlossaryView, ["glossary_meetings", "glossary_agenda"]),
+}
 
 
 def fill(log: EventLog, events: int, consumed: str) -> None:
@@ -77,7 +80,9 @@ def fill(log: EventLog, events: int, consumed: str) -> None:
     print(file=sys.stderr)
 
 
-def build(log: EventLog, view: Any, path: Path, tables: list[str]) -> tuple[float, int, dict[str, list[tuple[Any, ...]]]]:
+def build(
+    log: EventLog, view: Any, path: Path, tables: list[str]
+) -> tuple[float, int, dict[str, list[tuple[Any, ...]]]]:
     for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         stale.unlink(missing_ok=True)
     db = open_read_db(path)
@@ -119,16 +124,22 @@ def main() -> None:
         consumed = results["topics"][0]
     log.close()
     topics, everything = statistics.median(runs["topics"]), statistics.median(runs["every event"])
-    print(json.dumps({
-        "view": args.view,
-        "log_events": total,
-        "consumed_by_the_view": consumed,
-        "consumed_share": round(consumed / total, 3),
-        "median_seconds": {"topics": round(topics, 2), "every event (before)": round(everything, 2)},
-        "runs_seconds": {name: [round(value, 2) for value in values] for name, values in runs.items()},
-        "speed_up": round(everything / topics, 1),
-        "target": "at least 5x",
-    }, indent=2, ensure_ascii=False))
+    print(
+        json.dumps(
+            {
+                "view": args.view,
+                "log_events": total,
+                "consumed_by_the_view": consumed,
+                "consumed_share": round(consumed / total, 3),
+                "median_seconds": {"topics": round(topics, 2), "every event (before)": round(everything, 2)},
+                "runs_seconds": {name: [round(value, 2) for value in values] for name, values in runs.items()},
+                "speed_up": round(everything / topics, 1),
+                "target": "at least 5x",
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -38,11 +38,7 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "web" / "static"
 
 def web_parts() -> list[tuple[str, WebPart]]:
     """Each context's web part, in the contexts' order."""
-    return [
-        (context.name, importlib.import_module(context.web).part)
-        for context in all_contexts()
-        if context.web
-    ]
+    return [(context.name, importlib.import_module(context.web).part) for context in all_contexts() if context.web]
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> Starlette:

@@ -23,8 +23,20 @@ def pybabel(*args: str) -> None:
 
 
 def update() -> None:
-    pybabel("extract", "-F", "babel.cfg", *KEYWORDS, "--no-location", "--sort-output", "-o", str(POT),
-            "civic", "domain", "projections", "web")
+    pybabel(
+        "extract",
+        "-F",
+        "babel.cfg",
+        *KEYWORDS,
+        "--no-location",
+        "--sort-output",
+        "-o",
+        str(POT),
+        "civic",
+        "domain",
+        "projections",
+        "web",
+    )
     pybabel("update", "-i", str(POT), "-d", "locales", "--no-fuzzy-matching", "--ignore-obsolete")
     fill_english(ROOT / "locales" / "en" / "LC_MESSAGES" / "messages.po")
 

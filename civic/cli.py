@@ -15,9 +15,9 @@ from typing import Any, NamedTuple
 
 import click
 
-from web import i18n
 from civic.clickhelp import TranslatedGroup
 from civic.contexts import all_contexts
+from web import i18n
 from web.i18n import N_
 from web.i18n import gettext as _
 
@@ -80,12 +80,19 @@ class CivicGroup(TranslatedGroup):
 
     def command_rows(self, ctx: click.Context, width: int) -> list[tuple[str, str]]:
         """``civic --help`` lists the subcommands from the table, importing none of them."""
-        return [(name, _(self.lazy[name].help) if name in self.lazy else
-                 self.commands[name].get_short_help_str(width - 6 - len(name)))
-                for name in self.list_commands(ctx)]
+        return [
+            (
+                name,
+                _(self.lazy[name].help)
+                if name in self.lazy
+                else self.commands[name].get_short_help_str(width - 6 - len(name)),
+            )
+            for name in self.list_commands(ctx)
+        ]
 
-    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
-                     **extra: Any) -> click.Context:
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
+    ) -> click.Context:
         previous = i18n.current.get(), i18n.current_locale.get()
         activate(language(args, os.environ))
         try:
@@ -96,11 +103,16 @@ class CivicGroup(TranslatedGroup):
         ctx.call_on_close(lambda: restore(*previous))  # a test's next command starts as it was
         return ctx
 
-    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None,
-                                                                            list[str]]:
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
         name, command, rest = super().resolve_command(ctx, args)
-        if name is not None and not ctx.resilient_parsing and reads_data(name, command, rest) \
-                and not set(ctx.help_option_names) & set(rest):
+        if (
+            name is not None
+            and not ctx.resilient_parsing
+            and reads_data(name, command, rest)
+            and not set(ctx.help_option_names) & set(rest)
+        ):
             require_data()
         return name, command, rest
 
@@ -143,15 +155,26 @@ def require_data() -> None:
 
     directory = Settings.from_env().data_dir
     if not directory.is_dir():
-        click.echo(_("There is no data in %(directory)s (the directory does not exist). Set CIVIC_DATA_DIR "
-                     "to your data directory, or create one with `civic demo`.", directory=directory), err=True)
+        click.echo(
+            _(
+                "There is no data in %(directory)s (the directory does not exist). Set CIVIC_DATA_DIR "
+                "to your data directory, or create one with `civic demo`.",
+                directory=directory,
+            ),
+            err=True,
+        )
         raise SystemExit(NO_DATA)
 
 
-@click.group(cls=CivicGroup, subcommands=SUBCOMMANDS, context_settings={"help_option_names": ["-h", "--help"]},
-             help=N_("civic: participatory budgeting and civic engagement for Kaohsiung and any city."))
-@click.option("--lang", default=None, expose_value=False,
-              help=N_("Language of messages: zh_Hant_TW or en (default: from LANG)."))
+@click.group(
+    cls=CivicGroup,
+    subcommands=SUBCOMMANDS,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help=N_("civic: participatory budgeting and civic engagement for Kaohsiung and any city."),
+)
+@click.option(
+    "--lang", default=None, expose_value=False, help=N_("Language of messages: zh_Hant_TW or en (default: from LANG).")
+)
 def main() -> None:
     pass  # --lang was read before parsing (see CivicGroup.make_context)
 

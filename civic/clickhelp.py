@@ -72,7 +72,7 @@ def translated_record(param: click.Parameter, record: tuple[str, str]) -> tuple[
     spec, text = record
     given = getattr(param, "help", None) or ""
     if given and text.startswith(given):
-        text = _(given) + text[len(given):]
+        text = _(given) + text[len(given) :]
     return spec, text
 
 
@@ -94,4 +94,3 @@ class TranslatedGroup(TranslatedCommand, click.Group):
             return []
         limit = width - 6 - max(len(name) for name, _command in visible)
         return [(name, command.get_short_help_str(limit)) for name, command in visible]
-

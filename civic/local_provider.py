@@ -56,7 +56,9 @@ def start(port: int, users: tuple[dict, ...] = DEMO_USERS, timeout: float = 20.0
     command = [sys.executable, "-c", _RUN_WHILE_PARENT_LIVES, "--host", "127.0.0.1", "--port", str(port)]
     for user in users:
         command += ["--user-claims", json.dumps(user, ensure_ascii=False)]
-    process = subprocess.Popen(command, env={**os.environ, "NO_COLOR": "1"}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        command, env={**os.environ, "NO_COLOR": "1"}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     issuer = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -76,7 +76,13 @@ class AccountsView:
         # An account is registered once in the log, and each event is applied once: no lookup.
         account_id = str(event.originator_id)
         self._rows[account_id] = [
-            account_id, event.issuer, event.subject, event.name, {"resident"}, event.timestamp.isoformat(), 0.0
+            account_id,
+            event.issuer,
+            event.subject,
+            event.name,
+            {"resident"},
+            event.timestamp.isoformat(),
+            0.0,
         ]
 
     @apply.register

@@ -83,13 +83,22 @@ class AuditView(ViewBase):
         skip = {"originator_id", "originator_version", "timestamp", "originator_topic", "actor"}
         details = {key: _detail(getattr(event, key)) for key in cls.__dataclass_fields__ if key not in skip}
         aggregate_id = str(event.originator_id)
-        label = next((str(details[key]) for key in LABEL_FIELDS if isinstance(details.get(key), str) and details[key]), None)
+        label = next(
+            (str(details[key]) for key in LABEL_FIELDS if isinstance(details.get(key), str) and details[key]), None
+        )
         if label:
             self._labels[aggregate_id] = label
-        self._rows.append((
-            event.timestamp.isoformat(), str(event.actor), context_of(cls), cls.__qualname__,
-            cls.__qualname__.split(".")[0], aggregate_id, json.dumps(details, ensure_ascii=False),
-        ))
+        self._rows.append(
+            (
+                event.timestamp.isoformat(),
+                str(event.actor),
+                context_of(cls),
+                cls.__qualname__,
+                cls.__qualname__.split(".")[0],
+                aggregate_id,
+                json.dumps(details, ensure_ascii=False),
+            )
+        )
 
     def end_page(self, db: Database) -> None:
         db.conn.executemany(
@@ -112,7 +121,9 @@ class AuditFilter:
     until: str | None = None
 
 
-def audit_events(db: Database, where: AuditFilter, *, page: int = 1, size: int = PAGE_SIZE) -> tuple[list[dict[str, Any]], bool]:
+def audit_events(
+    db: Database, where: AuditFilter, *, page: int = 1, size: int = PAGE_SIZE
+) -> tuple[list[dict[str, Any]], bool]:
     """One page of audited events, newest first, and whether there is another page.
 
     Reads the accounts view too (for who acted), so open the reader over both.
@@ -138,18 +149,19 @@ def audit_events(db: Database, where: AuditFilter, *, page: int = 1, size: int =
         + "ORDER BY e.id DESC LIMIT ? OFFSET ?"
     )
     rows = [
-        {**row, "details": json.loads(row["details"])}
-        for row in db.query(sql, [*params, size + 1, (page - 1) * size])
+        {**row, "details": json.loads(row["details"])} for row in db.query(sql, [*params, size + 1, (page - 1) * size])
     ]
     return rows[:size], len(rows) > size
 
 
 def audit_actors(db: Database) -> list[dict[str, Any]]:
     """Everyone who appears in the audit trail, for the filter."""
-    return list(db.query(
-        "SELECT DISTINCT e.actor AS id, a.name, a.subject FROM audit_events AS e "
-        "LEFT JOIN accounts AS a ON a.id = e.actor ORDER BY a.name, e.actor"
-    ))
+    return list(
+        db.query(
+            "SELECT DISTINCT e.actor AS id, a.name, a.subject FROM audit_events AS e "
+            "LEFT JOIN accounts AS a ON a.id = e.actor ORDER BY a.name, e.actor"
+        )
+    )
 
 
 def audit_contexts(db: Database) -> list[str]:

@@ -226,7 +226,14 @@ class GlossaryView:
         )  # fmt: skip
 
     def _approve(
-        self, db: Database, event: TermEvent, en: str, variants: list[dict[str, str]], notes: str, meeting_id: object, number: int
+        self,
+        db: Database,
+        event: TermEvent,
+        en: str,
+        variants: list[dict[str, str]],
+        notes: str,
+        meeting_id: object,
+        number: int,
     ) -> None:
         term_id = str(event.originator_id)
         db.execute(

@@ -232,12 +232,20 @@ def export_entries(db: Database, statuses: Sequence[str] = (APPROVED, DEPRECATED
         variants.setdefault(term_id, []).append(Variant(text, kind))
     return [
         Entry(
-            id=row["id"], zh=row["zh"], en=row["en"], status=row["status"], category=row["category"],
-            district=row["district"], code=row["code"], variants=tuple(variants.get(row["id"], ())),
-            notes=row["notes"], sources=tuple(json.loads(row["sources"])),
-            meeting_id=row["approved_meeting_id"] or "", decision_number=row["approved_decision"] or 0,
+            id=row["id"],
+            zh=row["zh"],
+            en=row["en"],
+            status=row["status"],
+            category=row["category"],
+            district=row["district"],
+            code=row["code"],
+            variants=tuple(variants.get(row["id"], ())),
+            notes=row["notes"],
+            sources=tuple(json.loads(row["sources"])),
+            meeting_id=row["approved_meeting_id"] or "",
+            decision_number=row["approved_decision"] or 0,
             superseded_by=row["superseded_by"] or "",
-        )  # fmt: skip
+        )
         for row in db.query(
             f"SELECT * FROM glossary_terms WHERE status IN ({marks}) ORDER BY category, district, zh, id",
             list(statuses),
@@ -262,8 +270,7 @@ class KnownNamesInReadModel:
 
     def _known(self, condition: str, params: list[str]) -> list[Known]:
         rows = self.db.execute(
-            f"SELECT t.id, t.zh, t.en, t.district FROM glossary_terms AS t WHERE {condition} AND t.status = ? "
-            "LIMIT 50",
+            f"SELECT t.id, t.zh, t.en, t.district FROM glossary_terms AS t WHERE {condition} AND t.status = ? LIMIT 50",
             [*params, APPROVED],
         ).fetchall()
         known = []

@@ -263,7 +263,9 @@ class ReadModels:
             self._refresh_manifest()
             self._open_current(slot)
 
-    def build(self, view: View, progress: _Slot | None = None, on_progress: Callable[[int], None] | None = None) -> Path:
+    def build(
+        self, view: View, progress: _Slot | None = None, on_progress: Callable[[int], None] | None = None
+    ) -> Path:
         """Builds ``view`` from position 0 into a new file beside the current one; returns its path."""
         path = self.directory / f"{view.name}-v{view.version}-{int(time.time())}-{secrets.token_hex(3)}.db"
         db = open_read_db(path)

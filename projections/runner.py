@@ -242,7 +242,4 @@ def sqlite_files(path: Path) -> list[Path]:
 
 def table_rows(db: Database, tables: Iterable[str]) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of the given tables in a stable order, to compare two read models."""
-    return {
-        table: sorted(db.execute(f"SELECT * FROM [{table}]").fetchall(), key=repr)
-        for table in tables
-    }
+    return {table: sorted(db.execute(f"SELECT * FROM [{table}]").fetchall(), key=repr) for table in tables}

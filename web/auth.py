@@ -92,11 +92,13 @@ async def auth_callback(request: Request) -> Response:
     await see_own_write(request, position, "accounts")
     next_url = safe_next(request.session.pop("next", None))
     request.session.clear()
-    request.session.update({
-        SESSION_KEY: str(recorded.result),
-        SESSION_ID_KEY: secrets.token_urlsafe(18),
-        SIGNED_IN_AT_KEY: time.time(),
-    })
+    request.session.update(
+        {
+            SESSION_KEY: str(recorded.result),
+            SESSION_ID_KEY: secrets.token_urlsafe(18),
+            SIGNED_IN_AT_KEY: time.time(),
+        }
+    )
     return RedirectResponse(next_url, status_code=303)
 
 

@@ -50,9 +50,7 @@ REASONS = {
 }
 
 
-def error_page(
-    request: Request, status_code: int, detail: str | None = None, reason: str | None = None
-) -> Response:
+def error_page(request: Request, status_code: int, detail: str | None = None, reason: str | None = None) -> Response:
     if "locale" not in request.scope.get("state", {}):
         # Errors raised before LocaleMiddleware ran (or after its context was lost) still speak
         # the user's language.

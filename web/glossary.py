@@ -76,6 +76,7 @@ def _text_context() -> dict:
 
 # --- the public list --------------------------------------------------------------------------
 
+
 async def glossary_index(request: Request) -> Response:
     params = request.query_params
     query, category, district = params.get("q", "").strip(), params.get("category", ""), params.get("district", "")
@@ -150,6 +151,7 @@ async def export_download(request: Request) -> Response:
 
 # --- proposing --------------------------------------------------------------------------------
 
+
 async def propose_form(request: Request) -> Response:
     _translator(request)
     values = {"zh": request.query_params.get("zh", ""), "en": "", "category": "", "district": "", "variants": "",
@@ -177,14 +179,22 @@ async def propose(request: Request) -> Response:
         if values["term_id"]:
             term_id = _uuid(values["term_id"])
             recorded = await run_in_threadpool(
-                lambda: glossary.propose_change(term_id, values["en"], user["id"], variants=variants, notes=values["notes"])
+                lambda: glossary.propose_change(
+                    term_id, values["en"], user["id"], variants=variants, notes=values["notes"]
+                )
             )
         else:
             recorded = await run_in_threadpool(
                 lambda: glossary.propose(
-                    values["zh"], values["en"], user["id"], category=values["category"], district=values["district"],
-                    variants=variants, notes=values["notes"], sources=values["sources"].splitlines(),
-                )  # fmt: skip
+                    values["zh"],
+                    values["en"],
+                    user["id"],
+                    category=values["category"],
+                    district=values["district"],
+                    variants=variants,
+                    notes=values["notes"],
+                    sources=values["sources"].splitlines(),
+                )
             )
             term_id = recorded.result
     except InvalidFieldError as invalid:
@@ -282,6 +292,7 @@ def _category_options() -> list[tuple[str, str]]:
 
 # --- meetings ---------------------------------------------------------------------------------
 
+
 async def meetings_page(request: Request) -> Response:
     rows = await _read(request, queries.meetings)
     return render(request, "glossary/meetings.html", {"meetings": rows, "errors": {}, "values": {}, **_text_context()})
@@ -365,6 +376,7 @@ async def _after_meeting_change(request: Request, meeting_id: UUID) -> Response:
 
 # --- import -----------------------------------------------------------------------------------
 
+
 async def import_page(request: Request) -> Response:
     require_role(request, STAFF)
     return render(request, "glossary/import.html", {"report": None, "errors": {}, "approved_column": "en", "unit": ""})
@@ -412,6 +424,7 @@ def _import(services, raw: bytes, actor: str, format: str, approved_column: str,
 
 # --- shared -----------------------------------------------------------------------------------
 
+
 def _translator(request: Request) -> dict:
     user = require_user(request)
     if not {TRANSLATOR, STAFF} & set(user["roles"]):
@@ -446,21 +459,26 @@ exception_handlers = {
 }
 
 # Every glossary page lives under one mount: the context owns /glossary/ and nothing else.
-routes = [Mount("/glossary", routes=[
-        Route("/", glossary_index, name="glossary"),
-        Route("/terms/{term_id}", term_page, name="glossary_term"),
-        Route("/export.{format}", export_download, name="glossary_export"),
-        Route("/propose", propose_form, name="glossary_propose_form"),
-        Route("/propose", propose, methods=["POST"], name="glossary_propose"),
-        Route("/suggestions", suggestions, name="glossary_suggestions"),
-        Route("/meetings", meetings_page, name="glossary_meetings"),
-        Route("/meetings", convene, methods=["POST"], name="glossary_convene"),
-        Route("/meetings/{meeting_id}", meeting_page, name="glossary_meeting"),
-        Route("/meetings/{meeting_id}/agenda", add_to_agenda, methods=["POST"], name="glossary_agenda"),
-        Route("/meetings/{meeting_id}/decisions", decide, methods=["POST"], name="glossary_decide"),
-        Route("/import", import_page, name="glossary_import_form"),
-        Route("/import", import_upload, methods=["POST"], name="glossary_import"),
-])]
+routes = [
+    Mount(
+        "/glossary",
+        routes=[
+            Route("/", glossary_index, name="glossary"),
+            Route("/terms/{term_id}", term_page, name="glossary_term"),
+            Route("/export.{format}", export_download, name="glossary_export"),
+            Route("/propose", propose_form, name="glossary_propose_form"),
+            Route("/propose", propose, methods=["POST"], name="glossary_propose"),
+            Route("/suggestions", suggestions, name="glossary_suggestions"),
+            Route("/meetings", meetings_page, name="glossary_meetings"),
+            Route("/meetings", convene, methods=["POST"], name="glossary_convene"),
+            Route("/meetings/{meeting_id}", meeting_page, name="glossary_meeting"),
+            Route("/meetings/{meeting_id}/agenda", add_to_agenda, methods=["POST"], name="glossary_agenda"),
+            Route("/meetings/{meeting_id}/decisions", decide, methods=["POST"], name="glossary_decide"),
+            Route("/import", import_page, name="glossary_import_form"),
+            Route("/import", import_upload, methods=["POST"], name="glossary_import"),
+        ],
+    )
+]
 
 nav = [
     NavItem(N_("Place names"), "glossary"),
@@ -480,7 +498,6 @@ def home_widget(db) -> dict | None:
         "url": "/glossary/",
         "link": N_("Search the glossary"),
     }
-
 
 
 AUDIT = AuditWording(
@@ -503,7 +520,8 @@ AUDIT = AuditWording(
         "Meeting.ListAdopted": N_("Adopted an initial list"),
     },
     link=lambda kind, aggregate_id: {
-        "Term": f"/glossary/terms/{aggregate_id}", "Meeting": f"/glossary/meetings/{aggregate_id}",
+        "Term": f"/glossary/terms/{aggregate_id}",
+        "Meeting": f"/glossary/meetings/{aggregate_id}",
     }.get(kind),
 )
 

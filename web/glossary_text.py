@@ -9,8 +9,7 @@ from __future__ import annotations
 from domain.glossary import checks, rows
 from domain.glossary.errors import ImportStructureError
 from domain.glossary.rows import RowNote
-from web.i18n import gettext
-from web.i18n import N_
+from web.i18n import N_, gettext
 
 STATUSES = {
     "proposed": N_("Proposed"),
@@ -149,7 +148,11 @@ def warning_message(warning: checks.GlossaryWarning) -> str:
 
 
 def where(unit: str, note: RowNote) -> str:
-    return gettext("line %(number)s", number=note.line) if unit == "line" else gettext("entry %(number)s", number=note.line)
+    return (
+        gettext("line %(number)s", number=note.line)
+        if unit == "line"
+        else gettext("entry %(number)s", number=note.line)
+    )
 
 
 def reason_message(note: RowNote) -> str:
@@ -169,7 +172,9 @@ def reason_message(note: RowNote) -> str:
         ),
         rows.NOT_AN_ENTRY: lambda: gettext("not a glossary entry"),
         rows.NOT_APPROVED: lambda: gettext("not approved (%(status)s): not imported", **p),
-        rows.DIFFERS_FROM_APPROVED: lambda: gettext("the glossary already approves other English: %(approved_en)s", **p),
+        rows.DIFFERS_FROM_APPROVED: lambda: gettext(
+            "the glossary already approves other English: %(approved_en)s", **p
+        ),
         rows.PENDING_REVIEW: lambda: gettext("a proposal for this place is waiting for a meeting"),
         rows.RETIRED: lambda: gettext("this place's term is %(status)s; a meeting must decide on it", **p),
         rows.MERGED_DUPLICATE: lambda: gettext("the same place as line %(first_line)s: merged into it", **p),
@@ -199,12 +204,13 @@ def structure_message(error: ImportStructureError) -> str:
         rows.TOO_MANY_ROWS: lambda: gettext("The file has more than %(rows)s rows.", **p),
         rows.CONTROL_CHARACTER: lambda: gettext(
             "%(where)s: %(field)s contains a control or text-direction character. Nothing was imported.",
-            where=_where(p), field=_field_name(p.get("field")),
+            where=_where(p),
+            field=_field_name(p.get("field")),
         ),
         rows.FORMULA: lambda: gettext(
-            "%(where)s: %(field)s starts with =, +, - or @, which spreadsheets run as a formula. "
-            "Nothing was imported.",
-            where=_where(p), field=_field_name(p.get("field")),
+            "%(where)s: %(field)s starts with =, +, - or @, which spreadsheets run as a formula. Nothing was imported.",
+            where=_where(p),
+            field=_field_name(p.get("field")),
         ),
         rows.UNKNOWN_FORMAT: lambda: gettext("Unknown format: %(format)s.", **p),
         rows.UNKNOWN_APPROVED_COLUMN: lambda: gettext("Unknown approved column: %(column)s.", **p),

@@ -31,8 +31,16 @@ SUPPORTED = (ZH, EN)
 LANGUAGE_NAMES = {ZH: "中文", EN: "English"}
 # What browsers send, mapped to the catalog that serves it.
 _ALIASES = {
-    "zh-tw": ZH, "zh-hant": ZH, "zh-hant-tw": ZH, "zh": ZH, "zh_hant_tw": ZH, "zh-hk": ZH,
-    "zh-mo": ZH, "en": EN, "en-us": EN, "en-gb": EN,
+    "zh-tw": ZH,
+    "zh-hant": ZH,
+    "zh-hant-tw": ZH,
+    "zh": ZH,
+    "zh_hant_tw": ZH,
+    "zh-hk": ZH,
+    "zh-mo": ZH,
+    "en": EN,
+    "en-us": EN,
+    "en-gb": EN,
 }
 
 
@@ -47,8 +55,7 @@ class Untranslated(stdlib_gettext.NullTranslations):
         return self.ngettext(singular, plural, n)
 
 
-def load_catalogs(directory: Path = LOCALES_DIR,
-                  locales: Iterable[str] = SUPPORTED) -> dict[str, NullTranslations]:
+def load_catalogs(directory: Path = LOCALES_DIR, locales: Iterable[str] = SUPPORTED) -> dict[str, NullTranslations]:
     """The compiled catalogs of ``locales`` (the command line needs only the one it shows)."""
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
@@ -108,7 +115,8 @@ def _accepted(header: str) -> list[tuple[str, float]]:
 
 # The translations of the request (or command) being served; set by LocaleMiddleware / the CLI.
 current: contextvars.ContextVar[NullTranslations | Untranslated] = contextvars.ContextVar(
-    "civic_translations", default=Untranslated()
+    "civic_translations",
+    default=Untranslated(),  # noqa: B039 - never mutated: it only translates
 )
 current_locale: contextvars.ContextVar[str] = contextvars.ContextVar("civic_locale", default=EN)
 
@@ -135,6 +143,7 @@ def activate(locale: str, catalogs: dict[str, NullTranslations] | dict[str, Untr
 
 
 # --- Formatting -----------------------------------------------------------------------------
+
 
 def roc_date(value: date | datetime) -> str:
     """民國115年11月26日: Taiwan's official calendar counts years from 1912."""

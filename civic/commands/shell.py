@@ -45,8 +45,11 @@ def serve(host: str, port: int, local_provider: bool, workers: int) -> None:
             started.stop()
 
 
-@click.command("demo", cls=TranslatedCommand,
-               help=N_("Seed demo data for every context (safe to run again: it changes nothing the second time)."))
+@click.command(
+    "demo",
+    cls=TranslatedCommand,
+    help=N_("Seed demo data for every context (safe to run again: it changes nothing the second time)."),
+)
 def demo() -> None:
     from civic.demo import seed
     from civic.services import build_services
@@ -79,7 +82,9 @@ def rebuild(views: tuple[str, ...]) -> None:
         known = services.read_models.names()
         unknown = [name for name in views if name not in known]
         if unknown:
-            message = _("Unknown view %(names)s. The views are: %(known)s.", names=", ".join(unknown), known=", ".join(known))
+            message = _(
+                "Unknown view %(names)s. The views are: %(known)s.", names=", ".join(unknown), known=", ".join(known)
+            )
             raise click.UsageError(message)
         total = services.log.position() * (len(views) or len(known))
         with click.progressbar(length=total, label=_("Rebuilding read models"), file=sys.stderr) as bar:
@@ -88,4 +93,3 @@ def rebuild(views: tuple[str, ...]) -> None:
         click.echo(_("Rebuilt %(views)s from %(count)s events.", views=done, count=services.log.position()))
     finally:
         services.close()
-

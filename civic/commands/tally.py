@@ -23,8 +23,6 @@ from typing import NoReturn, TextIO
 import click
 
 from civic.clickhelp import TranslatedCommand
-from web.i18n import N_
-from web.i18n import gettext as _
 from domain.tally import (
     DEFAULT_RULE,
     RULES,
@@ -40,6 +38,8 @@ from domain.tally.explain import GreedyExplanation, MesExplanation, PhragmenExpl
 from domain.tally.gcpause import collector_paused
 from domain.tally.pabulib import format_amount, parse
 from domain.tally.satisfaction import Measure
+from web.i18n import N_
+from web.i18n import gettext as _
 
 BAD_FILE = 2
 
@@ -66,11 +66,13 @@ PROBLEMS: dict[Problem, str] = {
 }
 
 
-@click.command("tally", cls=TranslatedCommand,
-               help=N_("Count the votes in FILE (Pabulib .pb format) and show the selected projects."))
+@click.command(
+    "tally",
+    cls=TranslatedCommand,
+    help=N_("Count the votes in FILE (Pabulib .pb format) and show the selected projects."),
+)
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--rule", type=click.Choice(RULES), default=DEFAULT_RULE, show_default=True,
-              help=N_("Counting rule."))
+@click.option("--rule", type=click.Choice(RULES), default=DEFAULT_RULE, show_default=True, help=N_("Counting rule."))
 @click.option("--json", "as_json", is_flag=True, help=N_("Print one JSON object instead of a table."))
 @click.option("--explain", is_flag=True, help=N_("Also show why: rounds, payments, what did not fit."))
 def tally(file: Path, rule: str, as_json: bool, explain: bool) -> None:
@@ -82,8 +84,14 @@ def tally(file: Path, rule: str, as_json: bool, explain: bool) -> None:
         with collector_paused():
             election = _read(file)
             if not applicable(election, rule):
-                _fail(_("error: %(file)s: rule %(rule)s needs approval ballots, this file has %(kind)s",
-                        file=file, rule=rule, kind=election.vote_type.value))
+                _fail(
+                    _(
+                        "error: %(file)s: rule %(rule)s needs approval ballots, this file has %(kind)s",
+                        file=file,
+                        rule=rule,
+                        kind=election.vote_type.value,
+                    )
+                )
             with ProgressLine(sys.stderr) as progress:
                 outcome = count(election, rule, explain=explain, progress=progress)
             gc.freeze()
@@ -124,8 +132,9 @@ class ProgressLine:
         if not self.live or now - self.last < self.EVERY:
             return
         self.last = now
-        self.stream.write("\r" + _("Counting: %(units)s currency units added to each voter's budget so far",
-                                    units=f"{k:,}"))
+        self.stream.write(
+            "\r" + _("Counting: %(units)s currency units added to each voter's budget so far", units=f"{k:,}")
+        )
         self.stream.flush()
         self.shown = True
 
@@ -200,8 +209,11 @@ LABEL_COLUMNS = 32  # a project's name after its id in --explain
 def natural(project_id: str) -> tuple[tuple[int, int, str], ...]:
     """Sort key for ids: digits as numbers ("2" before "10", "A2" before "A10"), numbers before
     letters."""
-    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part.casefold())
-                 for part in re.split(r"(\d+)", project_id) if part)
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part.casefold())
+        for part in re.split(r"(\d+)", project_id)
+        if part
+    )
 
 
 def columns(text: str) -> int:
@@ -241,35 +253,59 @@ VOTES_HEADING = {Measure.COST: N_("Approvals"), Measure.POINTS: N_("Points"), Me
 def counted_as(vote_type: VoteType, rule: str) -> str:
     """Which satisfaction measure the rule used, in words: what the count means."""
     if rule == "phragmen":
-        return _("Approval ballots: Phragmén shares each project's cost equally among the voters who approved it "
-                 "(no satisfaction measure).")
+        return _(
+            "Approval ballots: Phragmén shares each project's cost equally among the voters who approved it "
+            "(no satisfaction measure)."
+        )
     if vote_type == VoteType.CHOOSE_1:
-        return _("Choose-1 ballots, counted as approval ballots with cost satisfaction "
-                 "(a voter's satisfaction with a project they chose is its cost).")
+        return _(
+            "Choose-1 ballots, counted as approval ballots with cost satisfaction "
+            "(a voter's satisfaction with a project they chose is its cost)."
+        )
     if vote_type.is_approval:
-        return _("Approval ballots, counted with cost satisfaction "
-                 "(a voter's satisfaction with a project they approved is its cost).")
+        return _(
+            "Approval ballots, counted with cost satisfaction "
+            "(a voter's satisfaction with a project they approved is its cost)."
+        )
     if vote_type.has_points:
-        return _("%(kind)s ballots, counted with the points given as satisfaction.",
-                 kind=_("Cumulative") if vote_type == VoteType.CUMULATIVE else _("Scoring"))
-    return _("Ordinal ballots, counted with Borda scores (the last ranked project scores 0, "
-             "each place above it 1 more).")
+        return _(
+            "%(kind)s ballots, counted with the points given as satisfaction.",
+            kind=_("Cumulative") if vote_type == VoteType.CUMULATIVE else _("Scoring"),
+        )
+    return _(
+        "Ordinal ballots, counted with Borda scores (the last ranked project scores 0, each place above it 1 more)."
+    )
 
 
 def _table(election: Election, outcome: Outcome) -> None:
     chosen = set(outcome.selected)
     received = dict(outcome.votes)
-    rows = [(project.id, cut(project.name, NAME_COLUMNS), _money(received.get(project.id, Fraction(0))),
-             _money(project.cost), _("yes") if project.id in chosen else "")
-            for project in sorted(election.projects, key=lambda p: natural(p.id))]
+    rows = [
+        (
+            project.id,
+            cut(project.name, NAME_COLUMNS),
+            _money(received.get(project.id, Fraction(0))),
+            _money(project.cost),
+            _("yes") if project.id in chosen else "",
+        )
+        for project in sorted(election.projects, key=lambda p: natural(p.id))
+    ]
     headers = (_("ID"), _("Project"), _(VOTES_HEADING[outcome.measure]), _("Cost"), _("Selected"))
     widths = [max(columns(row[i]) for row in [headers, *rows]) for i in range(len(headers))]
     for row in [headers, *rows]:
-        click.echo("  ".join(pad(cell, width, right=i in (2, 3))
-                             for i, (cell, width) in enumerate(zip(row, widths))).rstrip())
-    click.echo(_("%(count)s of %(total)s projects selected by %(rule)s, cost %(cost)s of budget %(budget)s",
-                 count=len(outcome.selected), total=len(election.projects), rule=outcome.rule,
-                 cost=_money(outcome.cost), budget=_money(outcome.budget)))
+        click.echo(
+            "  ".join(pad(cell, width, right=i in (2, 3)) for i, (cell, width) in enumerate(zip(row, widths))).rstrip()
+        )
+    click.echo(
+        _(
+            "%(count)s of %(total)s projects selected by %(rule)s, cost %(cost)s of budget %(budget)s",
+            count=len(outcome.selected),
+            total=len(election.projects),
+            rule=outcome.rule,
+            cost=_money(outcome.cost),
+            budget=_money(outcome.budget),
+        )
+    )
     click.echo(counted_as(election.vote_type, outcome.rule))
 
 
@@ -300,22 +336,42 @@ def _explanation(why: object, names: Names) -> list[str]:
 
 
 def _mes_lines(why: MesExplanation, names: Names) -> list[str]:
-    lines = ["", _("Method of Equal Shares: each voter starts with %(money)s (%(steps)s units added)",
-                   money=_money(why.per_voter_budget), steps=why.increments)]
+    lines = [
+        "",
+        _(
+            "Method of Equal Shares: each voter starts with %(money)s (%(steps)s units added)",
+            money=_money(why.per_voter_budget),
+            steps=why.increments,
+        ),
+    ]
     if why.free:
         lines.append(_("Free, selected first: %(projects)s", projects=names.all(why.free)))
     for number, bought in enumerate(why.rounds, 1):
         full = sum(len(p.voters) for p in bought.payments if p.full_share)
         short = sum(len(p.voters) for p in bought.payments if not p.full_share)
         share = _money(bought.share) if bought.share is not None else _money(bought.price)
-        lines.append(_("%(round)s. %(project)s (cost %(cost)s): %(full)s supporters paid %(share)s each, "
-                       "%(short)s paid all they had left",
-                       round=number, project=names(bought.project), cost=_money(bought.cost), full=full,
-                       share=share, short=short))
+        lines.append(
+            _(
+                "%(round)s. %(project)s (cost %(cost)s): %(full)s supporters paid %(share)s each, "
+                "%(short)s paid all they had left",
+                round=number,
+                project=names(bought.project),
+                cost=_money(bought.cost),
+                full=full,
+                share=share,
+                short=short,
+            )
+        )
     for rejected in why.rejected:
-        lines.append(_("Not bought: %(project)s (cost %(cost)s): its %(supporters)s supporters had %(money)s left",
-                       project=names(rejected.project), cost=_money(rejected.cost),
-                       supporters=rejected.supporters, money=_money(rejected.supporters_money)))
+        lines.append(
+            _(
+                "Not bought: %(project)s (cost %(cost)s): its %(supporters)s supporters had %(money)s left",
+                project=names(rejected.project),
+                cost=_money(rejected.cost),
+                supporters=rejected.supporters,
+                money=_money(rejected.supporters_money),
+            )
+        )
     if why.completion is not None:
         lines += _greedy_lines(why.completion, names)
     return lines
@@ -335,9 +391,15 @@ def _greedy_lines(why: GreedyExplanation, names: Names) -> list[str]:
 def _phragmen_lines(why: PhragmenExplanation, names: Names) -> list[str]:
     lines = ["", _("Sequential Phragmén")]
     for number, bought in enumerate(why.rounds, 1):
-        lines.append(_("%(round)s. %(project)s: %(supporters)s supporters, load %(load)s each",
-                       round=number, project=names(bought.project), supporters=bought.supporters,
-                       load=_money(bought.load)))
+        lines.append(
+            _(
+                "%(round)s. %(project)s: %(supporters)s supporters, load %(load)s each",
+                round=number,
+                project=names(bought.project),
+                supporters=bought.supporters,
+                load=_money(bought.load),
+            )
+        )
     if why.stopped_by:
         lines.append(_("Stopped: %(project)s would overrun the budget", project=names(why.stopped_by)))
     return lines

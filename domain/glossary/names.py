@@ -105,9 +105,7 @@ def text_problem(text: str, limit: int, *, multiline: bool = False, name: bool =
     return None
 
 
-def list_problem(
-    texts: list[str], most: int, limit: int, *, multiline: bool = False, name: bool = False
-) -> str | None:
+def list_problem(texts: list[str], most: int, limit: int, *, multiline: bool = False, name: bool = False) -> str | None:
     """The code of what is wrong with a list of raw texts (sources, members), or None."""
     for text in texts:
         problem = text_problem(text, limit, multiline=multiline, name=name)

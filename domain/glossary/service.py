@@ -169,6 +169,7 @@ class Glossary:
 
     def approve(self, meeting_id: UUID, term_id: UUID, actor: str) -> Recorded:
         """Approves the proposed English; the result is the decision number."""
+
         def decide(meeting: Meeting, term: Term) -> Recorded:
             en = term.approve(meeting.id, meeting.next_number, actor)
             return self._record_decision(meeting, term, APPROVE, actor, en=en)
@@ -215,6 +216,7 @@ class Glossary:
 
     def supersede(self, meeting_id: UUID, term_id: UUID, by_term_id: UUID, actor: str) -> Recorded:
         """Records that an approved term is replaced by another approved term for the place."""
+
         def decide(meeting: Meeting, term: Term) -> Recorded:
             successor = self.term(by_term_id)
             if successor.status != APPROVED or successor.id == term.id:
@@ -268,15 +270,18 @@ class Glossary:
         meeting_id, number, position = None, 0, 0
         if new_rows:
             meeting_id, number, position = self._record_list(new_rows, source, actor, today or date.today(), progress)
-        return Recorded(position, ImportReport(
-            unit=parsed.unit,
-            imported=len(new_rows),
-            unchanged=unchanged,
-            rejected=tuple(sorted([*parsed.rejected, *rejected], key=lambda note: note.line)),
-            notices=tuple(sorted(parsed.notices, key=lambda note: note.line)),
-            meeting_id=meeting_id,
-            decision_number=number,
-        ))
+        return Recorded(
+            position,
+            ImportReport(
+                unit=parsed.unit,
+                imported=len(new_rows),
+                unchanged=unchanged,
+                rejected=tuple(sorted([*parsed.rejected, *rejected], key=lambda note: note.line)),
+                notices=tuple(sorted(parsed.notices, key=lambda note: note.line)),
+                meeting_id=meeting_id,
+                decision_number=number,
+            ),
+        )
 
     def _sort_rows(self, rows: list[Row], known: KnownNames | None) -> tuple[list[Row], int, list[RowNote]]:
         new_rows: list[Row] = []
@@ -312,10 +317,18 @@ class Glossary:
         for done, row in enumerate(rows, start=1):
             batch.append(
                 Term.imported(
-                    zh=row.zh, category=row.category, district=row.district, en=row.en,
-                    variants=[variant.to_dict() for variant in row.variants], notes=row.notes, code=row.code,
-                    sources=list(row.sources), meeting_id=meeting.id, decision_number=number, actor=actor,
-                )  # fmt: skip
+                    zh=row.zh,
+                    category=row.category,
+                    district=row.district,
+                    en=row.en,
+                    variants=[variant.to_dict() for variant in row.variants],
+                    notes=row.notes,
+                    code=row.code,
+                    sources=list(row.sources),
+                    meeting_id=meeting.id,
+                    decision_number=number,
+                    actor=actor,
+                )
             )
             if progress and (done % 250 == 0 or done == len(rows)):
                 progress(done, len(rows))

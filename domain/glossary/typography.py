@@ -83,4 +83,3 @@ def typography_problems(en: str) -> list[Typography]:
         if word not in _SMALL_WORDS and not re.fullmatch(r"[lI](st|nd|rd|th)", word):
             found.append(Typography(LOWERCASE_WORD, word, word.capitalize()))
     return found
-

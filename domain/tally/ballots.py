@@ -122,20 +122,32 @@ class BallotRules:
         found = [*_outside(len(ids), self.min_length, self.max_length, Violation.TOO_FEW, Violation.TOO_MANY)]
         if isinstance(ballot, ApprovalBallot):
             total_cost = sum((cost_of(project) for project in ids), Fraction(0))
-            found += _outside(total_cost, self.min_sum_cost, self.max_sum_cost,
-                              Violation.COST_TOO_LOW, Violation.COST_TOO_HIGH)
+            found += _outside(
+                total_cost, self.min_sum_cost, self.max_sum_cost, Violation.COST_TOO_LOW, Violation.COST_TOO_HIGH
+            )
         if isinstance(ballot, CumulativeBallot):
             points = [value for _, value in ballot.points]
             for value in points:
-                found += _outside(value, self.min_points, self.max_points,
-                                  Violation.POINTS_TOO_LOW, Violation.POINTS_TOO_HIGH)
-            found += _outside(sum(points, Fraction(0)), self.min_sum_points, self.max_sum_points,
-                              Violation.TOTAL_POINTS_TOO_LOW, Violation.TOTAL_POINTS_TOO_HIGH)
+                found += _outside(
+                    value, self.min_points, self.max_points, Violation.POINTS_TOO_LOW, Violation.POINTS_TOO_HIGH
+                )
+            found += _outside(
+                sum(points, Fraction(0)),
+                self.min_sum_points,
+                self.max_sum_points,
+                Violation.TOTAL_POINTS_TOO_LOW,
+                Violation.TOTAL_POINTS_TOO_HIGH,
+            )
         return tuple(dict.fromkeys(found))
 
 
-def _outside(value: Fraction | int, low: Fraction | int | None, high: Fraction | int | None,
-             too_low: Violation, too_high: Violation) -> list[Violation]:
+def _outside(
+    value: Fraction | int,
+    low: Fraction | int | None,
+    high: Fraction | int | None,
+    too_low: Violation,
+    too_high: Violation,
+) -> list[Violation]:
     if low is not None and value < low:
         return [too_low]
     if high is not None and value > high:

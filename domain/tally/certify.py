@@ -74,13 +74,25 @@ class Tables:
         for p in eligible:
             signature.setdefault((cost[p], members[p].tobytes(), sats[p].tobytes()), []).append(p)
         return cls(
-            cost_sat=cost_sat, unit=unit, cap_ticks=int(cap * unit), start_low=math.floor(start),
-            start_high=math.ceil(start), groups=len(profile.groups), cost=cost, members=members,
-            weights=weights, sats=sats, total=total, per=per, levels=levels,
-            level_of=[np.searchsorted(lv, s) for lv, s in zip(levels, sats)], eligible=eligible,
+            cost_sat=cost_sat,
+            unit=unit,
+            cap_ticks=int(cap * unit),
+            start_low=math.floor(start),
+            start_high=math.ceil(start),
+            groups=len(profile.groups),
+            cost=cost,
+            members=members,
+            weights=weights,
+            sats=sats,
+            total=total,
+            per=per,
+            levels=levels,
+            level_of=[np.searchsorted(lv, s) for lv, s in zip(levels, sats)],
+            eligible=eligible,
             first_bound={p: (cost[p] << GRID) // (total[p] * per[p]) for p in eligible},
             twins={p: frozenset(same) for same in signature.values() for p in same},
-            sizes=[w.astype(np.float64) for w in weights], voters=profile.voters,
+            sizes=[w.astype(np.float64) for w in weights],
+            voters=profile.voters,
             ones=np.ones(len(profile.groups), dtype=INT64),
         )
 

@@ -102,13 +102,13 @@ class _Engine:
 
     def pieces(self, first: int) -> Iterator[tuple[int, int, tuple[int, ...]]]:
         """Ranges of k with the sequence MES buys there, from ``first`` on, left to right."""
-        k = first
+        start = first
         if self.fast is not None:
             last = self.fast.last_fitting()
             for a, b, sequence in self.fast.cover(first, last):
                 yield a, b, sequence if sequence is not None else self.exact.run(self.b0 + a).sequence
-            k = last + 1
-        for k in count(k):  # beyond the 64-bit range of the fast engine, or without numpy
+            start = last + 1
+        for k in count(start):  # beyond the 64-bit range of the fast engine, or without numpy
             yield k, k, self.exact.run(self.b0 + k).sequence
 
 

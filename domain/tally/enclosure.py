@@ -180,10 +180,18 @@ class Pass:
                 self._check(winner, priced)
             except Undecided as undecided:
                 if self.L > 0:  # budgets are still those at the start of this round
-                    undecided.checkpoint = Checkpoint(self.k0, self.L, self.round, tuple(self.bought),
-                                                      self.budgets[: self.size].copy(), self.class_of.copy(),
-                                                      self.voters[: self.size].copy(), self.zero,
-                                                      frozenset(self.remaining), dict(self.bound))
+                    undecided.checkpoint = Checkpoint(
+                        self.k0,
+                        self.L,
+                        self.round,
+                        tuple(self.bought),
+                        self.budgets[: self.size].copy(),
+                        self.class_of.copy(),
+                        self.voters[: self.size].copy(),
+                        self.zero,
+                        frozenset(self.remaining),
+                        dict(self.bound),
+                    )
                 raise
             self._pay(winner, priced[winner])
             self.bought.append(winner)
@@ -263,10 +271,7 @@ class Pass:
         if found is None:
             t = self.t
             classes = self.class_of.take(t.members[project])
-            if t.cost_sat:
-                key = classes
-            else:
-                key = classes * len(t.levels[project]) + t.level_of[project]
+            key = classes if t.cost_sat else classes * len(t.levels[project]) + t.level_of[project]
             # (bincount adds in float64: group sizes are integers far below 2^53, so exactly)
             counts = np.bincount(key, weights=t.sizes[project])
             keys = (counts != 0).nonzero()[0]  # (faster than flatnonzero on floats)
@@ -277,8 +282,7 @@ class Pass:
                 level_of = keys % len(t.levels[project])
                 sats, cells = t.levels[project][level_of], keys // len(t.levels[project])
             rows = self.budgets.take(cells, axis=0)
-            found = self._rows[project] = Cells(key, keys, weights, sats, level_of, rows,
-                                                (weights @ rows).tolist())
+            found = self._rows[project] = Cells(key, keys, weights, sats, level_of, rows, (weights @ rows).tolist())
         return found
 
     def _money(self, sums: list[int]) -> tuple[Line, Line]:
@@ -374,8 +378,14 @@ class Pass:
             num = cost - int(np.dot(w, budgets[poor]))
             den = total - (int(w.sum()) if t.cost_sat else int(np.dot(w, sats[poor])))
 
-    def _enclose(self, project: int, walks: list[tuple[int, int, np.ndarray] | None], splits: list[np.ndarray],
-                 cells: Cells, money: tuple[Line, Line]) -> Price:
+    def _enclose(
+        self,
+        project: int,
+        walks: list[tuple[int, int, np.ndarray] | None],
+        splits: list[np.ndarray],
+        cells: Cells,
+        money: tuple[Line, Line],
+    ) -> Price:
         t, L = self.t, self.L
         cost, total, per = t.cost[project], t.total[project], t.per[project]
         w0, w1 = walks
@@ -394,8 +404,18 @@ class Pass:
             high, pay_high = (h0, _ceil_div(h1 - h0, L) if L else 0), (p0, _ceil_div(p1 - p0, L) if L else 0)
             most = max(h0, h0 + high[1] * L)
         least = max(min(a, a + s * L) for a, s in (low0, low1))
-        return Price(low0, low1, high, False, least, most, pay_high, _not_negative(pay_low0, L),
-                     _not_negative(pay_low1, L), money)
+        return Price(
+            low0,
+            low1,
+            high,
+            False,
+            least,
+            most,
+            pay_high,
+            _not_negative(pay_low0, L),
+            _not_negative(pay_low1, L),
+            money,
+        )
 
     # --- paying ---------------------------------------------------------------------------
 

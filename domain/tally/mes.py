@@ -67,8 +67,9 @@ class ExactMES:
         state = _RunState(self, beta)
         purchases: list[Purchase] = []
         while True:
-            found = state.next_winner(forced[len(state.sequence)] if forced is not None
-                                      and len(state.sequence) < len(forced) else None)
+            found = state.next_winner(
+                forced[len(state.sequence)] if forced is not None and len(state.sequence) < len(forced) else None
+            )
             if found is None:
                 break
             winner, rho = found
@@ -117,15 +118,22 @@ class _RunState:
 
     def money(self, project: int) -> Fraction:
         groups = self.mes.profile.groups
-        return sum((self.budget(key) * sum(groups[g].size for g in members)
-                    for (key, _), members in self.classes(project).items()), Fraction(0))
+        return sum(
+            (
+                self.budget(key) * sum(groups[g].size for g in members)
+                for (key, _), members in self.classes(project).items()
+            ),
+            Fraction(0),
+        )
 
     def price(self, project: int) -> Fraction | None:
         """The least rho its supporters can pay (None: they cannot afford it)."""
         cost = self.mes.profile.costs[project]
         groups = self.mes.profile.groups
-        items = [(self.budget(key), sat, sum(groups[g].size for g in members))
-                 for (key, sat), members in self.classes(project).items()]
+        items = [
+            (self.budget(key), sat, sum(groups[g].size for g in members))
+            for (key, sat), members in self.classes(project).items()
+        ]
         if sum((budget * size for budget, _, size in items), Fraction(0)) < cost:
             return None
         items.sort(key=lambda item: item[0] / item[1])
@@ -170,8 +178,11 @@ class _RunState:
                 payments[share, True].extend(members)
             else:
                 payments[budget, False].extend(members)
-        return Purchase(project, rho, tuple((amount, tuple(sorted(members)), full)
-                                            for (amount, full), members in sorted(payments.items())))
+        return Purchase(
+            project,
+            rho,
+            tuple((amount, tuple(sorted(members)), full) for (amount, full), members in sorted(payments.items())),
+        )
 
     def buy(self, project: int, rho: Fraction) -> None:
         self.sequence.append(project)

@@ -69,8 +69,9 @@ def applicable(election: Election, rule: str) -> bool:
     return rule != "phragmen" or election.vote_type.is_approval
 
 
-def tally(election: Election, rule: str = DEFAULT_RULE, explain: bool = False,
-          progress: Callable[[int], None] | None = None) -> Outcome:
+def tally(
+    election: Election, rule: str = DEFAULT_RULE, explain: bool = False, progress: Callable[[int], None] | None = None
+) -> Outcome:
     """Count ``election`` by ``rule``. For ``mes-completed``, ``progress(k)`` is told how many
     currency units per voter the count has reached (for a long count's progress line)."""
     if rule not in RULES:
@@ -82,12 +83,14 @@ def tally(election: Election, rule: str = DEFAULT_RULE, explain: bool = False,
         chosen, why = _count(election, profile, rule, explain, progress)
     selected = tuple(sorted(profile.ids[p] for p in chosen))
     received = tuple(zip(profile.ids, votes(profile)))
-    return Outcome(rule, selected, profile.cost_of(chosen), election.budget, why if explain else None,
-                   profile.measure, received)
+    return Outcome(
+        rule, selected, profile.cost_of(chosen), election.budget, why if explain else None, profile.measure, received
+    )
 
 
-def _count(election: Election, profile: Profile, rule: str, explain: bool,
-           progress: Callable[[int], None] | None) -> tuple[frozenset[int], Explanation | None]:
+def _count(
+    election: Election, profile: Profile, rule: str, explain: bool, progress: Callable[[int], None] | None
+) -> tuple[frozenset[int], Explanation | None]:
     if rule == "greedy":
         return greedy(profile)
     if rule == "phragmen":
@@ -100,8 +103,9 @@ def _count(election: Election, profile: Profile, rule: str, explain: bool,
     return chosen, _mes_explanation(election, profile, result, completion) if explain else None
 
 
-def _mes_explanation(election: Election, profile: Profile, result: Result,
-                     completion: GreedyExplanation | None) -> MesExplanation:
+def _mes_explanation(
+    election: Election, profile: Profile, result: Result, completion: GreedyExplanation | None
+) -> MesExplanation:
     """Replay the run that produced ``result`` in exact rationals, recording every payment."""
     mes = ExactMES(profile)
     run = mes.run(result.per_voter_budget, forced=result.sequence, record=True)
@@ -126,8 +130,11 @@ def _mes_explanation(election: Election, profile: Profile, result: Result,
             reason = Reason.COSTS_NOTHING
         else:
             reason = Reason.UNAFFORDABLE
-        rejected.append(MesRejection(profile.ids[project], profile.costs[project], supporters,
-                                     run.leftover.get(project, Fraction(0)), reason))
+        rejected.append(
+            MesRejection(
+                profile.ids[project], profile.costs[project], supporters, run.leftover.get(project, Fraction(0)), reason
+            )
+        )
     return MesExplanation(
         per_voter_budget=result.per_voter_budget,
         increments=result.increments,

@@ -39,32 +39,36 @@ from domain.tally.gcpause import collector_paused
 
 SECTIONS = ("meta", "projects", "votes")
 _RULE_KEYS = {
-    "min_length": "min_length", "max_length": "max_length",
-    "min_sum_cost": "min_sum_cost", "max_sum_cost": "max_sum_cost",
-    "min_points": "min_points", "max_points": "max_points",
-    "min_sum_points": "min_sum_points", "max_sum_points": "max_sum_points",
+    "min_length": "min_length",
+    "max_length": "max_length",
+    "min_sum_cost": "min_sum_cost",
+    "max_sum_cost": "max_sum_cost",
+    "min_points": "min_points",
+    "max_points": "max_points",
+    "min_sum_points": "min_sum_points",
+    "max_sum_points": "max_sum_points",
 }
 
 
 class Problem(str, Enum):
-    NO_META = "no_meta"                      # text before the META section, or no META at all
-    SECTION_ORDER = "section_order"          # {section}: sections must come as META, PROJECTS, VOTES
-    MISSING_SECTION = "missing_section"      # {section}
-    MISSING_HEADER = "missing_header"        # {section}
-    MISSING_COLUMN = "missing_column"        # {column}
-    COLUMN_COUNT = "column_count"            # {found} {expected}
-    MISSING_META = "missing_meta"            # {key}
-    DUPLICATE_META = "duplicate_meta"        # {key}
-    NOT_A_NUMBER = "not_a_number"            # {field} {value}
+    NO_META = "no_meta"  # text before the META section, or no META at all
+    SECTION_ORDER = "section_order"  # {section}: sections must come as META, PROJECTS, VOTES
+    MISSING_SECTION = "missing_section"  # {section}
+    MISSING_HEADER = "missing_header"  # {section}
+    MISSING_COLUMN = "missing_column"  # {column}
+    COLUMN_COUNT = "column_count"  # {found} {expected}
+    MISSING_META = "missing_meta"  # {key}
+    DUPLICATE_META = "duplicate_meta"  # {key}
+    NOT_A_NUMBER = "not_a_number"  # {field} {value}
     NOT_A_WHOLE_NUMBER = "not_a_whole_number"  # {field} {value}
-    NEGATIVE = "negative"                    # {field} {value}
+    NEGATIVE = "negative"  # {field} {value}
     UNKNOWN_VOTE_TYPE = "unknown_vote_type"  # {value}
     DUPLICATE_PROJECT = "duplicate_project"  # {project}
-    DUPLICATE_VOTER = "duplicate_voter"      # {voter}
-    EMPTY_ID = "empty_id"                    # {field}
-    UNKNOWN_PROJECT = "unknown_project"      # {project}
-    POINTS_COUNT = "points_count"            # {found} {expected}
-    COUNT_MISMATCH = "count_mismatch"        # {key} {stated} {found}
+    DUPLICATE_VOTER = "duplicate_voter"  # {voter}
+    EMPTY_ID = "empty_id"  # {field}
+    UNKNOWN_PROJECT = "unknown_project"  # {project}
+    POINTS_COUNT = "points_count"  # {found} {expected}
+    COUNT_MISMATCH = "count_mismatch"  # {key} {stated} {found}
 
 
 class PabulibFormatError(ValueError):
@@ -104,8 +108,14 @@ def _election(rows: list[list[str]]) -> Election:
     # The counts belong in every file: record them as the writer will write them.
     rows_read.setdefault("num_projects", str(len(projects)))
     rows_read.setdefault("num_votes", str(len(voters)))
-    return Election(budget=budget, vote_type=vote_type, projects=projects, voters=voters,
-                    rules=_rules(meta), meta=tuple(rows_read.items()))
+    return Election(
+        budget=budget,
+        vote_type=vote_type,
+        projects=projects,
+        voters=voters,
+        rules=_rules(meta),
+        meta=tuple(rows_read.items()),
+    )
 
 
 def write(election: Election) -> str:
@@ -118,8 +128,14 @@ def write(election: Election) -> str:
     writer.writerows([["PROJECTS"], ["project_id", "cost", *(["name"] if names else []), *extra]])
     for project in election.projects:
         values = dict(project.fields)
-        writer.writerow([project.id, format_amount(project.cost), *([project.name] if names else []),
-                         *(values.get(key, "") for key in extra)])
+        writer.writerow(
+            [
+                project.id,
+                format_amount(project.cost),
+                *([project.name] if names else []),
+                *(values.get(key, "") for key in extra),
+            ]
+        )
     points = election.vote_type.has_points
     extra = _field_names(voter.fields for voter in election.voters)
     writer.writerows([["VOTES"], ["voter_id", "vote", *(["points"] if points else []), *extra]])
@@ -140,6 +156,7 @@ def format_amount(value: Fraction) -> str:
 
 
 # --- reading -------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class _Section:
@@ -190,8 +207,11 @@ class _Sections:
     def __init__(self, rows: list[list[str]]) -> None:
         self.rows = rows
         # Most rows have two filled cells and so are no section's name: decided inline.
-        self.starts = [index for index, cells in enumerate(rows)
-                       if not (len(cells) > 1 and cells[0].strip() and cells[1].strip()) and _section_name(cells)]
+        self.starts = [
+            index
+            for index, cells in enumerate(rows)
+            if not (len(cells) > 1 and cells[0].strip() and cells[1].strip()) and _section_name(cells)
+        ]
         self.next = 0  # the first row not taken yet
 
     def _non_blank(self, index: int) -> int:
@@ -204,19 +224,20 @@ class _Sections:
         found = _section_name(self.rows[start]) if start < len(self.rows) else None
         if found != name:
             if start == len(self.rows):
-                raise _RowError(start, Problem.NO_META if name == "meta" else Problem.MISSING_SECTION,
-                                section=name.upper())
+                raise _RowError(
+                    start, Problem.NO_META if name == "meta" else Problem.MISSING_SECTION, section=name.upper()
+                )
             if name == "meta":
                 raise _RowError(start, Problem.NO_META, section="META")
             raise _RowError(start, Problem.SECTION_ORDER, section=(found or name).upper())
         header = self._non_blank(start + 1)
         if header == len(self.rows) or _section_name(self.rows[header]):
-            raise _RowError(header if header < len(self.rows) else start, Problem.MISSING_HEADER,
-                            section=name.upper())
+            raise _RowError(header if header < len(self.rows) else start, Problem.MISSING_HEADER, section=name.upper())
         end = next((index for index in self.starts if index > header), len(self.rows))
         self.next = end
-        return _Section(start, header, [cell.strip() for cell in self.rows[header]], header + 1,
-                        self.rows[header + 1:end])
+        return _Section(
+            start, header, [cell.strip() for cell in self.rows[header]], header + 1, self.rows[header + 1 : end]
+        )
 
     def end(self) -> None:
         extra = self._non_blank(self.next)
@@ -285,8 +306,9 @@ def _projects(section: _Section) -> tuple[Project, ...]:
         if project_id in projects:
             raise _RowError(line, Problem.DUPLICATE_PROJECT, project=project_id)
         fields = tuple((key, value) for key, value in values.items() if key not in ("project_id", "cost", "name"))
-        projects[project_id] = Project(project_id, _number(values["cost"], line, "cost"),
-                                       values.get("name", ""), fields)
+        projects[project_id] = Project(
+            project_id, _number(values["cost"], line, "cost"), values.get("name", ""), fields
+        )
     return tuple(projects.values())
 
 
@@ -315,8 +337,9 @@ def _voters(section: _Section, vote_type: VoteType, known: dict[str, str]) -> tu
         return _voters_by_row(section, vote_type, known)
     ballots = map(read.__getitem__, keys)
     names, columns = _extra_columns(header)
-    values = list(zip(*(map(strip, map(itemgetter(index), rows)) for index in columns))) if columns \
-        else [()] * len(rows)
+    values = (
+        list(zip(*(map(strip, map(itemgetter(index), rows)) for index in columns))) if columns else [()] * len(rows)
+    )
     # Voters share a few combinations of age, sex, district...: one fields tuple for each.
     shared = {combination: tuple(zip(names, combination)) for combination in dict.fromkeys(values)}
     return tuple(map(Voter, ids, ballots, map(shared.__getitem__, values)))
@@ -511,5 +534,7 @@ def _ballot_out(ballot: Ballot) -> list[str]:
         return [",".join(ballot.ranking)]
     if not ballot.points:  # an empty points cell is "None" in Pabulib (readers choke on "")
         return ["", "None"]
-    return [",".join(project for project, _ in ballot.points),
-            ",".join(format_amount(value) for _, value in ballot.points)]
+    return [
+        ",".join(project for project, _ in ballot.points),
+        ",".join(format_amount(value) for _, value in ballot.points),
+    ]

@@ -46,8 +46,9 @@ def phragmen(profile: Profile) -> tuple[frozenset[int], PhragmenExplanation]:
         winner = tied[0]
         spent += profile.costs[winner]
         chosen.append(winner)
-        rounds.append(PhragmenRound(profile.ids[winner], load if load is not None else Fraction(0),
-                                    state.score[winner]))
+        rounds.append(
+            PhragmenRound(profile.ids[winner], load if load is not None else Fraction(0), state.score[winner])
+        )
         state.buy(winner, load, tied)
     return frozenset(chosen), PhragmenExplanation(tuple(rounds), stopped_by)
 

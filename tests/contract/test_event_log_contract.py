@@ -166,11 +166,7 @@ def stored_event_classes(aggregate: type[Aggregate]) -> list[type[DomainEvent]]:
     eventsourcing gives every aggregate a generic ``Event`` base and a generic ``Created``
     event; ``Created`` is only used when no other "created" event is defined.
     """
-    own = [
-        value
-        for value in vars(aggregate).values()
-        if isinstance(value, type) and issubclass(value, DomainEvent)
-    ]
+    own = [value for value in vars(aggregate).values() if isinstance(value, type) and issubclass(value, DomainEvent)]
     named_created = [c for c in own if issubclass(c, Aggregate.Created) and c.__name__ != "Created"]
     generic = {"Event"} | ({"Created"} if named_created else set())
     return [c for c in own if c.__name__ not in generic]
@@ -253,7 +249,7 @@ def test_two_projectors_racing_on_one_file_apply_every_event_exactly_once(
     event_store_env: Settings, log: EventLog
 ) -> None:
     fill_log_with_role_changes(log, people=40)
-    path = (event_store_env.data_dir / "read.db")
+    path = event_store_env.data_dir / "read.db"
     projectors = [Projector(log, open_read_db(path), [AccountsView()]) for _ in range(2)]
     start_together = threading.Barrier(len(projectors))
 
@@ -335,8 +331,11 @@ def test_a_page_that_fails_midway_changes_nothing_of_its_view_and_is_applied_onc
     assert projector.catch_up(page=10) == 0
     assert projector.position() == log.position()
     assert db.execute("SELECT version FROM tripwire_seen ORDER BY rowid").fetchall() == [(v,) for v in range(1, 6)]
-    assert [row[1:] for row in db.execute(
-        "SELECT position, account_id, role, change FROM role_changes ORDER BY position"
-    ).fetchall()] == role_changes_in(log)
+    assert [
+        row[1:]
+        for row in db.execute(
+            "SELECT position, account_id, role, change FROM role_changes ORDER BY position"
+        ).fetchall()
+    ] == role_changes_in(log)
     assert read.account(db, str(alice))["roles"] == ["resident", "staff", "translator"]  # type: ignore[index]
     db.close()

@@ -66,9 +66,22 @@ def civic(tmp_path_factory: pytest.TempPathFactory, oidc_provider: LocalProvider
     port = free_port()
     log = (data_dir / "uvicorn.log").open("w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "civic.asgi:app", "--host", "127.0.0.1", "--port", str(port),
-         "--log-level", "warning"],
-        env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "civic.asgi:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:

@@ -30,9 +30,11 @@ def sign_in(page: Page, subject: str, next_path: str = "/account") -> None:
         page.get_by_role("button", name="Authorize").click()
     wanted = urlsplit(next_path)
     page.wait_for_url(
-        lambda url: urlsplit(url).netloc != provider
-        and urlsplit(url).path == wanted.path
-        and urlsplit(url).query == wanted.query
+        lambda url: (
+            urlsplit(url).netloc != provider
+            and urlsplit(url).path == wanted.path
+            and urlsplit(url).query == wanted.query
+        )
     )
 
 

@@ -101,8 +101,10 @@ def test_screenshots(new_page: NewPage) -> None:
 def test_axe_helper_really_reports_violations(axe_page: Page) -> None:
     """Guards the guard: a page with known problems must fail the check."""
     axe_page.goto("/")
-    axe_page.set_content('<html lang="en"><head><title>t</title></head><body><main>'
-                         '<img src="/static/none.png"><button></button></main></body></html>')
+    axe_page.set_content(
+        '<html lang="en"><head><title>t</title></head><body><main>'
+        '<img src="/static/none.png"><button></button></main></body></html>'
+    )
     found = {violation["id"] for violation in axe_violations(axe_page)}
     assert {"image-alt", "button-name"} <= found
     with pytest.raises(AssertionError, match="image-alt"):

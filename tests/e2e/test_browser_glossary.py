@@ -241,8 +241,9 @@ def _show_warnings(page: Page) -> None:
 def _show_rejected_rows(page: Page) -> None:
     """The import report with a rejected row; the file's other row is approved already."""
     page.locator("#field-file").set_input_files(
-        files=[{"name": "names.csv", "mimeType": "text/csv",
-                "buffer": "zh,en\n鳳山區,Fongshan District\n壽山,\n".encode()}]  # fmt: skip
+        files=[
+            {"name": "names.csv", "mimeType": "text/csv", "buffer": "zh,en\n鳳山區,Fongshan District\n壽山,\n".encode()}
+        ]
     )
     page.locator('button[type="submit"]').last.click()
     expect(page.get_by_test_id("import-summary")).to_be_visible()

@@ -56,7 +56,9 @@ def test_sign_in_through_the_provider_shows_name_and_roles(page: Page) -> None:
     expect(roles).to_have_text(["系統管理員", "市民", "市府承辦人員"])
     expect(page.locator("header .session")).to_contain_text("林雅婷 (admin)")
     nav = page.get_by_role("navigation", name="主選單")
-    expect(nav.get_by_role("link")).to_have_text(["首頁", "地名譯名", "提出譯名", "地名審查會議", "匯入地名", "帳號管理", "稽核紀錄"])
+    expect(nav.get_by_role("link")).to_have_text(
+        ["首頁", "地名譯名", "提出譯名", "地名審查會議", "匯入地名", "帳號管理", "稽核紀錄"]
+    )
 
     page.goto("/account?lang=en")
     expect(page.get_by_test_id("account-roles").get_by_role("listitem")).to_have_text(

@@ -42,7 +42,11 @@ def test_civic_serve_with_local_provider(tmp_path: Path, browser: Browser) -> No
     subprocess.run([sys.executable, "-m", "civic", "demo"], env=env, cwd=ROOT, check=True, capture_output=True)
     server = subprocess.Popen(
         [sys.executable, "-m", "civic", "serve", "--local-provider", "--host", "127.0.0.1", "--port", str(port)],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
     )
     try:
         wait_for_http(f"http://127.0.0.1:{port}/healthz", server)

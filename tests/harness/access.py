@@ -72,7 +72,11 @@ class Access:
         return [*self.query, *self.form, *self.files]
 
 
-CSV_UPLOAD: Upload = ("names.csv", "zh,en,category,district\n旗津燈塔,Cijin Lighthouse,landmark,旗津區\n".encode(), "text/csv")
+CSV_UPLOAD: Upload = (
+    "names.csv",
+    "zh,en,category,district\n旗津燈塔,Cijin Lighthouse,landmark,旗津區\n".encode(),
+    "text/csv",
+)
 PROPOSAL = {
     "zh": "蓮池潭", "en": "Lotus Pond", "category": "landmark", "district": "左營區",
     "variants": "hanyu: Lianchi Pond", "notes": "", "sources": "", "term_id": "",
@@ -85,7 +89,8 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("GET", "/admin/accounts"): Access(ADMIN),
     ("POST", "/admin/accounts/{account_id}/roles"): Access(ADMIN, form={"role": "reviewer", "change": "grant"}),
     ("GET", "/admin/audit/"): Access(
-        ADMIN, query={"context": "glossary", "actor": "system", "since": "2026-01-01", "until": "2026-12-31", "page": "1"}
+        ADMIN,
+        query={"context": "glossary", "actor": "system", "since": "2026-01-01", "until": "2026-12-31", "page": "1"},
     ),
     ("GET", "/healthz"): Access(EVERYONE),
     ("GET", "/static/{path}"): Access(EVERYONE),
@@ -97,7 +102,9 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("POST", "/logout"): Access(EVERYONE),
     ("POST", "/account/sign-out-everywhere"): Access(SIGNED_IN),
     # --- the glossary ------------------------------------------------------------------------
-    ("GET", "/glossary/"): Access(EVERYONE, query={"q": "fengshan", "category": "district", "district": "", "page": "1"}),
+    ("GET", "/glossary/"): Access(
+        EVERYONE, query={"q": "fengshan", "category": "district", "district": "", "page": "1"}
+    ),
     ("GET", "/glossary/terms/{term_id}"): Access(EVERYONE),
     ("GET", "/glossary/export.{format}"): Access(EVERYONE),
     ("GET", "/glossary/propose"): Access(TRANSLATOR, STAFF, query={"zh": "蓮池潭", "term": "{term_id}"}),

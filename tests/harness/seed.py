@@ -52,9 +52,13 @@ def seed(services: Services, issuer: str) -> Seeded:
             services.accounts.grant_from_command_line(issuer, subject, role)
     services.accounts.sign_in(issuer, TARGET_SUBJECT, "Harness target")
     glossary = services.glossary
-    proposed = _value(glossary.propose("澄清湖", "Chengcing Lake", SYSTEM_ACTOR, category="landmark", district="鳥松區"))
+    proposed = _value(
+        glossary.propose("澄清湖", "Chengcing Lake", SYSTEM_ACTOR, category="landmark", district="鳥松區")
+    )
     on_agenda = _value(glossary.propose("西子灣", "Sizihwan", SYSTEM_ACTOR, category="landmark", district="鼓山區"))
-    meeting = _value(glossary.convene("2026-12-01", ["林委員", "陳委員"], SYSTEM_ACTOR, title="英語友善環境審查會議 第12次"))
+    meeting = _value(
+        glossary.convene("2026-12-01", ["林委員", "陳委員"], SYSTEM_ACTOR, title="英語友善環境審查會議 第12次")
+    )
     assert isinstance(proposed, UUID) and isinstance(on_agenda, UUID) and isinstance(meeting, UUID)
     glossary.put_on_agenda(meeting, on_agenda, SYSTEM_ACTOR)
     services.catch_up()

@@ -100,9 +100,9 @@ class Server:
 
     def ensure_responsive(self) -> None:
         """Restarts the server if a request timed out or it does not answer /healthz within a second."""
-        if not self.tainted and self.process is not None and self.process.poll() is None:
-            if healthy(self.url, PROBE_SECONDS):
-                return
+        alive = not self.tainted and self.process is not None and self.process.poll() is None
+        if alive and healthy(self.url, PROBE_SECONDS):
+            return
         self.tainted = True
         self.stop()
         self.start()

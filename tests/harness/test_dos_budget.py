@@ -94,7 +94,9 @@ def test_worst_requests_leave_the_home_page_fast(platform: Platform) -> None:
     def attack(one: Attack) -> None:
         started = time.monotonic()
         try:
-            answer = platform.send(one.role, one.method, one.target, timeout=ATTACK_TIMEOUT, recover=False, **one.options)
+            answer = platform.send(
+                one.role, one.method, one.target, timeout=ATTACK_TIMEOUT, recover=False, **one.options
+            )
             outcomes[one.name] = f"{answer.response.status_code} in {answer.seconds:.2f} s"
         except AssertionError as error:  # no answer: the server is left tainted, and restarted later
             outcomes[one.name] = f"no answer after {time.monotonic() - started:.1f} s ({error})"

@@ -71,7 +71,9 @@ def test_route_answers_each_role_as_declared(platform: Platform, method: str, pa
         refused = {401, 403} if method in UNSAFE_METHODS else {401, 403, 404, 405}
         assert status not in refused, f"{what} is declared {access.who}, but was refused with {status}"
     else:
-        assert status == access.refusal(role), f"{what} → {status}, not {access.refusal(role)}: it is declared {access.who}"
+        assert status == access.refusal(role), (
+            f"{what} → {status}, not {access.refusal(role)}: it is declared {access.who}"
+        )
         assert platform.position() == before, f"{what} was refused, yet the log moved from {before}"
 
 

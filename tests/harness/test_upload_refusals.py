@@ -42,7 +42,11 @@ def test_hostile_file_is_refused_whole(
     target = upload.path + ("?lang=en" if language == ENGLISH else "")
     before = platform.position()
     answer = platform.send(
-        role, upload.method, target, data=upload.form, files={upload.field: (case.file_name, content, "application/octet-stream")}
+        role,
+        upload.method,
+        target,
+        data=upload.form,
+        files={upload.field: (case.file_name, content, "application/octet-stream")},
     )
     what = f"{upload.method} {upload.path} with {case.name} ({len(content)} bytes) as {role}"
     check_answer(platform, probe, answer, before=before, language=language, what=what)

@@ -90,22 +90,42 @@ BILLION_LAUGHS = (
 CASES: dict[str, list[Case]] = {
     "glossary import": [
         # CSV
-        Case("csv cut inside an open quote", "names.csv", _text(HEADER + '大林蒲,"Dalinpu,landmark,小港區\n林園區,Lin')),
+        Case(
+            "csv cut inside an open quote", "names.csv", _text(HEADER + '大林蒲,"Dalinpu,landmark,小港區\n林園區,Lin')
+        ),
         Case("csv in Big5", "names.csv", _text(HEADER + "大林蒲,Dalinpu,landmark,小港區\n", "big5")),
         Case("csv in UTF-16", "names.csv", _text(HEADER + "大林蒲,Dalinpu,landmark,小港區\n", "utf-16")),
         Case("csv with the wrong columns", "names.csv", _text("name,english,type\n大林蒲,Dalinpu,landmark\n")),
         Case("csv with no rows", "names.csv", _text("")),
         Case("csv over the upload limit", "names.csv", _oversized, TOO_LARGE),
-        Case("csv formula in a cell", "names.csv", _csv('大林蒲,"=HYPERLINK(""https://evil.example"",""Dalinpu"")",landmark,小港區')),
-        Case("csv formula-leading cells", "names.csv", _csv("大林蒲,@SUM(A1:A9),landmark,小港區", f"{PLACE}港,+Hongmao Port,landmark,小港區")),
+        Case(
+            "csv formula in a cell",
+            "names.csv",
+            _csv('大林蒲,"=HYPERLINK(""https://evil.example"",""Dalinpu"")",landmark,小港區'),
+        ),
+        Case(
+            "csv formula-leading cells",
+            "names.csv",
+            _csv("大林蒲,@SUM(A1:A9),landmark,小港區", f"{PLACE}港,+Hongmao Port,landmark,小港區"),
+        ),
         Case("csv NUL in a cell", "names.csv", _csv("大林蒲,Dal\x00inpu,landmark,小港區")),
         Case("csv ESC in a cell", "names.csv", _csv("大林蒲,Dalinpu\x1b[2J,landmark,小港區")),
         Case("csv right-to-left override", "names.csv", _csv("大林蒲,Dalinpu\u202enuc,landmark,小港區")),
         # JSON
         Case("json nested 10,000 levels", "names.json", _deeply_nested),
-        Case("json cut short", "names.json", _text('{"format": "civic-glossary", "terms": [{"zh": "大林蒲", "en": "Dal')),
-        Case("json lone surrogate", "names.json", _text('{"terms": [{"zh": "大林蒲\\ud800", "en": "Dalinpu", "category": "landmark"}]}')),
-        Case("json lone surrogate in English", "names.json", _text('[{"zh": "大林蒲", "en": "Dalinpu\\udca9", "category": "landmark"}]')),
+        Case(
+            "json cut short", "names.json", _text('{"format": "civic-glossary", "terms": [{"zh": "大林蒲", "en": "Dal')
+        ),
+        Case(
+            "json lone surrogate",
+            "names.json",
+            _text('{"terms": [{"zh": "大林蒲\\ud800", "en": "Dalinpu", "category": "landmark"}]}'),
+        ),
+        Case(
+            "json lone surrogate in English",
+            "names.json",
+            _text('[{"zh": "大林蒲", "en": "Dalinpu\\udca9", "category": "landmark"}]'),
+        ),
         Case("json NUL and ESC", "names.json", _json({"terms": [_entry(en="Dal\x00inpu\x1b[2J")]})),
         Case("json formula", "names.json", _json({"terms": [_entry(en='=HYPERLINK("https://evil.example")')]})),
         Case("json wrong shape", "names.json", _json({"terms": {"zh": "大林蒲"}})),
@@ -113,8 +133,20 @@ CASES: dict[str, list[Case]] = {
         # TBX
         Case("tbx cut short", "names.tbx", _text(TBX_HEAD + TBX_ENTRY.format(en="Dalinpu")[:80])),
         Case("tbx entity expansion", "names.tbx", _text(BILLION_LAUGHS)),
-        Case("tbx NUL character reference", "names.tbx", _text(TBX_HEAD + TBX_ENTRY.format(en="Dal&#0;inpu") + "</body></text></martif>")),
-        Case("tbx control character", "names.tbx", _text(TBX_HEAD + TBX_ENTRY.format(en="Dalinpu\u202e") + "</body></text></martif>")),
-        Case("tbx nested 10,000 levels", "names.tbx", _text(TBX_HEAD + "<note>" * 10_000 + "</note>" * 10_000 + "</body></text></martif>")),
+        Case(
+            "tbx NUL character reference",
+            "names.tbx",
+            _text(TBX_HEAD + TBX_ENTRY.format(en="Dal&#0;inpu") + "</body></text></martif>"),
+        ),
+        Case(
+            "tbx control character",
+            "names.tbx",
+            _text(TBX_HEAD + TBX_ENTRY.format(en="Dalinpu\u202e") + "</body></text></martif>"),
+        ),
+        Case(
+            "tbx nested 10,000 levels",
+            "names.tbx",
+            _text(TBX_HEAD + "<note>" * 10_000 + "</note>" * 10_000 + "</body></text></martif>"),
+        ),
     ],
 }

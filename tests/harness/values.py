@@ -155,6 +155,7 @@ def fuzzed_requests(method: str, template: str, access: Access, seeded: Seeded) 
         )
         for name, upload in access.files.items()
     })  # fmt: skip
+
     @st.composite
     def requests(draw: st.DrawFn) -> FuzzedRequest:
         language, via = draw(st.sampled_from(LANGUAGES))
@@ -184,10 +185,14 @@ def key_examples(method: str, template: str, access: Access, seeded: Seeded) -> 
     for index, (name, _) in enumerate(form):
         variants += [replace(base, form=[*form[:index], (name, atom), *form[index + 1 :]]) for atom in KEY_ATOMS]
     for name, (_, content, media_type) in access.files.items():
-        variants += [replace(base, files={**access.files, name: (file_name, content, media_type)}) for file_name in FILE_NAMES]
+        variants += [
+            replace(base, files={**access.files, name: (file_name, content, media_type)}) for file_name in FILE_NAMES
+        ]
     if not variants:
         variants = [base]
     return [
-        replace(variant, language=LANGUAGES[number % 4][0], language_via=LANGUAGES[number % 4][1], raw_body=number % 3 == 0)
+        replace(
+            variant, language=LANGUAGES[number % 4][0], language_via=LANGUAGES[number % 4][1], raw_body=number % 3 == 0
+        )
         for number, variant in enumerate(variants)
     ]

@@ -49,7 +49,18 @@ def start_server(data_dir: Path, port: int) -> subprocess.Popen:
         "CIVIC_OIDC_METADATA_URL": f"{ISSUER}/.well-known/openid-configuration",
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "civic.asgi:app", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "civic.asgi:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
         env=env,
     )
     deadline = time.monotonic() + 30

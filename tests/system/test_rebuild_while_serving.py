@@ -60,8 +60,11 @@ def test_rebuild_while_serving_and_writing_shows_every_write_and_tells_the_truth
                 n += 1
                 if n % 2:
                     title = f"Meeting {n}"
-                    answer = client.post("/glossary/meetings", data={"date": "2026-11-20", "title": title,
-                                                                     "members": "林委員"}, headers=SAME_ORIGIN)
+                    answer = client.post(
+                        "/glossary/meetings",
+                        data={"date": "2026-11-20", "title": title, "members": "林委員"},
+                        headers=SAME_ORIGIN,
+                    )
                     if answer.status_code != 303:
                         failures.append(f"convene {n}: {answer.status_code}")
                         continue

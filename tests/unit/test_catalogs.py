@@ -46,10 +46,27 @@ def extracted(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
     """What the code marks for translation today: the extraction ``civic/catalogs.py`` runs."""
     pot = tmp_path_factory.mktemp("catalogs") / "messages.pot"
     extraction = subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "-F", "babel.cfg",
-         *catalogs.KEYWORDS, "--no-location", "--sort-output", "-o", str(pot),
-         "civic", "domain", "projections", "web"],
-        cwd=ROOT, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "-q",
+            "extract",
+            "-F",
+            "babel.cfg",
+            *catalogs.KEYWORDS,
+            "--no-location",
+            "--sort-output",
+            "-o",
+            str(pot),
+            "civic",
+            "domain",
+            "projections",
+            "web",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     if extraction.returncode != 0:
         pytest.fail(f"message extraction failed:\n{extraction.stderr[-3000:]}")
@@ -103,7 +120,8 @@ def test_translations_keep_every_placeholder(locale: str) -> None:
 def test_chinese_catalog_writes_tai_as_the_city_does() -> None:
     """臺 (not 台) in 臺灣, 臺北, 新臺幣, 平臺, as Kaohsiung City Government writes it."""
     offending = [
-        message.string for message in _read(_po("zh_Hant_TW"), "zh_Hant_TW")
+        message.string
+        for message in _read(_po("zh_Hant_TW"), "zh_Hant_TW")
         if message.id and isinstance(message.string, str) and "台" in message.string
     ]
     assert not offending, offending

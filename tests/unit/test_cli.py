@@ -30,8 +30,14 @@ print(json.dumps(sorted(sys.modules)), file=sys.stderr)
 
 
 def loaded_modules(*args: str, env: dict[str, str] | None = None) -> set[str]:
-    done = subprocess.run([sys.executable, "-c", PROBE, *args], cwd=ROOT, capture_output=True, text=True,
-                          env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", **(env or {})}, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", **(env or {})},
+        check=True,
+    )
     return set(json.loads(done.stderr.splitlines()[-1]))
 
 
@@ -73,14 +79,16 @@ def test_the_table_of_subcommands_lists_every_command() -> None:
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args), env={"LANG": "C.UTF-8", "LC_ALL": "", "LC_MESSAGES": "",
-                                                        **(env or {})})
+    result = CliRunner().invoke(
+        main, list(args), env={"LANG": "C.UTF-8", "LC_ALL": "", "LC_MESSAGES": "", **(env or {})}
+    )
     assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), result.exception
     return result.exit_code, result.stdout, result.stderr
 
 
-@pytest.mark.parametrize("args", [["--lang", "zh_Hant_TW", "--help"], ["--help", "--lang", "zh_Hant_TW"],
-                                  ["--lang=zh-TW", "--help"]])
+@pytest.mark.parametrize(
+    "args", [["--lang", "zh_Hant_TW", "--help"], ["--help", "--lang", "zh_Hant_TW"], ["--lang=zh-TW", "--help"]]
+)
 def test_help_is_shown_in_the_language_asked_for(args: list[str]) -> None:
     code, out, _ = run(*args)
     assert code == 0
@@ -98,14 +106,17 @@ def test_english_is_the_default_and_the_command_line_beats_the_environment() -> 
     assert code == 0 and "Counting rule." in out
 
 
-@pytest.mark.parametrize(("args", "environ", "expected"), [
-    (["tally", "x.pb"], {}, "en"),
-    (["--lang", "zh_Hant_TW", "tally"], {}, "zh_Hant_TW"),
-    (["tally", "--lang", "zh_Hant_TW"], {}, "en"),  # after the subcommand it is the subcommand's
-    ([], {"LANG": "zh_TW.UTF-8"}, "zh_Hant_TW"),
-    ([], {"LC_ALL": "en_US.UTF-8", "LANG": "zh_TW.UTF-8"}, "en"),
-    ([], {"LANG": "C"}, "en"),
-])
+@pytest.mark.parametrize(
+    ("args", "environ", "expected"),
+    [
+        (["tally", "x.pb"], {}, "en"),
+        (["--lang", "zh_Hant_TW", "tally"], {}, "zh_Hant_TW"),
+        (["tally", "--lang", "zh_Hant_TW"], {}, "en"),  # after the subcommand it is the subcommand's
+        ([], {"LANG": "zh_TW.UTF-8"}, "zh_Hant_TW"),
+        ([], {"LC_ALL": "en_US.UTF-8", "LANG": "zh_TW.UTF-8"}, "en"),
+        ([], {"LANG": "C"}, "en"),
+    ],
+)
 def test_the_language_is_read_before_click_parses(args: list[str], environ: dict[str, str], expected: str) -> None:
     assert language(args, environ) == expected
 

@@ -63,6 +63,8 @@ def test_every_stored_topic_still_resolves_to_its_event_class() -> None:
 
 def test_every_event_class_is_pinned() -> None:
     current = set(_concrete_event_classes())
-    assert not current - STORED_TOPICS, f"add these new event topics to STORED_TOPICS: {sorted(current - STORED_TOPICS)}"
+    assert not current - STORED_TOPICS, (
+        f"add these new event topics to STORED_TOPICS: {sorted(current - STORED_TOPICS)}"
+    )
     gone = {topic for topic in STORED_TOPICS - current if _name(resolve_topic(topic)) == topic}
     assert not gone, f"these pinned topics no longer name a class of the domain: {sorted(gone)}"

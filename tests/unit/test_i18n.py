@@ -14,9 +14,22 @@ from web.i18n import EN, ZH
 @pytest.mark.parametrize(
     ("tag", "expected"),
     [
-        ("zh-TW", ZH), ("zh_TW", ZH), ("zh-Hant", ZH), ("zh-hant-tw", ZH), ("zh", ZH), ("zh_Hant_TW", ZH),
-        ("zh-HK", ZH), ("ZH-tw", ZH), (" en ", EN), ("en-US", EN), ("en-GB", EN), ("en-AU", EN),
-        ("fr", None), ("ja-JP", None), ("", None), (None, None),
+        ("zh-TW", ZH),
+        ("zh_TW", ZH),
+        ("zh-Hant", ZH),
+        ("zh-hant-tw", ZH),
+        ("zh", ZH),
+        ("zh_Hant_TW", ZH),
+        ("zh-HK", ZH),
+        ("ZH-tw", ZH),
+        (" en ", EN),
+        ("en-US", EN),
+        ("en-GB", EN),
+        ("en-AU", EN),
+        ("fr", None),
+        ("ja-JP", None),
+        ("", None),
+        (None, None),
     ],
 )
 def test_normalize_maps_browser_tags_to_catalogs(tag: str | None, expected: str | None) -> None:
@@ -69,8 +82,14 @@ def test_roc_date(value: date, expected: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "105/03/05", "105/3/5", "105-3-5", "105.03.05", "民國105年3月5日", "105年3月5日",
-        " 民國 105 年 03 月 05 日 ", "１０５／０３／０５",  # full width, as a Chinese input method types it
+        "105/03/05",
+        "105/3/5",
+        "105-3-5",
+        "105.03.05",
+        "民國105年3月5日",
+        "105年3月5日",
+        " 民國 105 年 03 月 05 日 ",
+        "１０５／０３／０５",  # full width, as a Chinese input method types it
     ],
 )
 def test_parse_roc_date(text: str) -> None:
@@ -84,7 +103,18 @@ def test_parse_roc_date_round_trips() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "abc", "2016-03-05", "105/13/01", "105/02/30", "105/03", "民國105年3月", "105/03/05 extra", "105/03/05/01", "105:03:05"],
+    [
+        "",
+        "abc",
+        "2016-03-05",
+        "105/13/01",
+        "105/02/30",
+        "105/03",
+        "民國105年3月",
+        "105/03/05 extra",
+        "105/03/05/01",
+        "105:03:05",
+    ],
 )
 def test_parse_roc_date_rejects_anything_else(text: str) -> None:
     with pytest.raises(ValueError):

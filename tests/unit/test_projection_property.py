@@ -64,9 +64,7 @@ class Revoke:
     by: str  # SYSTEM_ACTOR or the subject of the account acting
 
     def run(self, accounts: Accounts, db: Database) -> None:
-        accounts.revoke(
-            account_of(self.subject), self.role, actor=actor(self.by), admin_count=read.admin_count(db)
-        )
+        accounts.revoke(account_of(self.subject), self.role, actor=actor(self.by), admin_count=read.admin_count(db))
 
 
 def actor(by: str) -> str:

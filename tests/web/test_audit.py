@@ -16,7 +16,7 @@ SAME_ORIGIN = {"Sec-Fetch-Site": "same-origin"}
 
 
 def _rows(html: str) -> list[str]:
-    body = html[html.index('<div id="audit-results">'):]
+    body = html[html.index('<div id="audit-results">') :]
     return re.findall(r"<tr>\s*<td data-label=.*?</tr>", body, re.S)
 
 
@@ -38,7 +38,10 @@ def history(admin_client: TestClient, admin_services: Services, oidc_provider: L
 @pytest.mark.parametrize(
     ("lang", "words"),
     [
-        ("en", ["Role granted (Reviewer)", "Convened a meeting", "Place-name glossary", "Command line", "(demo-admin)"]),
+        (
+            "en",
+            ["Role granted (Reviewer)", "Convened a meeting", "Place-name glossary", "Command line", "(demo-admin)"],
+        ),
         ("zh_Hant_TW", ["授予角色（審查委員）", "召開會議", "地名詞彙", "命令列", "(demo-admin)"]),
     ],
 )

@@ -63,7 +63,9 @@ class Platform:
         return term_id
 
     def convene(self, title: str = "英語友善環境審查會議 第12次") -> UUID:
-        meeting_id = self.services.glossary.convene("2026-12-01", ["林委員", "陳委員"], SYSTEM_ACTOR, title=title).result
+        meeting_id = self.services.glossary.convene(
+            "2026-12-01", ["林委員", "陳委員"], SYSTEM_ACTOR, title=title
+        ).result
         self.services.catch_up()
         return meeting_id
 
@@ -221,7 +223,9 @@ def test_checking_without_proposing_records_nothing(platform: Platform) -> None:
 # --- proposing ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("lang", "message"), [("en", "English name is required."), ("zh_Hant_TW", "請填寫「英文名稱」。")])
+@pytest.mark.parametrize(
+    ("lang", "message"), [("en", "English name is required."), ("zh_Hant_TW", "請填寫「英文名稱」。")]
+)
 def test_a_proposal_without_english_is_refused_and_records_nothing(platform: Platform, lang: str, message: str) -> None:
     shoushan = proposal(zh="壽山", en="", category="park", district="鼓山區")
     position = platform.position()
@@ -286,7 +290,8 @@ def test_a_valid_proposal_with_htmx_redirects_the_whole_page(platform: Platform)
 def test_proposing_a_place_that_has_a_term_points_at_it(platform: Platform) -> None:
     position = platform.position()
     answer = platform.translator.post(
-        "/glossary/propose?lang=en", data=proposal(zh="前鎮區", en="Qianzhen District", category="district", district="")
+        "/glossary/propose?lang=en",
+        data=proposal(zh="前鎮區", en="Qianzhen District", category="district", district=""),
     )
     assert answer.status_code == 409
     assert "This place already has a term." in answer.text
@@ -535,7 +540,9 @@ def test_only_staff_import(platform: Platform) -> None:
 
 
 def test_a_good_csv_is_imported_and_reported_and_importing_it_again_changes_nothing(platform: Platform) -> None:
-    text = "zh,en,category,district\n月世界,Moon World,landmark,田寮區\n佛光山,Fo Guang Shan Monastery,landmark,大樹區\n"
+    text = (
+        "zh,en,category,district\n月世界,Moon World,landmark,田寮區\n佛光山,Fo Guang Shan Monastery,landmark,大樹區\n"
+    )
     assert "<h1>Import place names</h1>" in platform.staff.get("/glossary/import?lang=en").text
     page = _upload(platform.staff, text, lang="en")
     assert page.status_code == 200

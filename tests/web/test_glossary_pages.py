@@ -130,7 +130,9 @@ def test_a_corrected_typo_says_what_was_searched_instead(visitor: TestClient) ->
     assert "依「zhongshan」比對" in chinese
 
 
-@pytest.mark.parametrize(("lang", "message"), [("en", "No approved place name matches."), ("zh_Hant_TW", "沒有符合的核定地名。")])
+@pytest.mark.parametrize(
+    ("lang", "message"), [("en", "No approved place name matches."), ("zh_Hant_TW", "沒有符合的核定地名。")]
+)
 def test_a_search_that_finds_nothing_says_so(visitor: TestClient, lang: str, message: str) -> None:
     page = visitor.get("/glossary", params={"q": "xyzzyplugh", "lang": lang})
     assert page.status_code == 200 and message in page.text and rows(page.text) == []

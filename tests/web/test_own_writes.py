@@ -49,7 +49,9 @@ def test_concurrent_requests_each_see_their_own_write_without_queueing(tmp_path:
     people = [services.accounts.sign_in(ISSUER, f"person-{n}", f"Person {n}").result for n in range(ROLE_CHANGES)]
     services.catch_up()
     app = create_app(settings, services)
-    cookie = SessionCodec(SECRET, 3600).encode({"account_id": str(admin), "session_id": "s", "signed_in_at": time.time()})
+    cookie = SessionCodec(SECRET, 3600).encode(
+        {"account_id": str(admin), "session_id": "s", "signed_in_at": time.time()}
+    )
 
     async def timed(request: object) -> tuple[float, httpx.Response]:
         started = time.monotonic()
@@ -88,7 +90,9 @@ def test_concurrent_requests_each_see_their_own_write_without_queueing(tmp_path:
         assert tags and f"<li>{ROLE_NAMES[ROLES[n % len(ROLES)]]}</li>" in tags.group(1), (person, answer.text[:300])
     # Each meeting was shown only once the glossary held it (htmx follows the redirect to it).
     for _, answer in meetings:
-        assert answer.status_code == 204 and answer.headers["HX-Redirect"].startswith("http://testserver/glossary/meetings/")
+        assert answer.status_code == 204 and answer.headers["HX-Redirect"].startswith(
+            "http://testserver/glossary/meetings/"
+        )
     assert titles == {f"Meeting {n}" for n in range(MEETINGS)}
     # No role change waited for a glossary page: they do not queue behind another view's catch-up.
     slowest = max(seconds for seconds, _ in changes)

@@ -85,7 +85,9 @@ def test_granting_a_role_twice_records_it_once(
 ) -> None:
     admin_client.post(_roles_url(resident_id), data={"role": "staff", "change": "grant"})
     position = admin_services.log.position()
-    again = admin_client.post(_roles_url(resident_id), data={"role": "staff", "change": "grant"}, follow_redirects=False)
+    again = admin_client.post(
+        _roles_url(resident_id), data={"role": "staff", "change": "grant"}, follow_redirects=False
+    )
     assert again.status_code == 303
     assert admin_services.log.position() == position
 
@@ -138,10 +140,14 @@ def test_revoking_the_last_admin_is_a_conflict(
     admin_client: TestClient, admin_services: Services, admin_id: UUID
 ) -> None:
     position = admin_services.log.position()
-    answer = admin_client.post(_roles_url(admin_id), data={"role": ADMIN, "change": "revoke"}, headers={"Accept-Language": "en"})
+    answer = admin_client.post(
+        _roles_url(admin_id), data={"role": ADMIN, "change": "revoke"}, headers={"Accept-Language": "en"}
+    )
     assert answer.status_code == 409
     assert "Someone else changed this first" in answer.text
-    fragment = admin_client.post(_roles_url(admin_id), data={"role": ADMIN, "change": "revoke"}, headers={"HX-Request": "true"})
+    fragment = admin_client.post(
+        _roles_url(admin_id), data={"role": ADMIN, "change": "revoke"}, headers={"HX-Request": "true"}
+    )
     assert fragment.status_code == 409 and 'role="alert"' in fragment.text and "<html" not in fragment.text
     assert admin_services.log.position() == position
     assert ADMIN in _read_roles(admin_services, admin_id)
@@ -176,7 +182,10 @@ def test_malformed_changes_are_bad_requests(
 
 @pytest.mark.parametrize("account", ["not-a-uuid", "00000000-0000-0000-0000-000000000000"])
 def test_unknown_accounts_are_not_found(admin_client: TestClient, account: str) -> None:
-    assert admin_client.post(f"/admin/accounts/{account}/roles", data={"role": "staff", "change": "grant"}).status_code == 404
+    assert (
+        admin_client.post(f"/admin/accounts/{account}/roles", data={"role": "staff", "change": "grant"}).status_code
+        == 404
+    )
 
 
 def test_an_oversized_form_is_refused_while_streaming(

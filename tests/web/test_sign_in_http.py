@@ -71,7 +71,9 @@ def test_first_sign_in_registers_the_account_by_issuer_and_subject(
     account_id = account_id_for(oidc_provider.issuer, "demo-translator")
     account = services.accounts.get(account_id)
     assert (account.issuer, account.subject, account.name) == (
-        oidc_provider.issuer, "demo-translator", "Wang Mei-ling (translator)"
+        oidc_provider.issuer,
+        "demo-translator",
+        "Wang Mei-ling (translator)",
     )
     assert account.roles == {"resident"}
     with services.reader() as db:  # read-your-writes: the read model already has it

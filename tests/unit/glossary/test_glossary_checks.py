@@ -115,8 +115,14 @@ def test_a_generic_part_translated_against_the_rules(known: KnownNamesInReadMode
 
 def test_a_forbidden_or_misspelt_variant_is_flagged() -> None:
     index = NameIndex(
-        [Known("t-kaohsiung", "高雄", "Kaohsiung", variants=(Variant("Kaoshiung", MISSPELLING),
-                                                           Variant("Takao", FORBIDDEN)))]  # fmt: skip
+        [
+            Known(
+                "t-kaohsiung",
+                "高雄",
+                "Kaohsiung",
+                variants=(Variant("Kaoshiung", MISSPELLING), Variant("Takao", FORBIDDEN)),
+            )
+        ]
     )
     assert ForbiddenVariant("t-kaohsiung", "高雄", MISSPELLING, "Kaohsiung") in check("高雄", "Kaoshiung", index)
     assert ForbiddenVariant("t-kaohsiung", "高雄", FORBIDDEN, "Kaohsiung") in check("打狗", "Takao", index)

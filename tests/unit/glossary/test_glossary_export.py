@@ -145,8 +145,12 @@ def test_importing_the_csv_export_back_into_the_same_glossary_duplicates_nothing
     Projector(log, db, [GlossaryView()]).catch_up()
     position = log.position()
 
-    report = glossary.import_file(export(export_entries(db), "csv"), SYSTEM_ACTOR, known=KnownNamesInReadModel(db)).result
-    other = glossary.import_file("zh,en\n前金區,Qianjin District\n", SYSTEM_ACTOR, known=KnownNamesInReadModel(db)).result
+    report = glossary.import_file(
+        export(export_entries(db), "csv"), SYSTEM_ACTOR, known=KnownNamesInReadModel(db)
+    ).result
+    other = glossary.import_file(
+        "zh,en\n前金區,Qianjin District\n", SYSTEM_ACTOR, known=KnownNamesInReadModel(db)
+    ).result
 
     assert (report.imported, report.unchanged, report.rejected) == (0, 40 + 47, ())
     assert [(note.code, note.params) for note in other.rejected] == [

@@ -130,7 +130,9 @@ def test_a_file_with_a_formula_name_imports_nothing(glossary: Glossary, log: Eve
 
 @pytest.mark.parametrize("format", ["csv", "json", "tbx"])
 def test_wrong_columns_or_shape_import_nothing(glossary: Glossary, log: EventLog, format: str) -> None:
-    text = {"csv": "name,english\n美濃湖,Meinong Lake\n", "json": '{"terms": {"zh": "美濃湖"}}', "tbx": "<tbx/>"}[format]
+    text = {"csv": "name,english\n美濃湖,Meinong Lake\n", "json": '{"terms": {"zh": "美濃湖"}}', "tbx": "<tbx/>"}[
+        format
+    ]
     imports_nothing(glossary, log, text, format)
 
 

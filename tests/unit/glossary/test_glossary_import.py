@@ -34,7 +34,9 @@ def test_all_the_shared_data_imports_cleanly_and_a_second_time_records_nothing(
     assert sum(r.imported for r in reports) + 1 == every_row  # one row merged, none dropped
 
     position = log.position()
-    again = [glossary.import_file(shared_text(name), SYSTEM_ACTOR, approved_column="en_alt").result for name in SHARED_FILES]
+    again = [
+        glossary.import_file(shared_text(name), SYSTEM_ACTOR, approved_column="en_alt").result for name in SHARED_FILES
+    ]
     assert [(r.imported, r.unchanged, r.meeting_id) for r in again] == [(0, 40, None), (0, 47, None), (0, 3980, None)]
     assert log.position() == position
 

@@ -72,8 +72,14 @@ def test_control_and_bidi_characters_are_refused_in_every_field_of_a_proposal(
 
 
 def test_tabs_and_newlines_are_text_only_in_notes_and_sources(glossary: Glossary, people: People) -> None:
-    assert refused(lambda: glossary.propose("美濃湖", "Meinong\tLake", people.translator)) == ("en", "control_character")
-    assert refused(lambda: glossary.propose("美濃\n湖", "Meinong Lake", people.translator)) == ("zh", "control_character")
+    assert refused(lambda: glossary.propose("美濃湖", "Meinong\tLake", people.translator)) == (
+        "en",
+        "control_character",
+    )
+    assert refused(lambda: glossary.propose("美濃\n湖", "Meinong Lake", people.translator)) == (
+        "zh",
+        "control_character",
+    )
     term_id = glossary.propose(
         "美濃湖", "Meinong Lake", people.translator, notes="first line\nsecond\tline", sources=["KCG\tsigns"]
     ).result
@@ -137,7 +143,10 @@ def test_names_may_not_start_like_a_spreadsheet_formula(glossary: Glossary, peop
         ({"notes": "n" * (limits.MAX_NOTES + 1)}, ("notes", "too_long")),
         ({"sources": ["s" * (limits.MAX_SOURCE + 1)]}, ("sources", "too_long")),
         ({"sources": [f"source {n}" for n in range(limits.MAX_SOURCES + 1)]}, ("sources", "too_many")),
-        ({"variants": [(f"Meinong {n}", MISSPELLING) for n in range(limits.MAX_VARIANTS + 1)]}, ("variants", "too_many")),
+        (
+            {"variants": [(f"Meinong {n}", MISSPELLING) for n in range(limits.MAX_VARIANTS + 1)]},
+            ("variants", "too_many"),
+        ),
         ({"variants": [("V" * (limits.MAX_EN + 1), MISSPELLING)]}, ("variants", "too_long")),
         ({"code": "9" * (limits.MAX_CODE + 1)}, ("code", "too_long")),
         ({"category": "c" * 100_000}, ("category", "unknown")),

@@ -43,7 +43,9 @@ def a_review_meeting(glossary: Glossary, people: People) -> dict[str, UUID]:
         "market": glossary.propose("六合夜市", "Liuhe Night Market", people.translator, category="market",
                                    district="新興區").result,
     }  # fmt: skip
-    ids["meeting"] = glossary.convene("2026-12-01", ["Chair Lin", "Prof. Chen"], people.staff, title="第1次審查會議").result
+    ids["meeting"] = glossary.convene(
+        "2026-12-01", ["Chair Lin", "Prof. Chen"], people.staff, title="第1次審查會議"
+    ).result
     for key in ("pier", "hamasen", "market"):
         glossary.put_on_agenda(ids["meeting"], ids[key], people.staff)
     glossary.approve_amended(ids["meeting"], ids["pier"], "The Pier-2 Art Center", people.staff)
@@ -62,7 +64,9 @@ def test_the_minutes_the_history_and_the_count_follow_the_meeting(
     minutes = read.meeting(db, str(ids["meeting"]))
     assert minutes is not None
     assert (minutes["title"], minutes["date"], minutes["members"]) == (
-        "第1次審查會議", "2026-12-01", ["Chair Lin", "Prof. Chen"]
+        "第1次審查會議",
+        "2026-12-01",
+        ["Chair Lin", "Prof. Chen"],
     )
     assert [(d["number"], d["outcome"], d["zh"], d["en"], d["reason"]) for d in minutes["decisions"]] == [
         (1, "approve_amended", "駁二藝術特區", "The Pier-2 Art Center", ""),
@@ -80,7 +84,10 @@ def test_the_minutes_the_history_and_the_count_follow_the_meeting(
     pier = read.term(db, str(ids["pier"]))
     assert pier is not None
     assert (pier["status"], pier["en"], pier["meeting_title"], pier["candidate"]) == (
-        "approved", "The Pier-2 Art Center", "第1次審查會議", None
+        "approved",
+        "The Pier-2 Art Center",
+        "第1次審查會議",
+        None,
     )
     assert read.term(db, str(ids["market"]))["status"] == "rejected"  # type: ignore[index]
 
@@ -162,7 +169,8 @@ def test_catching_up_twice_changes_nothing_and_equals_a_rebuild(
     hamasen = read.term(db, str(ids["hamasen"]))
     assert hamasen is not None
     assert (hamasen["en"], [(v["text"], v["kind"]) for v in hamasen["variants"]]) == (
-        "Hamasen", [("Hamaxing", "historic")]
+        "Hamasen",
+        [("Hamaxing", "historic")],
     )
     assert read.search(db, "hamaxing")[0]["zh"] == "哈瑪星"  # the former English still finds it
     assert read.term(db, str(ids["pier"]))["status"] == "deprecated"  # type: ignore[index]

@@ -128,7 +128,9 @@ def test_an_approved_term_can_be_deprecated_or_superseded_by_a_later_decision(
     glossary: Glossary, people: People
 ) -> None:
     old = glossary.propose("市議會", "City Council", people.translator, category="mrt_station").result
-    new = glossary.propose("市議會（舊址）", "City Council (Former Site)", people.translator, category="mrt_station").result
+    new = glossary.propose(
+        "市議會（舊址）", "City Council (Former Site)", people.translator, category="mrt_station"
+    ).result
     gone = glossary.propose("旅運中心", "Cruise Terminal", people.translator, category="lrt_station").result
     meeting = meeting_with(glossary, people, old, new, gone)
     for term_id in (old, new, gone):

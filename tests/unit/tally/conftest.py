@@ -13,8 +13,12 @@ PABULIB = Path(__file__).resolve().parents[2] / "data" / "pabulib"
 FILES = sorted(path.name for path in PABULIB.glob("*.pb"))
 # Files whose mes-completed takes more than a few seconds here (and did not finish in 100 s
 # in the reference): their tests are marked slow.
-LARGE = {"Hungary_Budapest_2024.pb", "Poland_Lodz_2023.pb", "Poland_Warszawa_2026.pb",
-         "Poland_Warszawa_2023_Bielany.pb"}
+LARGE = {
+    "Hungary_Budapest_2024.pb",
+    "Poland_Lodz_2023.pb",
+    "Poland_Warszawa_2026.pb",
+    "Poland_Warszawa_2023_Bielany.pb",
+}
 
 
 @cache

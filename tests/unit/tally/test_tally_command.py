@@ -69,7 +69,9 @@ def test_explain_shows_the_rounds_and_the_greedy_completion() -> None:
 def test_explain_for_greedy_and_phragmen(rule: str) -> None:
     code, out, _ = run(str(PABULIB / "Netherlands_Assen_2024.pb"), "--rule", rule, "--explain")
     assert code == 0
-    assert ("Greedy, best value for money first; 100,000 to spend" if rule == "greedy" else "Sequential Phragmén") in out
+    assert (
+        "Greedy, best value for money first; 100,000 to spend" if rule == "greedy" else "Sequential Phragmén"
+    ) in out
 
 
 def test_json_explain_carries_the_explanation_as_data() -> None:
@@ -80,14 +82,24 @@ def test_json_explain_carries_the_explanation_as_data() -> None:
     assert sum(len(payment["voters"]) for payment in rounds[0]["payments"]) == 43
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    ("META\nkey;value\nbudget;10\nvote_type;approval\nPROJECTS\nproject_id;cost\n1;abc\nVOTES\nvoter_id;vote\n",
-     "line 7: cost 'abc' is not a number"),
-    ("META\nkey;value\nbudget;10\nvote_type;approval\nPROJECTS\nproject_id;cost\n1;4\nVOTES\nvoter_id;vote\nv;2\n",
-     "line 10: the vote names project 2, which is not in PROJECTS"),
-    ("PROJECTS\nproject_id;cost\n", "line 1: the file does not start with a META section"),
-    ("META\nkey;value\nvote_type;approval\nPROJECTS\nproject_id;cost\nVOTES\nvoter_id;vote\n", "line 1: META has no budget"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            "META\nkey;value\nbudget;10\nvote_type;approval\nPROJECTS\nproject_id;cost\n1;abc\nVOTES\nvoter_id;vote\n",
+            "line 7: cost 'abc' is not a number",
+        ),
+        (
+            "META\nkey;value\nbudget;10\nvote_type;approval\nPROJECTS\nproject_id;cost\n1;4\nVOTES\nvoter_id;vote\nv;2\n",
+            "line 10: the vote names project 2, which is not in PROJECTS",
+        ),
+        ("PROJECTS\nproject_id;cost\n", "line 1: the file does not start with a META section"),
+        (
+            "META\nkey;value\nvote_type;approval\nPROJECTS\nproject_id;cost\nVOTES\nvoter_id;vote\n",
+            "line 1: META has no budget",
+        ),
+    ],
+)
 def test_a_bad_file_gets_one_line_with_its_line_number_and_status_2(tmp_path: Path, content: str, message: str) -> None:
     bad = tmp_path / "bad.pb"
     bad.write_text(content, encoding="utf-8")
@@ -145,13 +157,20 @@ def test_the_table_lists_ids_in_natural_order_with_votes_per_project() -> None:
     assert rows[2].split()[:3] == ["3", "PopUp", "Podium"] and rows[2].split()[3] == "43"  # 43 approvals
 
 
-@pytest.mark.parametrize(("name", "rule", "measure"), [
-    ("Netherlands_Assen_2024.pb", "mes", "Approval ballots, counted with cost satisfaction"),
-    ("Netherlands_Assen_2024.pb", "phragmen", "Phragmén shares each project's cost equally"),
-    ("Poland_Zabrze_2021_Guido.pb", "greedy", "Choose-1 ballots, counted as approval ballots with cost satisfaction"),
-    ("Poland_Czestochowa_2024_Srodmiescie.pb", "greedy", "Cumulative ballots, counted with the points given"),
-    ("US_Stanford_Dataset_PB_Dieppe_2015_vote_rankings.pb", "mes", "Ordinal ballots, counted with Borda scores"),
-])
+@pytest.mark.parametrize(
+    ("name", "rule", "measure"),
+    [
+        ("Netherlands_Assen_2024.pb", "mes", "Approval ballots, counted with cost satisfaction"),
+        ("Netherlands_Assen_2024.pb", "phragmen", "Phragmén shares each project's cost equally"),
+        (
+            "Poland_Zabrze_2021_Guido.pb",
+            "greedy",
+            "Choose-1 ballots, counted as approval ballots with cost satisfaction",
+        ),
+        ("Poland_Czestochowa_2024_Srodmiescie.pb", "greedy", "Cumulative ballots, counted with the points given"),
+        ("US_Stanford_Dataset_PB_Dieppe_2015_vote_rankings.pb", "mes", "Ordinal ballots, counted with Borda scores"),
+    ],
+)
 def test_the_table_says_which_satisfaction_measure_counted(name: str, rule: str, measure: str) -> None:
     code, out, _ = run(str(PABULIB / name), "--rule", rule)
     assert code == 0 and measure in out.splitlines()[-1]
@@ -164,20 +183,26 @@ def test_json_names_the_measure_and_the_votes() -> None:
     assert (document["measure"], document["votes"]["3"], document["votes"]["10"]) == ("cost", "43", "19")
 
 
-@pytest.mark.parametrize(("ids", "ordered"), [
-    (["10", "2", "1", "11"], ["1", "2", "10", "11"]),
-    (["A10", "A2", "B1", "a3"], ["A2", "a3", "A10", "B1"]),
-    (["L016", "L1", "7"], ["7", "L1", "L016"]),
-])
+@pytest.mark.parametrize(
+    ("ids", "ordered"),
+    [
+        (["10", "2", "1", "11"], ["1", "2", "10", "11"]),
+        (["A10", "A2", "B1", "a3"], ["A2", "a3", "A10", "B1"]),
+        (["L016", "L1", "7"], ["7", "L1", "L016"]),
+    ],
+)
 def test_ids_sort_naturally(ids: list[str], ordered: list[str]) -> None:
     assert sorted(ids, key=natural) == ordered
 
 
-@pytest.mark.parametrize(("text", "limit", "shown"), [
-    ("Park", 10, "Park"),
-    ("A very long project name", 10, "A very lo…"),
-    ("高雄市立圖書館總館", 10, "高雄市立…"),  # each Chinese character takes two columns
-])
+@pytest.mark.parametrize(
+    ("text", "limit", "shown"),
+    [
+        ("Park", 10, "Park"),
+        ("A very long project name", 10, "A very lo…"),
+        ("高雄市立圖書館總館", 10, "高雄市立…"),  # each Chinese character takes two columns
+    ],
+)
 def test_long_names_are_cut_with_an_ellipsis_by_display_width(text: str, limit: int, shown: str) -> None:
     assert cut(text, limit) == shown and columns(cut(text, limit)) <= limit
 

@@ -30,12 +30,18 @@ SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[Heal
 
 
 @st.composite
-def elections(draw: st.DrawFn, kinds: tuple[VoteType, ...] = tuple(VoteType), scale: int = 1,
-              most_voters: int = 7, most_projects: int = 6) -> Election:
+def elections(
+    draw: st.DrawFn,
+    kinds: tuple[VoteType, ...] = tuple(VoteType),
+    scale: int = 1,
+    most_voters: int = 7,
+    most_projects: int = 6,
+) -> Election:
     kind = draw(st.sampled_from(kinds))
     count = draw(st.integers(1, most_projects))
-    ids = [str(i) for i in draw(st.lists(st.integers(1, 2 * most_projects), min_size=count, max_size=count,
-                                         unique=True))]
+    ids = [
+        str(i) for i in draw(st.lists(st.integers(1, 2 * most_projects), min_size=count, max_size=count, unique=True))
+    ]
     costs = draw(st.lists(st.integers(0, 20), min_size=count, max_size=count))
     projects = tuple(Project(i, Fraction(c * scale)) for i, c in zip(ids, costs))
     budget = Fraction(draw(st.integers(1, 60)) * scale, draw(st.sampled_from([1, 1, 2, 4])))
@@ -83,8 +89,11 @@ def test_mes_equals_the_plain_definition(election: Election) -> None:
 
 
 @SETTINGS
-@given(elections(kinds=(VoteType.APPROVAL, VoteType.CUMULATIVE, VoteType.ORDINAL), scale=50),
-       st.integers(0, 40), st.integers(0, 60))
+@given(
+    elections(kinds=(VoteType.APPROVAL, VoteType.CUMULATIVE, VoteType.ORDINAL), scale=50),
+    st.integers(0, 40),
+    st.integers(0, 60),
+)
 def test_a_proven_range_has_the_same_sequence_at_every_k(election: Election, k0: int, width: int) -> None:
     profile = compile_profile(election)
     certifier = Certifier(profile)
@@ -107,7 +116,8 @@ def test_explanations_account_for_every_payment_and_step(election: Election) -> 
         assert sum(p.amount * len(p.voters) for p in bought.payments) == bought.cost
         assert all(p.amount <= why.per_voter_budget for p in bought.payments)
     assert {r.project for r in why.rounds} | set(why.free) | {r.project for r in why.rejected} == {
-        p.id for p in election.projects}
+        p.id for p in election.projects
+    }
     for rejected in why.rejected:
         if rejected.reason is Reason.UNAFFORDABLE:
             assert rejected.supporters and rejected.supporters_money < rejected.cost
@@ -121,12 +131,16 @@ def test_explanations_account_for_every_payment_and_step(election: Election) -> 
     greedy = tally(election, "greedy", explain=True).explanation
     assert isinstance(greedy, GreedyExplanation)
     assert [s.project for s in greedy.steps if s.selected] == [
-        p for p in (s.project for s in greedy.steps) if p in tally(election, "greedy").selected]
+        p for p in (s.project for s in greedy.steps) if p in tally(election, "greedy").selected
+    ]
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(elections(kinds=(VoteType.APPROVAL, VoteType.CUMULATIVE, VoteType.ORDINAL), scale=20, most_voters=30,
-                 most_projects=9))
+@given(
+    elections(
+        kinds=(VoteType.APPROVAL, VoteType.CUMULATIVE, VoteType.ORDINAL), scale=20, most_voters=30, most_projects=9
+    )
+)
 def test_mes_completed_equals_the_plain_scan_on_larger_elections(election: Election) -> None:
     profile = compile_profile(election)
     mes_phase, _ = mes_completed_by_scan(profile)
@@ -152,16 +166,20 @@ def _pabutools(election: Election) -> dict[str, list[str]]:
     kind = election.vote_type
     sat = Cost_Sat if kind.is_approval else Additive_Cardinal_Sat if kind.has_points else Additive_Borda_Sat
     if kind is VoteType.ORDINAL:
-        greedy = greedy_utilitarian_welfare(instance, profile, sat_profile=profile.as_sat_profile(sat),
-                                            is_sat_additive=True)
+        greedy = greedy_utilitarian_welfare(
+            instance, profile, sat_profile=profile.as_sat_profile(sat), is_sat_additive=True
+        )
     else:
         greedy = greedy_utilitarian_welfare(instance, profile, sat_class=sat)
     results = {
         "greedy": greedy,
         "mes": method_of_equal_shares(instance, profile, sat_class=sat),
         "mes-completed": completion_by_rule_combination(
-            instance, profile.as_multiprofile(), [method_of_equal_shares, greedy_utilitarian_welfare],
-            [{"sat_class": sat, "voter_budget_increment": 1}, {"sat_class": sat}]),
+            instance,
+            profile.as_multiprofile(),
+            [method_of_equal_shares, greedy_utilitarian_welfare],
+            [{"sat_class": sat, "voter_budget_increment": 1}, {"sat_class": sat}],
+        ),
     }
     if kind.is_approval:
         results["phragmen"] = sequential_phragmen(instance, profile)
