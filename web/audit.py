@@ -13,6 +13,7 @@ from starlette.routing import Mount, Route
 from domain.accounts import ADMIN
 from projections import audit as queries
 from web.auth import require_role
+from web.consistency import see_own_write
 from web.i18n import gettext
 from web.navigation import N_, NavItem
 from web.parts import AuditWording, WebPart
@@ -53,6 +54,10 @@ async def audit(request: Request) -> Response:
             rows, more = queries.audit_events(db, where, page=page)
             return rows, more, queries.audit_actors(db)
 
+    # The trail is read as of now: wait (briefly, holding no lock) until it holds the log's head,
+    # so a change made a moment ago on any page is already listed.
+    services = request.app.state.services
+    await see_own_write(request, await run_in_threadpool(services.log.position), "audit", "accounts")
     rows, has_next, actors = await run_in_threadpool(read)
     entries = [_entry(row, wordings) for row in rows]
     filters = {"context": where.context or "", "actor": where.actor or "", "since": where.since or "",

@@ -17,7 +17,7 @@ PAGES = {
     "home": ("/", 200),
     "account": ("/account", 200),
     "admin-accounts": ("/admin/accounts", 200),
-    "audit": ("/admin/audit", 200),
+    "audit": ("/admin/audit/", 200),
     "not-found": ("/no-such-page", 404),
 }
 LANGUAGES = ("zh_Hant_TW", "en")

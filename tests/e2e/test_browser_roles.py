@@ -28,8 +28,8 @@ def test_grant_a_role_with_javascript_swaps_the_table_in_place(page: Page) -> No
     assert len(requests) == 1 and requests[0].headers.get("hx-request") == "true"
     assert page.url.endswith("/admin/accounts")
 
-    page.goto("/admin/audit")
-    expect(page.locator("tbody tr").first).to_contain_text("授予「翻譯人員」")
+    page.goto("/admin/audit/")
+    expect(page.locator("tbody tr").first).to_contain_text("授予角色（翻譯人員）")
     expect(page.locator("tbody tr").first).to_contain_text("黃建宏 (reviewer)")
     expect(page.locator("tbody tr").first).to_contain_text("林雅婷 (admin)")
 
