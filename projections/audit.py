@@ -19,6 +19,8 @@ from projections.runner import ViewBase
 
 # Fields whose value names what an event is about, in the order they are preferred.
 LABEL_FIELDS = ("name", "title", "zh", "en", "subject", "date")
+# Events that create a thing name it; later events keep its name unless they rename it.
+CREATED = ("Registered", "Proposed", "Imported", "Convened", "Created")
 DETAIL_LIMIT = 200  # characters kept of each detail: the audit says what changed, the log keeps it all
 PAGE_SIZE = 50
 
@@ -57,7 +59,7 @@ class AuditView(ViewBase):
     """One row per audited event, and the latest label of each thing they changed."""
 
     name = "audit"
-    version = 1
+    version = 2  # 2: a thing keeps its first name unless renamed
 
     def __init__(self) -> None:
         self.topics = audited_event_classes()
@@ -86,7 +88,10 @@ class AuditView(ViewBase):
         label = next(
             (str(details[key]) for key in LABEL_FIELDS if isinstance(details.get(key), str) and details[key]), None
         )
-        if label:
+        # What a thing is called: its first label (a term's Chinese name, a meeting's title, an
+        # account's name), changed only by a new name or title, never by what a decision carried.
+        renamed = any(isinstance(details.get(key), str) and details[key] for key in ("name", "title"))
+        if label and (renamed or cls.__qualname__.split(".")[-1] in CREATED):
             self._labels[aggregate_id] = label
         self._rows.append(
             (

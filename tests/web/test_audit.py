@@ -87,3 +87,23 @@ def test_the_audit_is_paged(admin_client: TestClient, admin_services: Services, 
 
 def test_only_administrators_see_the_audit(resident_client: TestClient) -> None:
     assert resident_client.get("/admin/audit/").status_code == 403
+
+
+def test_a_thing_keeps_its_name_in_the_audit_whatever_its_events_carry(
+    admin_client: TestClient, admin_services: Services, history: dict[str, str]
+) -> None:
+    from uuid import UUID
+
+    from domain.eventlog import SYSTEM_ACTOR
+
+    glossary = admin_services.glossary
+    term = glossary.propose("澄清湖", "Chengcing Lake", SYSTEM_ACTOR, category="landmark", district="鳥松區").result
+    meeting = UUID(history["meeting"])
+    glossary.put_on_agenda(meeting, term, SYSTEM_ACTOR)
+    glossary.approve(meeting, term, SYSTEM_ACTOR)
+    admin_services.catch_up()
+    rows = _rows(admin_client.get("/admin/audit/?lang=en&context=glossary").text)
+    decision = next(row for row in rows if "Recorded a decision" in row)
+    assert "第十次審查會議" in decision and "Chengcing Lake" not in decision  # the meeting, by its title
+    approved = next(row for row in rows if "Approved a name" in row)
+    assert "澄清湖" in approved  # the term, by its Chinese name
