@@ -48,11 +48,6 @@ class Services:
         with self.read_models.reader(views) as db:
             yield db
 
-    @property
-    def generation(self) -> int:
-        """Changes whenever this node's read models move on (for caches of read-model answers)."""
-        return self.read_models.generation()
-
     def catch_up(self, progress: Callable[[int], None] | None = None) -> int:
         """Brings every view to the head of the log now (the command line and tests use this)."""
         return self.read_models.catch_up(progress)

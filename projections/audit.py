@@ -133,19 +133,14 @@ def audit_events(
 
     Reads the accounts view too (for who acted), so open the reader over both.
     """
-    clauses, params = [], []
-    if where.context:
-        clauses.append("e.context = ?")
-        params.append(where.context)
-    if where.actor:
-        clauses.append("e.actor = ?")
-        params.append(where.actor)
-    if where.since:
-        clauses.append("e.at >= ?")
-        params.append(where.since)
-    if where.until:
-        clauses.append("e.at < date(?, '+1 day')")
-        params.append(where.until)
+    conditions = [
+        ("e.context = ?", where.context),
+        ("e.actor = ?", where.actor),
+        ("e.at >= ?", where.since),
+        ("e.at < date(?, '+1 day')", where.until),
+    ]
+    clauses = [clause for clause, value in conditions if value]
+    params: list[Any] = [value for _, value in conditions if value]
     sql = (
         "SELECT e.*, l.label, a.name AS actor_name, a.subject AS actor_subject FROM audit_events AS e "
         "LEFT JOIN audit_labels AS l ON l.aggregate_id = e.aggregate_id "

@@ -92,7 +92,9 @@ class _Slot:
     error: str | None = None
     build_done: int = 0
     build_total: int = 0
-    swaps: int = 0
+    # Moves on whenever the view's rows may have changed (events applied, a file swapped in): what
+    # caches of read-model answers compare against.
+    generation: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)  # who may use the projector
     wake: threading.Event = field(default_factory=threading.Event)
 
@@ -125,8 +127,7 @@ class ReadModels:
                 try:
                     self._build(slot)
                 except Exception as error:  # this view stops alone; the platform starts
-                    slot.state, slot.error = FAILED, f"{type(error).__name__}: {error}"
-                    logger.exception("view %s failed while being built", slot.view.name)
+                    self._fail(slot, error)
         if background and any(slot.state == BUILDING for slot in self._slots.values()):
             self.start()
 
@@ -162,10 +163,14 @@ class ReadModels:
             try:
                 self._step(slot)
             except Exception as error:  # the view stops alone; every other view goes on
-                slot.state, slot.error = FAILED, f"{type(error).__name__}: {error}"
-                logger.exception("view %s failed after position %s", slot.view.name, slot.position)
+                self._fail(slot, error)
             slot.wake.wait(FOLLOW_INTERVAL_SECONDS)
             slot.wake.clear()
+
+    @staticmethod
+    def _fail(slot: _Slot, error: Exception) -> None:
+        slot.state, slot.error = FAILED, f"{type(error).__name__}: {error}"
+        logger.exception("view %s failed after position %s", slot.view.name, slot.position)
 
     def _step(self, slot: _Slot) -> None:
         self._refresh_manifest()
@@ -200,6 +205,7 @@ class ReadModels:
                 return 0
             applied = projector.catch_up_view(slot.view, progress=progress)
             slot.position = projector.position(slot.view.name)
+            slot.generation += 1 if applied else 0
             return applied
 
     # --- files and the manifest ---------------------------------------------------------------
@@ -251,7 +257,7 @@ class ReadModels:
         slot.projector, slot.file = projector, self.directory / name
         slot.position = projector.position(slot.view.name)
         slot.state, slot.error = READY, None
-        slot.swaps += 1
+        slot.generation += 1
         if old is not None:
             old.db.close()
         return True
@@ -425,7 +431,7 @@ class ReadModels:
     def generation(self, name: str | None = None) -> int:
         """Changes whenever a view moves on or is swapped (for caches of read-model answers)."""
         slots = [self._slots[name]] if name else list(self._slots.values())
-        return sum((slot.projector.applied if slot.projector else 0) + slot.swaps * 1_000_003 for slot in slots)
+        return sum(slot.generation for slot in slots)
 
     def status(self) -> list[ViewStatus]:
         return self.snapshot()[1]
@@ -461,15 +467,3 @@ def current_file(directory: Path, name: str) -> Path:
     """The file that holds view ``name`` on the node whose views live in ``directory``."""
     file: str = json.loads((directory / MANIFEST).read_text())[name]
     return directory / file
-
-
-def describe(status: ViewStatus) -> dict[str, Any]:
-    return {
-        "name": status.name,
-        "version": status.version,
-        "state": status.state,
-        "position": status.position,
-        "behind": status.behind,
-        "progress": status.progress,
-        "error": status.error,
-    }

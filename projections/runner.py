@@ -159,7 +159,6 @@ class Projector:
         self.log = log
         self.db = db
         self.views = list(views)
-        self.applied = 0  # events applied by this projector: a generation for caches of answers
         self._topics = {view.name: topics_of(view.topics) for view in self.views}
         for view in self.views:
             _prepare(db, view)
@@ -212,7 +211,6 @@ class Projector:
                 apply(to_event(note), db)
             view.end_page(db)
             _advance(db, view.name, start, end)
-        self.applied += len(notes)
 
 
 def rebuild(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -91,8 +92,6 @@ def _entry(row: dict[str, Any], wordings: dict[str, AuditWording]) -> dict[str, 
 
 
 def _query(values: dict[str, Any]) -> str:
-    from urllib.parse import urlencode
-
     return "?" + urlencode({key: value for key, value in values.items() if value not in ("", None, 1)})
 
 

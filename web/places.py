@@ -50,8 +50,10 @@ class PlaceNames:
         )  # fmt: skip
 
     def _lookup(self, zh: str, district: str) -> queries.DisplayName:
-        if self.generation != self.services.generation:
-            self.cache, self.generation = {}, self.services.generation
+        # Only the glossary's changes make an answer stale, not a sign-in or a role change.
+        generation = self.services.read_models.generation(VIEW)
+        if self.generation != generation:
+            self.cache, self.generation = {}, generation
         key = (zh, district)
         if key not in self.cache:
             with self.services.reader(VIEW) as db:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from uuid import UUID
 
 from starlette.concurrency import run_in_threadpool
@@ -12,7 +13,7 @@ from starlette.routing import Route
 
 from domain.accounts import ADMIN, ROLES
 from projections import accounts as account_queries
-from projections.readmodels import READY, ViewUnavailableError, describe
+from projections.readmodels import READY, ViewUnavailableError
 from web import auth
 from web.auth import require_role, require_user
 from web.consistency import see_own_write
@@ -83,7 +84,7 @@ async def health(request: Request) -> Response:
             "status": "ok" if healthy else "degraded",
             "log": log_position,
             "max_behind": bound,
-            "views": {status.name: describe(status) for status in statuses},
+            "views": {status.name: asdict(status) for status in statuses},
         },
         status_code=200 if healthy else 503,
         headers={"Cache-Control": "no-store"},

@@ -6,7 +6,6 @@ cheap: it names its parts by module path and imports them only inside the functi
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -44,9 +43,3 @@ class Context:
     # Its subcommands that only read existing data: without a data directory they say so and stop
     # instead of leaving an empty one behind.
     reads_data: tuple[str, ...] = ()
-
-    def command_group(self) -> Any:
-        """The click group, imported now."""
-        assert self.commands, f"context {self.name} has no command group"
-        module, _, attribute = self.commands.partition(":")
-        return getattr(importlib.import_module(module), attribute)
