@@ -268,15 +268,24 @@ class KnownNamesInReadModel:
     def with_variant(self, text: str) -> list[Known]:
         return self._known("t.id IN (SELECT term_id FROM glossary_variants WHERE key = ?)", [fold(text)])
 
+    def similar_english(self, en: str) -> list[Known]:
+        """Approved terms whose English the search finds for ``en`` (typos corrected): the
+        candidates for a near duplicate, which the checks then measure."""
+        ids = [hit.term_id for hit in find(self.db, en, limit=10)]
+        if not ids:
+            return []
+        return self._known(f"t.id IN ({','.join('?' * len(ids))})", ids)
+
     def _known(self, condition: str, params: list[str]) -> list[Known]:
         rows = self.db.execute(
-            f"SELECT t.id, t.zh, t.en, t.district FROM glossary_terms AS t WHERE {condition} AND t.status = ? LIMIT 50",
+            f"SELECT t.id, t.zh, t.en, t.district, t.category FROM glossary_terms AS t "
+            f"WHERE {condition} AND t.status = ? ORDER BY t.district, t.id LIMIT 50",
             [*params, APPROVED],
         ).fetchall()
         known = []
-        for term_id, zh, en, district in rows:
+        for term_id, zh, en, district, category in rows:
             variants = self.db.execute(
                 "SELECT text, kind FROM glossary_variants WHERE term_id = ?", [term_id]
             ).fetchall()
-            known.append(Known(term_id, zh, en, district, tuple(Variant(t, k) for t, k in variants)))
+            known.append(Known(term_id, zh, en, district, tuple(Variant(t, k) for t, k in variants), category))
         return known

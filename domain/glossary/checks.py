@@ -40,6 +40,7 @@ class Known:
     en: str
     district: str = ""
     variants: tuple[Variant, ...] = ()
+    category: str = ""
 
 
 class KnownNames(Protocol):
@@ -48,6 +49,8 @@ class KnownNames(Protocol):
     def approved_with_english(self, en: str) -> list[Known]: ...
 
     def with_variant(self, text: str) -> list[Known]: ...
+
+    def similar_english(self, en: str) -> list[Known]: ...
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,74 @@ CODES = tuple(
         Typography,
     )
 )
+
+
+# How a duplicate resembles the proposal
+SAME_CHINESE = "same_chinese"  # the same Chinese name is approved (with any English)
+SAME_ENGLISH = "same_english"  # the same English (ignoring case, spaces, punctuation), other Chinese
+SIMILAR_ENGLISH = "similar_english"  # English one or two letters apart
+SIMILAR_REACH = 2
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """An approved term the proposal may duplicate: shown with a link before anyone proposes."""
+
+    how: str  # SAME_CHINESE, SAME_ENGLISH or SIMILAR_ENGLISH
+    term_id: str
+    zh: str
+    en: str
+    category: str = ""
+    district: str = ""
+
+
+def duplicates(zh: str, en: str, known: KnownNames, term_id: str = "") -> list[Duplicate]:
+    """Approved terms that look like the same place: same Chinese, same or similar English.
+
+    ``term_id``: the term being changed (or imported again), which is no duplicate of itself.
+    Names over their bounds have none (``check`` refuses them first).
+    """
+    zh, en = tidy(zh), tidy(en)
+    if len(zh) > MAX_ZH or len(en) > MAX_EN:
+        return []
+    found: dict[str, Duplicate] = {}
+
+    def add(how: str, others: Iterable[Known]) -> None:
+        for other in others:
+            if other.term_id != term_id and other.term_id not in found:
+                found[other.term_id] = Duplicate(how, other.term_id, other.zh, other.en, other.category, other.district)
+
+    if zh:
+        add(SAME_CHINESE, known.approved_for_chinese(zh))
+    if en and fold(en):
+        add(SAME_ENGLISH, known.approved_with_english(en))
+        add(SIMILAR_ENGLISH, (other for other in known.similar_english(en) if similar(other.en, en)))
+    return list(found.values())
+
+
+def similar(a: str, b: str) -> bool:
+    """English names a slip of the keyboard apart: equal folded, or within two edits (for
+    names long enough that two edits do not make another name)."""
+    a, b = fold(a), fold(b)
+    if a == b:
+        return True
+    reach = 1 if min(len(a), len(b)) < 8 else SIMILAR_REACH
+    return _distance(a, b, reach) <= reach
+
+
+def _distance(a: str, b: str, reach: int) -> int:
+    """Levenshtein distance, capped at reach + 1 (linear in practice: names are bounded)."""
+    if abs(len(a) - len(b)) > reach:
+        return reach + 1
+    previous = list(range(len(b) + 1))
+    for i, char in enumerate(a, start=1):
+        current = [i]
+        for j, other in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char != other)))
+        if min(current) > reach:
+            return reach + 1
+        previous = current
+    return min(previous[-1], reach + 1)
 
 
 def params(warning: GlossaryWarning) -> dict[str, str]:
@@ -262,3 +333,6 @@ class NameIndex:
 
     def with_variant(self, text: str) -> list[Known]:
         return [term for term in self.terms if any(fold(v.text) == fold(text) for v in term.variants)]
+
+    def similar_english(self, en: str) -> list[Known]:
+        return [term for term in self.terms if similar(term.en, en)]

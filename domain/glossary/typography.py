@@ -28,7 +28,10 @@ SPACE_BEFORE_PUNCTUATION = "space_before_punctuation"
 LOWERCASE_WORD = "lowercase_word"
 
 _ABBREVIATIONS = ("Rd", "St", "Ln", "Aly", "Sec", "Blvd", "Vil", "Mt", "Dist")
-_SMALL_WORDS = {"of", "the", "and", "de", "in", "on", "at"}
+# Articles, conjunctions and short prepositions stay lowercase inside a name, as in the city's own
+# ("National Kaohsiung Center for the Arts", "Port of Kaohsiung"); the first word never does.
+_SMALL_WORDS = {"a", "an", "the", "and", "or", "nor", "but", "of", "for", "to", "by", "in", "on", "at", "with",
+                "from", "as", "de"}
 _APOSTROPHE_WORD = re.compile(r"(?<!\w)\w*[’‘`´]\w*")
 
 
@@ -79,7 +82,10 @@ def typography_problems(en: str) -> list[Typography]:
         found.append(Typography(MISSING_PERIOD, match.group(), match.group() + "."))
     for match in re.finditer(r"\w\s+[.,;:]", en):
         found.append(Typography(SPACE_BEFORE_PUNCTUATION, match.group(), re.sub(r"\s+", "", match.group())))
-    for word in re.findall(r"(?<![\w'’-])[a-z][a-z]*\b", en):
-        if word not in _SMALL_WORDS and not re.fullmatch(r"[lI](st|nd|rd|th)", word):
+    first_letter = re.search(r"[A-Za-z]", en)
+    for match in re.finditer(r"(?<![\w'’-])[a-z][a-z]*\b", en):
+        word = match.group()
+        is_first = first_letter is not None and match.start() == first_letter.start()
+        if (is_first or word not in _SMALL_WORDS) and not re.fullmatch(r"[lI](st|nd|rd|th)", word):
             found.append(Typography(LOWERCASE_WORD, word, word.capitalize()))
     return found

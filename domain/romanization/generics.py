@@ -72,6 +72,23 @@ MISTRANSLATIONS: dict[str, tuple[str, ...]] = {
     "村": ("Vil", "Cun"),
 }
 
+# Words of an institution's name that are translated, not romanized: 衛武營國家藝術文化中心 is
+# Weiwuying National Arts and Culture Center, not one 33-letter word. Only outside addresses
+# (中心路 is Zhongxin Rd.). Fields of activity next to each other are joined with "and".
+DESCRIPTIVE: dict[str, str] = {
+    "國家": "National",
+    "國立": "National",
+    "市立": "Municipal",
+    "藝術": "Arts",
+    "文化": "Culture",
+    "體育": "Sports",
+    "科學": "Science",
+    "歷史": "History",
+    "中心": "Center",
+    "紀念": "Memorial",
+}
+FIELDS_OF_ACTIVITY = frozenset({"藝術", "文化", "體育", "科學", "歷史"})
+
 # Directions before a generic: 中山南路 Zhongshan S. Rd., 三鳳中街 Sanfeng Central St.
 DIRECTIONS: dict[str, str] = {"東": "E.", "西": "W.", "南": "S.", "北": "N.", "中": "Central"}
 

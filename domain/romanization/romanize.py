@@ -16,7 +16,9 @@ from dataclasses import dataclass
 
 from domain.romanization.generics import (
     CONVENTIONAL,
+    DESCRIPTIVE,
     DIRECTIONS,
+    FIELDS_OF_ACTIVITY,
     GENERICS,
     Generic,
     english_words,
@@ -131,6 +133,10 @@ def _render_unit(unit: str, system: str, after_another: bool, is_last: bool) -> 
     if generic and generic.is_address_unit and body.endswith("市場"):
         # Lanes and streets named after their market: 三多市場巷 Sanduo Market Ln.
         return " ".join(filter(None, [_romanize_name(body[:-2], system), "Market", generic.en]))
+    if not (generic and generic.is_address_unit):
+        described = _described(body, system)
+        if described:
+            return " ".join(word for word in (described, generic.en if generic else "") if word)
     name, direction, count = _parse_body(body, after_another)
     words = [
         _romanize_name(name, system),
@@ -138,6 +144,37 @@ def _render_unit(unit: str, system: str, after_another: bool, is_last: bool) -> 
         ordinal(number(count)) if count else "",
         generic.en if generic else "",
     ]
+    return " ".join(word for word in words if word)
+
+
+def _described(body: str, system: str) -> str:
+    """An institution's name in words: the specific part romanized, descriptive words translated
+    (衛武營 | 國家 | 藝術 | 文化 | 中心). Empty when the name has no descriptive word to split at."""
+    pieces: list[tuple[bool, str]] = []  # (is descriptive, Chinese)
+    start = position = 0
+    while position < len(body):
+        word = body[position : position + 2]
+        if word in DESCRIPTIVE and position + 2 <= len(body):
+            if start < position:
+                pieces.append((False, body[start:position]))
+            pieces.append((True, word))
+            position = start = position + 2
+        else:
+            position += 1
+    if start < len(body):
+        pieces.append((False, body[start:]))
+    if not any(descriptive for descriptive, _ in pieces) or len(body) < 4:
+        return ""
+    words: list[str] = []
+    previous = ""
+    for descriptive, zh in pieces:
+        if not descriptive:
+            words.append(_romanize_name(zh, system))
+        else:
+            if previous in FIELDS_OF_ACTIVITY and zh in FIELDS_OF_ACTIVITY:
+                words.append("and")
+            words.append(DESCRIPTIVE[zh])
+        previous = zh if descriptive else ""
     return " ".join(word for word in words if word)
 
 

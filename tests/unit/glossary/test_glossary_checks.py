@@ -132,3 +132,11 @@ def test_a_change_to_a_term_is_not_warned_about_that_term_itself(known: KnownNam
     cianjin = known.approved_for_chinese("前金區")[0]
     assert check("前金區", "Cianjin District", known, term_id=cianjin.term_id) == []
     assert codes(check("前金區", "Qianjin District", known, term_id=cianjin.term_id)) == []
+
+
+def test_small_words_stay_lowercase_as_in_the_citys_own_names(known: KnownNamesInReadModel) -> None:
+    # issue 10, defect 7: "Center for the Arts", "Port of Kaohsiung"
+    for en in ("National Kaohsiung Center for the Arts", "Port of Kaohsiung", "Museum of Fine Arts",
+               "Pier-2 Art Center by the Harbor", "Bridge to the Sea"):  # fmt: skip
+        assert [w for w in check("高雄", en, NameIndex()) if isinstance(w, Typography)] == [], en
+    assert Typography("lowercase_word", "port", "Port") in check("高雄港", "port of Kaohsiung", NameIndex())

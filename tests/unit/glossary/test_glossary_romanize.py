@@ -110,3 +110,13 @@ def test_any_name_of_readable_characters_gets_a_plain_ascii_romanization(zh: str
 
 def test_a_character_without_a_known_reading_is_kept_as_it_is() -> None:
     assert suggest("鿅路").hanyu == "鿅 Rd."
+
+
+def test_a_long_institution_name_is_split_into_words() -> None:
+    # issue 10, defect 7: not one 33-letter word
+    suggestion = suggest("衛武營國家藝術文化中心")
+    assert suggestion.hanyu == "Weiwuying National Arts and Culture Center"
+    assert suggestion.tongyong == "Weiwuying National Arts and Culture Center"
+    assert max(len(word) for word in suggestion.hanyu.split()) <= 12
+    assert suggest("大東文化藝術中心").hanyu == "Dadong Culture and Arts Center"
+    assert suggest("中心路").hanyu == "Zhongxin Rd."  # inside a road's name it is a name
