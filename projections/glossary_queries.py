@@ -138,6 +138,22 @@ def approved_terms(
     )
 
 
+def matching_count(
+    db: Database, category: str | None = None, district: str | None = None, query: str | None = None, most: int = 200
+) -> tuple[int, bool]:
+    """How many approved terms the list shows, and whether there are more than ``most`` (a
+    search is counted up to ``most`` hits: the count costs what one long page of results does)."""
+    if query and query.strip():
+        found = len(find(db, query, most + 1, (APPROVED,), category, district))
+        return min(found, most), found > most
+    clauses, params = ["status = ?"], [APPROVED]
+    for column, value in (("category", category), ("district", district)):
+        if value:
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    return int(db.execute(f"SELECT count(*) FROM glossary_terms WHERE {' AND '.join(clauses)}", params).fetchone()[0]), False
+
+
 def search(
     db: Database,
     text: str,

@@ -71,6 +71,7 @@ def _text_context() -> dict:
     return {
         "statuses": text.STATUSES, "categories_text": text.CATEGORIES, "variant_kinds": text.VARIANT_KINDS,
         "outcomes": text.OUTCOMES, "history_events": text.HISTORY_EVENTS, "meeting_kinds": text.MEETING_KINDS,
+        "duplicate_kinds": text.DUPLICATES,
     }  # fmt: skip
 
 
@@ -94,8 +95,11 @@ async def glossary_index(request: Request) -> Response:
             limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE,
         )  # fmt: skip
         categories = queries.categories(db)
+        count, more = queries.matching_count(db, category or None, district or None, searched)
         return {
             "terms": terms[:PAGE_SIZE],
+            "result_count": count,
+            "more_results": more,
             "has_next": len(terms) > PAGE_SIZE,
             "approved_count": queries.approved_count(db),
             "category_counts": categories,
@@ -172,6 +176,8 @@ async def propose(request: Request) -> Response:
     if form.get("action") == "check":
         return await _proposal_page(request, values, {}, block="proposal")
     variants, errors = _parse_variants(values["variants"])
+    if not values["term_id"] and not values["category"].strip():
+        errors["category"] = text.field_problem("category", "missing")  # no preset: a place's kind is chosen
     if errors:
         return await _proposal_page(request, values, errors, status_code=422)
     glossary = _services(request).glossary
@@ -250,9 +256,12 @@ async def _proposal_page(
             warnings = checks.check(values["zh"], values["en"], queries.KnownNamesInReadModel(db), values["term_id"])
         except InvalidFieldError as invalid:
             errors.setdefault(invalid.field, text.field_problem(invalid.field, invalid.code))
-            return {"warnings": [], "suggestion": None, "district_options": _district_options(db, DISTRICTS)}
+            return {"warnings": [], "suggestion": None, "district_options": _district_options(db, DISTRICTS),
+                    "duplicates": []}  # fmt: skip
         zh = values["zh"].strip()
+        known = queries.KnownNamesInReadModel(db)
         return {
+            "duplicates": checks.duplicates(values["zh"], values["en"], known, values["term_id"]),
             "warnings": [text.warning_message(warning) for warning in warnings],
             "suggestion": suggest(zh) if zh else None,  # pypinyin loads here, on the first suggestion
             "district_options": _district_options(db, DISTRICTS),

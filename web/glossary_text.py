@@ -6,7 +6,7 @@ the command line alike.
 
 from __future__ import annotations
 
-from domain.glossary import checks, rows
+from domain.glossary import checks, filecheck, rows
 from domain.glossary.errors import ImportStructureError
 from domain.glossary.rows import RowNote
 from web.i18n import N_, gettext
@@ -66,6 +66,11 @@ HISTORY_EVENTS = {
     "deferred": N_("Deferred"),
     "deprecated": N_("Deprecated"),
     "superseded": N_("Superseded"),
+}
+DUPLICATES = {
+    "same_chinese": N_("the same Chinese name"),
+    "same_english": N_("the same English"),
+    "similar_english": N_("similar English"),
 }
 MEETING_KINDS = {"review": N_("Review meeting"), "initial_list": N_("Initial list")}
 SYSTEMS = {"hanyu": N_("Hanyu Pinyin"), "tongyong": N_("Tongyong Pinyin")}
@@ -155,9 +160,22 @@ def where(unit: str, note: RowNote) -> str:
     )
 
 
+VARIANT_PROBLEMS = {
+    "unknown_kind": N_("its kind is not one of Hanyu Pinyin, Tongyong Pinyin, historic, misspelling, forbidden"),
+    "contains_chinese": N_("it contains Chinese characters"),
+    "too_long": N_("it is too long"),
+    "too_many": N_("there are too many variants"),
+    "formula": N_("it starts with =, +, - or @"),
+}
+
+
 def reason_message(note: RowNote) -> str:
     """Each import reason code in words, for the import page and the command line."""
     p = _printable(note.params)
+    if "status" in p:
+        p["status"] = label(STATUSES, str(p["status"]))  # "rejected" in the page's language
+    if note.code == rows.BAD_VARIANT and str(p.get("code")) in VARIANT_PROBLEMS:
+        p["code"] = gettext(VARIANT_PROBLEMS[str(p["code"])])
     messages = {
         rows.FIELD_COUNT: lambda: gettext("%(found)s fields where the header has %(expected)s", **p),
         rows.MISSING_ZH: lambda: gettext("the Chinese name is missing"),
@@ -187,10 +205,41 @@ def reason_message(note: RowNote) -> str:
     return messages[note.code]() if note.code in messages else note.code
 
 
+def finding_message(finding: filecheck.Finding) -> str:
+    """One finding of a file check in words."""
+    if finding.note is not None:
+        message = reason_message(finding.note)
+        return gettext("not imported: %(reason)s", reason=message) if finding.kind == filecheck.REJECTED else message
+    if finding.warning is not None:
+        return warning_message(finding.warning)
+    duplicate = finding.duplicate
+    assert duplicate is not None
+    return gettext(
+        "may be the approved term %(zh)s %(en)s again (%(how)s)",
+        zh=duplicate.zh, en=duplicate.en, how=label(DUPLICATES, duplicate.how),
+    )  # fmt: skip
+
+
+def finding_term(finding: filecheck.Finding) -> str:
+    """The id of the approved term a finding is about, for a link ("" when none)."""
+    if finding.duplicate is not None:
+        return finding.duplicate.term_id
+    return str(getattr(finding.warning, "term_id", "") or "")
+
+
 def structure_message(error: ImportStructureError) -> str:
     p = _printable(error.params)
     messages = {
-        rows.NOT_UTF8: lambda: gettext("The file is not UTF-8 text."),
+        rows.NOT_UTF8: lambda: " ".join(
+            [
+                gettext("The file is not UTF-8 text."),
+                gettext("It looks like Big5 (Excel's CSV on a Chinese Windows).") if p.get("encoding") else "",
+                gettext(
+                    "Save it as UTF-8: in Excel, Save As and choose “CSV UTF-8 (Comma delimited)”; "
+                    "or convert it with: iconv -f BIG5 -t UTF-8 names.csv > names-utf8.csv"
+                ),
+            ]
+        ).replace("  ", " "),
         rows.EMPTY_FILE: lambda: gettext("The file is empty."),
         rows.MISSING_COLUMNS: lambda: gettext("The header lacks the columns: %(columns)s.", **p),
         rows.UNKNOWN_COLUMNS: lambda: gettext("The header has unknown columns: %(columns)s.", **p),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -13,15 +15,17 @@ import click
 from civic.services import Services, build_services
 from civic.settings import Settings
 from domain.eventlog import SYSTEM_ACTOR
+from domain.glossary.checks import NameIndex
 from domain.glossary.errors import ImportStructureError
-from domain.glossary.exporting import FORMATS, export
+from domain.glossary.exporting import BOM, FORMATS, export
+from domain.glossary.filecheck import FileReport, check_file
 from domain.glossary.importing import decode
 from domain.glossary.limits import MAX_IMPORT_BYTES
 from domain.glossary.names import term_id_for
-from domain.glossary.rows import APPROVED_COLUMNS, TOO_LARGE, ImportReport
+from domain.glossary.rows import APPROVED_COLUMNS, TOO_LARGE, ImportReport, RowNote
 from domain.glossary.terms import APPROVED
 from projections.glossary import KnownNamesInReadModel, export_entries
-from web.glossary_text import reason_message, structure_message, where
+from web.glossary_text import finding_message, finding_term, reason_message, structure_message, where
 from web.i18n import gettext as _
 
 if TYPE_CHECKING:
@@ -30,7 +34,7 @@ if TYPE_CHECKING:
 
 @click.group()
 def glossary() -> None:
-    """English names of Kaohsiung's places: import and export the approved list."""
+    """English names of Kaohsiung's places: check, import and export the approved list."""
 
 
 @glossary.command("import")
@@ -94,6 +98,95 @@ def _import(
         ).result
 
 
+@glossary.command("check")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--approved-column",
+    type=click.Choice(APPROVED_COLUMNS),
+    default="en",
+    show_default=True,
+    help="The column with the approved English; the other is kept as a variant.",
+)
+@click.option("--category-default", default="", help="Category for rows that have none.")
+@click.option("--format", "file_format", type=click.Choice(FORMATS), default=None, help="Default: from the file name.")
+@click.option("--json", "as_json", is_flag=True, help="The report as JSON, one object per finding.")
+def check_command(file: Path, approved_column: str, category_default: str, file_format: str | None, as_json: bool) -> None:
+    """Check FILE against the approved glossary without importing anything.
+
+    Reports, line by line, the rows an import would leave out and why, and every warning a
+    proposal of the row would get: duplicates, the other romanization system, generic parts,
+    polyphones, forbidden variants, typography and whitespace. Exit status: 0 when nothing was
+    found, 1 when something was, 2 for a file that cannot be read as a glossary file.
+    """
+    try:
+        if not file.is_file():
+            raise click.FileError(str(file), hint=_("no such file"))
+        if file.stat().st_size > MAX_IMPORT_BYTES:
+            raise ImportStructureError(TOO_LARGE, bytes=MAX_IMPORT_BYTES)
+        text = decode(file.read_bytes())
+    except ImportStructureError as error:
+        click.echo(structure_message(error), err=True)
+        sys.exit(2)
+    except click.FileError as error:
+        click.echo(error.format_message(), err=True)
+        sys.exit(2)
+    try:
+        report = _check(text, file_format or _format_of(file), approved_column, category_default)
+    except ImportStructureError as error:
+        click.echo(structure_message(error), err=True)
+        sys.exit(2)
+    if as_json:
+        click.echo(json.dumps(check_json(report), ensure_ascii=False, indent=2))
+    else:
+        for line in check_lines(report):
+            click.echo(line)
+    sys.exit(0 if report.clean else 1)
+
+
+def _check(text: str, file_format: str, approved_column: str, category_default: str) -> FileReport:
+    settings = Settings.from_env()
+    options = {"format": file_format, "approved_column": approved_column, "category_default": category_default}
+    if not settings.data_dir.exists():  # no glossary here: check the file alone, and create nothing
+        click.echo(_("No glossary in %(folder)s: the file is checked on its own.", folder=settings.data_dir), err=True)
+        return check_file(text, NameIndex(), **options)
+    services = build_services(settings)
+    try:
+        services.catch_up()
+        with services.reader("glossary") as db:
+            return check_file(text, KnownNamesInReadModel(db), **options)
+    finally:
+        services.close()
+
+
+def check_lines(report: FileReport) -> list[str]:
+    lines = [
+        _("%(where)s: %(reason)s", where=where(report.unit, RowNote(finding.line, "")), reason=finding_message(finding))
+        for finding in report.findings
+    ]
+    lines.append(
+        _(
+            "%(rows)s rows checked, %(unchanged)s already approved as they are; %(findings)s findings, %(rejected)s rows would not be imported.",
+            rows=report.checked, unchanged=report.unchanged, findings=len(report.findings),
+            rejected=report.rejected,
+        )  # fmt: skip
+    )
+    return lines
+
+
+def check_json(report: FileReport) -> dict:
+    findings = []
+    for finding in report.findings:
+        item = finding.note or finding.warning or finding.duplicate
+        code = getattr(item, "code", "") if finding.duplicate is None else finding.duplicate.how
+        params = (
+            dict(finding.note.params) if finding.note else dataclasses.asdict(item)  # type: ignore[call-overload]
+        )
+        findings.append({"line": finding.line, "kind": finding.kind, "code": code, "params": params,
+                         "message": finding_message(finding), "term_id": finding_term(finding)})  # fmt: skip
+    return {"unit": report.unit, "rows": report.rows, "unchanged": report.unchanged, "rejected": report.rejected,
+            "clean": report.clean, "findings": findings}  # fmt: skip
+
+
 def _catch_up(services: Services) -> None:
     """Brings the read model up to date, with a progress bar: thousands of terms take seconds."""
     pending = services.behind()
@@ -124,7 +217,7 @@ def export_command(file_format: str, output: Path | None) -> None:
     # The two-column CSV lists each Chinese/English pair once (中山路 runs through many districts).
     count = len({(entry.zh, entry.en) for entry in entries}) if file_format == "csv" else len(entries)
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(text.removeprefix(BOM), nl=False)  # the mark is for spreadsheets opening a file
     else:
         output.write_text(text, encoding="utf-8")
         click.echo(_("Exported %(count)s terms to %(file)s.", count=count, file=output), err=True)

@@ -38,7 +38,7 @@ context = Context(
     views=_views,
     web="web.glossary",
     commands="civic.commands.glossary:glossary",
-    help=N_("English names of Kaohsiung's places: import and export the approved list."),
+    help=N_("English names of Kaohsiung's places: check, import and export the approved list."),
     seed=_seed,
     reads_data=("export",),
 )

@@ -14,6 +14,7 @@ from domain.glossary.tbx import write_tbx
 from domain.glossary.terms import APPROVED
 
 FORMATS = ("csv", "json", "tbx")
+BOM = "\ufeff"
 
 
 def export(entries: Iterable[Entry], format: str) -> str:
@@ -31,9 +32,12 @@ def write_csv(entries: list[Entry]) -> str:
     """The two columns translation services take (a ``zh,en`` header, one pair per line).
 
     Only approved English, and each pair once: 中山路 is Zhongshan Rd. in every district it runs
-    through, and a service would refuse the same source term twice.
+    through, and a service would refuse the same source term twice. Starts with a byte-order
+    mark: without one, Excel on a Taiwanese Windows reads the file as Big5 and garbles it (the
+    import accepts files with or without one).
     """
     out = io.StringIO()
+    out.write(BOM)
     writer = csv.writer(out)
     writer.writerow(["zh", "en"])
     pairs = dict.fromkeys((entry.zh, entry.en) for entry in entries if entry.status == APPROVED)

@@ -16,6 +16,7 @@ the report says which, by line number (entry number for JSON and TBX).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from uuid import UUID
@@ -79,7 +80,16 @@ def decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ImportStructureError(NOT_UTF8) from None
+        raise ImportStructureError(NOT_UTF8, encoding=_likely_encoding(data)) from None
+
+
+def _likely_encoding(data: bytes) -> str:
+    """"big5" when the bytes read as Big5 (Excel's CSV on a Taiwanese Windows), else ""."""
+    try:
+        codecs.getincrementaldecoder("cp950")().decode(data[:65536], final=False)  # may end mid-character
+    except UnicodeDecodeError:
+        return ""
+    return "big5"
 
 
 def parse(text: str, format: str = "csv", approved_column: str = "en", category_default: str = "") -> ParsedFile:

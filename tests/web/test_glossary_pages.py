@@ -272,7 +272,8 @@ def test_the_csv_download_has_the_approved_pairs(visitor: TestClient) -> None:
     assert answer.status_code == 200
     assert answer.headers["content-type"].startswith("text/csv")
     assert answer.headers["content-disposition"] == 'attachment; filename="kaohsiung-glossary.csv"'
-    pairs = list(csv.reader(io.StringIO(answer.text)))
+    assert answer.content.startswith(b"\xef\xbb\xbfzh,en")  # a byte-order mark, for Excel
+    pairs = list(csv.reader(io.StringIO(answer.text.removeprefix("\ufeff"))))
     assert pairs[0] == ["zh", "en"]
     assert ["駁二藝術特區", "The Pier-2 Art Center"] in pairs and ["鳳山區", "Fongshan District"] in pairs
     assert ["哈瑪星", "Hamasen"] in pairs and ["愛河", "Love River"] in pairs

@@ -59,7 +59,8 @@ def test_json_and_tbx_exports_import_back_to_the_same_approved_set(shared: Share
 
 def test_the_csv_export_is_two_columns_and_imports_back_to_the_same_pairs(shared: SharedGlossary) -> None:
     text = export(export_entries(shared.db), "csv")
-    lines = list(csv.reader(io.StringIO(text)))
+    assert text.startswith("\ufeff")  # for Excel; the import takes it
+    lines = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
     assert lines[0] == ["zh", "en"]
     assert all(len(line) == 2 for line in lines)
     # 中山路 runs through several districts: the same pair once, as translation services want.
@@ -157,3 +158,15 @@ def test_importing_the_csv_export_back_into_the_same_glossary_duplicates_nothing
         ("differs_from_approved", {"approved_en": "Cianjin District"})
     ]
     assert log.position() == position
+
+
+def test_the_csv_export_starts_with_a_byte_order_mark_and_imports_back_with_or_without_it() -> None:
+    # issue 10, defect 7: Excel on a Taiwanese Windows reads a CSV without one as Big5
+    from domain.glossary.exporting import write_csv
+    from domain.glossary.importing import decode, parse
+    from domain.glossary.rows import Entry
+
+    text = write_csv([Entry(id="t", zh="愛河", en="Love River", status="approved")])
+    assert text.encode("utf-8").startswith(b"\xef\xbb\xbfzh,en\r\n")
+    for data in (text.encode("utf-8"), text.encode("utf-8").removeprefix(b"\xef\xbb\xbf")):
+        assert [(row.zh, row.en) for row in parse(decode(data)).rows] == [("愛河", "Love River")]

@@ -156,3 +156,15 @@ def test_a_large_import_reports_progress_and_lands_in_one_save(glossary: Glossar
     assert len(seen) == 16  # every 250 rows prepared
     notes = glossary.log.recorder.select_notifications(start=before + 1, limit=10_000)
     assert len(notes) == 2 + 3980  # the meeting, its list decision and every term
+
+
+def test_a_big5_file_is_refused_with_how_to_convert_it() -> None:
+    # issue 10, defect 7: the error said only "not UTF-8"
+    from domain.glossary.errors import ImportStructureError
+    from web.glossary_text import structure_message
+
+    with pytest.raises(ImportStructureError) as refused:
+        decode("zh,en\n壽山動物園,Shoushan Zoo\n".encode("big5"))
+    assert refused.value.params == {"encoding": "big5"}
+    message = structure_message(refused.value)
+    assert "Big5" in message and "CSV UTF-8" in message and "iconv -f BIG5 -t UTF-8" in message
