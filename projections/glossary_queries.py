@@ -151,7 +151,9 @@ def matching_count(
         if value:
             clauses.append(f"{column} = ?")
             params.append(value)
-    return int(db.execute(f"SELECT count(*) FROM glossary_terms WHERE {' AND '.join(clauses)}", params).fetchone()[0]), False
+    return int(
+        db.execute(f"SELECT count(*) FROM glossary_terms WHERE {' AND '.join(clauses)}", params).fetchone()[0]
+    ), False
 
 
 def search(

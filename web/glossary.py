@@ -20,7 +20,6 @@ from domain.glossary.errors import (
     ChangePendingError,
     ConcurrentChangeError,
     GlossaryError,
-    ImportStructureError,
     InvalidFieldError,
     MeetingNotFoundError,
     NotOnAgendaError,
@@ -29,11 +28,11 @@ from domain.glossary.errors import (
     TermStatusError,
 )
 from domain.glossary.exporting import FORMATS, export
-from domain.glossary.importing import decode
 from domain.glossary.names import VARIANT_KINDS
 from domain.glossary.places import DISTRICTS
 from domain.romanization import suggest
 from projections import glossary_queries as queries
+from web import glossary_import
 from web import glossary_text as text
 from web.auth import require_role, require_user
 from web.consistency import see_own_write
@@ -229,15 +228,19 @@ def _proposal_values(source: Mapping[str, Any]) -> dict[str, str]:
 
 
 def _parse_variants(raw: str) -> tuple[list[tuple[str, str]], dict[str, str]]:
-    """One variant a line, as ``kind: text`` (for example ``tongyong: Cianjhen``)."""
+    """One variant a line, as ``kind: text`` (``tongyong: Cianjhen``, or ``通用拼音: Cianjhen``):
+    the kind by its code or by its name in the page's language or in English."""
+    kinds = {code: code for code in VARIANT_KINDS}
+    for code, name in text.VARIANT_KINDS.items():
+        kinds[name.lower()] = kinds[gettext(name).lower()] = code
     variants = []
     for line in raw.splitlines():
         if not line.strip():
             continue
-        kind, separator, value = line.partition(":")
-        if not separator or kind.strip().lower() not in VARIANT_KINDS:
+        kind, separator, value = line.replace("：", ":").partition(":")
+        if not separator or kind.strip().lower() not in kinds:
             return [], {"variants": text.field_problem("variants", "unknown_kind")}
-        variants.append((value.strip(), kind.strip().lower()))
+        variants.append((value.strip(), kinds[kind.strip().lower()]))
     return variants, {}
 
 
@@ -270,6 +273,7 @@ async def _proposal_page(
     context = {
         **await _read(request, read), "values": values, "errors": errors, "existing": existing,
         "category_options": _category_options(), "kinds": VARIANT_KINDS, **_text_context(),
+        "kind_names": text.listed(gettext(name) for name in text.VARIANT_KINDS.values()),
     }  # fmt: skip
     if errors and status_code == 200:
         status_code = 422
@@ -383,54 +387,6 @@ async def _after_meeting_change(request: Request, meeting_id: UUID) -> Response:
     return _redirect(request, request.url_for("glossary_meeting", meeting_id=str(meeting_id)))
 
 
-# --- import -----------------------------------------------------------------------------------
-
-
-async def import_page(request: Request) -> Response:
-    require_role(request, STAFF)
-    return render(request, "glossary/import.html", {"report": None, "errors": {}, "approved_column": "en", "unit": ""})
-
-
-async def import_upload(request: Request) -> Response:
-    user = require_role(request, STAFF)
-    form = await request.form()
-    upload = form.get("file")
-    approved_column = str(form.get("approved_column", "en"))
-    context: dict[str, Any] = {"report": None, "errors": {}, "approved_column": approved_column, "unit": ""}
-    if upload is None or isinstance(upload, str) or not upload.filename:
-        context["errors"] = {"file": gettext("Choose a CSV file to import.")}
-        return render(request, "glossary/import.html", context, status_code=422)
-    raw = await upload.read()
-    name = upload.filename
-    format = name.rsplit(".", 1)[-1].lower() if "." in name else "csv"
-    # The read model tells rows of a two-column export from new places: it must hold the log so far.
-    services = _services(request)
-    await see_own_write(request, await run_in_threadpool(services.log.position), VIEW)
-    try:
-        recorded = await run_in_threadpool(_import, services, raw, user["id"], format, approved_column, name)
-    except ImportStructureError as wrong:
-        context["errors"] = {"file": text.structure_message(wrong)}
-        return render(request, "glossary/import.html", context, status_code=422)
-    await see_own_write(request, recorded.position, VIEW)
-    report = recorded.result
-    context["report"] = {
-        "imported": report.imported,
-        "unchanged": report.unchanged,
-        "rejected": [(text.where(report.unit, note), text.reason_message(note)) for note in report.rejected],
-        "notices": [(text.where(report.unit, note), text.reason_message(note)) for note in report.notices],
-    }
-    return render(request, "glossary/import.html", context)
-
-
-def _import(services, raw: bytes, actor: str, format: str, approved_column: str, name: str):
-    text_ = decode(raw)
-    with services.reader(VIEW) as db:
-        return services.glossary.import_file(
-            text_, actor, format=format if format in EXPORT_TYPES else "csv",
-            approved_column=approved_column, source=name, known=queries.KnownNamesInReadModel(db),
-        )  # fmt: skip
-
-
 # --- shared -----------------------------------------------------------------------------------
 
 
@@ -483,8 +439,8 @@ routes = [
             Route("/meetings/{meeting_id}", meeting_page, name="glossary_meeting"),
             Route("/meetings/{meeting_id}/agenda", add_to_agenda, methods=["POST"], name="glossary_agenda"),
             Route("/meetings/{meeting_id}/decisions", decide, methods=["POST"], name="glossary_decide"),
-            Route("/import", import_page, name="glossary_import_form"),
-            Route("/import", import_upload, methods=["POST"], name="glossary_import"),
+            Route("/import", glossary_import.import_page, name="glossary_import_form"),
+            Route("/import", glossary_import.import_upload, methods=["POST"], name="glossary_import"),
         ],
     )
 ]

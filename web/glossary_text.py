@@ -6,6 +6,8 @@ the command line alike.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from domain.glossary import checks, filecheck, rows
 from domain.glossary.errors import ImportStructureError
 from domain.glossary.rows import RowNote
@@ -93,7 +95,9 @@ FIELD_PROBLEMS = {
     "not_chinese": N_("%(field)s must contain Chinese characters."),
     "contains_chinese": N_("%(field)s must not contain Chinese characters."),
     "too_long": N_("%(field)s is too long."),
-    "unknown_kind": N_("Each variant needs a known kind: hanyu, tongyong, historic, misspelling or forbidden."),
+    "unknown_kind": N_(
+        "Each variant needs a known kind: Hanyu Pinyin, Tongyong Pinyin, historic, common misspelling or forbidden."
+    ),
     "invalid": N_("%(field)s is not valid."),
     "control_character": N_("%(field)s contains a control or text-direction character; remove it."),
     "formula": N_("%(field)s must not start with =, +, - or @."),
@@ -124,6 +128,13 @@ WARNINGS = {
     "polyphonic_reading": N_("%(char)s in this place name is read %(expected)s, not %(found)s."),
     "forbidden_variant": N_("This English is listed as %(kind)s for %(zh)s; the approved form is %(approved_en)s."),
 }
+
+
+def listed(items: Iterable[str]) -> str:
+    """Items in a sentence: 、 between them in Chinese, a comma in English."""
+    from web import i18n
+
+    return ("、" if i18n.current_locale.get() == i18n.ZH else ", ").join(items)
 
 
 def label(mapping: dict[str, str], code: str) -> str:

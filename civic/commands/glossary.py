@@ -110,7 +110,9 @@ def _import(
 @click.option("--category-default", default="", help="Category for rows that have none.")
 @click.option("--format", "file_format", type=click.Choice(FORMATS), default=None, help="Default: from the file name.")
 @click.option("--json", "as_json", is_flag=True, help="The report as JSON, one object per finding.")
-def check_command(file: Path, approved_column: str, category_default: str, file_format: str | None, as_json: bool) -> None:
+def check_command(
+    file: Path, approved_column: str, category_default: str, file_format: str | None, as_json: bool
+) -> None:
     """Check FILE against the approved glossary without importing anything.
 
     Reports, line by line, the rows an import would leave out and why, and every warning a
@@ -166,9 +168,11 @@ def check_lines(report: FileReport) -> list[str]:
     lines.append(
         _(
             "%(rows)s rows checked, %(unchanged)s already approved as they are; %(findings)s findings, %(rejected)s rows would not be imported.",
-            rows=report.checked, unchanged=report.unchanged, findings=len(report.findings),
+            rows=report.checked,
+            unchanged=report.unchanged,
+            findings=len(report.findings),
             rejected=report.rejected,
-        )  # fmt: skip
+        )
     )
     return lines
 

@@ -96,10 +96,11 @@ def _file_duplicates(row: Row, known: KnownNames) -> list[Duplicate]:
     and the same English for other Chinese is already a warning (english_used_elsewhere)."""
     found = []
     for duplicate in duplicates(row.zh, row.en, known, term_id=str(row.term_id)):
-        if duplicate.how == SAME_CHINESE and (
-            not row.district or not duplicate.district or duplicate.district == row.district
+        if (
+            duplicate.how == SAME_CHINESE
+            and (not row.district or not duplicate.district or duplicate.district == row.district)
+        ) or (
+            duplicate.how == SIMILAR_ENGLISH and fold(duplicate.en) != fold(row.en) and similar(duplicate.en, row.en)
         ):
-            found.append(duplicate)
-        elif duplicate.how == SIMILAR_ENGLISH and fold(duplicate.en) != fold(row.en) and similar(duplicate.en, row.en):
             found.append(duplicate)
     return found

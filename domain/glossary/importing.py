@@ -84,7 +84,7 @@ def decode(data: bytes) -> str:
 
 
 def _likely_encoding(data: bytes) -> str:
-    """"big5" when the bytes read as Big5 (Excel's CSV on a Taiwanese Windows), else ""."""
+    """The encoding the bytes look like: "big5" (Excel's CSV on a Taiwanese Windows), or ""."""
     try:
         codecs.getincrementaldecoder("cp950")().decode(data[:65536], final=False)  # may end mid-character
     except UnicodeDecodeError:

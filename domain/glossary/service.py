@@ -288,6 +288,11 @@ class Glossary:
         unchanged = 0
         rejected: list[RowNote] = []
         for row in rows:
+            if known and any(
+                o.term_id == str(row.term_id) and o.en == row.en for o in known.approved_for_chinese(row.zh)
+            ):
+                unchanged += 1  # the read model, up to date, has it approved as it is: no need to load it
+                continue
             found = self.log.get_or_none(row.term_id)
             term = found if isinstance(found, Term) else None  # term ids are uuid5s of their own
             approved = known.approved_for_chinese(row.zh) if known and not (row.category or row.district) else []

@@ -33,9 +33,7 @@ def test_the_shared_files_report_their_known_tricky_rows(civic: Civic, tmp_path:
     code, out, _ = civic("glossary", "check", str(DATA / "kaohsiung_districts.csv"))
     assert code == 1
     assert "line 8: not imported: the glossary already approves other English: Cianjhen District" in out
-    assert (
-        "line 8: This is Cianjhen District spelled in Hanyu Pinyin; the approved form uses Tongyong Pinyin." in out
-    )
+    assert "line 8: This is Cianjhen District spelled in Hanyu Pinyin; the approved form uses Tongyong Pinyin." in out
     assert "line 25: Use a straight apostrophe: Yong'an instead of Yong’an." in out  # 永安區, Chunghwa Post's
     assert "line 41: 茄 in this place name is read jia, not qie." in out  # 茄萣區 as Qieding
     code, out, _ = civic("glossary", "check", str(DATA / "kaohsiung_metro_stations.csv"), "--json")
