@@ -55,7 +55,7 @@ class GlossaryView:
     """Approved place names and how they came to be: one row per term, per variant, per event."""
 
     name = "glossary"
-    version = 2  # bump when the rows or the search keys change (a new pronunciation rule, too)
+    version = 3  # bump when the rows or the search keys change (a new pronunciation rule, too)
     topics = (Term.Event, Meeting.Event)
 
     def begin_page(self, db: Database) -> None:

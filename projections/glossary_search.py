@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from sqlite_utils import Database
 
@@ -38,6 +39,7 @@ from domain.glossary.limits import (
     MAX_QUERY_WORDS,
     MAX_WORD,
 )
+from domain.romanization.romanize import tongyong_from_hanyu
 from domain.romanization.syllables import CJK, fold
 
 TOP = "\U0010ffff"  # sorts after every character: [key, key + TOP) holds every key with that prefix
@@ -45,8 +47,39 @@ EXACT, PREFIX, PART, FUZZY = 0, 1, 2, 3
 SHORTEST_WORD = 3
 SHORTEST_DELETED = 4
 PINYIN_FIELDS = ("pinyin", "tongyong")
+ROMANIZED = "romanized"  # an English name's Hanyu words in Tongyong
 BATCH = 500  # SQL variables per statement: far below SQLite's limit (32,766, or 999 before 3.32)
 MOST_INDEXED_VARIANTS = 2 * MAX_KEPT_VARIANTS  # approved and candidate variants together
+
+
+# Spellings search takes as one: 臺 and 台 (the city writes 臺, many people type 台), and the
+# generic words of English names written out or abbreviated ("Rd." and "Road"). Both the keys and
+# the query are normalised the same way, to the long form, so a word still being typed ("Distr")
+# is the prefix of its key.
+SAME_CHARACTERS = str.maketrans({"臺": "台"})
+LONG_FORMS = {"rd": "road", "st": "street", "ave": "avenue", "ln": "lane", "aly": "alley", "sec": "section",
+              "dist": "district"}  # fmt: skip
+_ABBREVIATED = re.compile(rf"\b({'|'.join(LONG_FORMS)})\b\.?", re.IGNORECASE)
+ENGLISH_FIELDS = ("en", "variant")
+
+
+def normalized(text: str) -> str:
+    """The text as search compares it: 臺 as 台, abbreviated generic words written out."""
+    return _ABBREVIATED.sub(lambda match: LONG_FORMS[match.group(1).lower()], text.translate(SAME_CHARACTERS))
+
+
+def in_tongyong(text: str) -> str:
+    """The Hanyu words of a (normalised) English name in Tongyong: both systems meet there, so a
+    Hanyu query finds a Tongyong name and the reverse. Empty when nothing changes."""
+    if CJK.search(text):
+        return ""
+    converted = " ".join(_word_in_tongyong(word) for word in text.split(" "))
+    return converted if converted != text else ""
+
+
+@cache
+def _word_in_tongyong(word: str) -> str:
+    return tongyong_from_hanyu(word)
 
 
 def batches(items: Sequence[str], size: int = BATCH) -> list[Sequence[str]]:
@@ -94,6 +127,7 @@ def _keys(names: Sequence[tuple[str, str]]) -> tuple[dict[str, str], dict[str, s
     variants = [name for name in names if name[0] == "variant"][:MOST_INDEXED_VARIANTS]
     names = [name for name in names if name[0] != "variant"] + variants
     for field, text in names:
+        text = normalized(text)
         key = fold(text)
         if not key:
             continue
@@ -101,6 +135,11 @@ def _keys(names: Sequence[tuple[str, str]]) -> tuple[dict[str, str], dict[str, s
         for part in _parts(text, key):
             parts.setdefault(part, field)
         words.update(_words(text, field))
+        converted = in_tongyong(text) if field in ENGLISH_FIELDS else ""
+        if converted:  # found in either system, ranked after the name as written
+            whole.setdefault(fold(converted), ROMANIZED)
+            for part in _parts(converted, fold(converted)):
+                parts.setdefault(part, ROMANIZED)
     return whole, {key: field for key, field in parts.items() if key not in whole}, words
 
 
@@ -176,13 +215,16 @@ def find(
     district: str | None = None,
 ) -> list[Hit]:
     """Term hits for a query, best first: exact, then prefix, then part, then corrected typos."""
-    text = bounded_query(text)
+    text = normalized(bounded_query(text))
     key = fold(text)
     if not key:
         return []
     filters = _Filters(statuses, category, district)
     hits: dict[str, Hit] = {}
     _scan(db, hits, key, filters, limit)
+    converted = fold(in_tongyong(text))
+    if converted and converted != key:
+        _scan(db, hits, converted, filters, limit, other_system=True)
     if len(hits) < limit and not CJK.search(key) and len(key) >= SHORTEST_DELETED:
         for corrected in corrections(db, text):
             _scan(db, hits, fold(corrected), filters, limit, fuzzy=corrected)
@@ -197,7 +239,7 @@ def bounded_query(text: str) -> str:
     return " ".join(words[:MAX_QUERY_WORDS])
 
 
-_FIELD_ORDER = {"zh": 0, "en": 0, "variant": 1, "pinyin": 2, "tongyong": 2}
+_FIELD_ORDER = {"zh": 0, "en": 0, "variant": 1, ROMANIZED: 2, "pinyin": 2, "tongyong": 2}
 
 
 def _order(hit: Hit) -> tuple[int, int, int, str]:
@@ -225,7 +267,12 @@ class _Filters:
         return "".join(f" AND {clause}" for clause in clauses), params
 
 
-def _scan(db: Database, hits: dict[str, Hit], key: str, filters: _Filters, limit: int, fuzzy: str = "") -> None:
+def _scan(
+    db: Database, hits: dict[str, Hit], key: str, filters: _Filters, limit: int, fuzzy: str = "",
+    other_system: bool = False,
+) -> None:  # fmt: skip
+    """Adds the hits for one key; ``other_system``: the query converted to Tongyong, scanned
+    after the query as typed, fills what that left (its own exact hits still rank as exact)."""
     where, params = filters.sql()
     wanted = limit * 3  # one term can match through several keys
     steps = [
@@ -234,7 +281,7 @@ def _scan(db: Database, hits: dict[str, Hit], key: str, filters: _Filters, limit
         ("glossary_name_parts", "k.key >= ? AND k.key < ?", [key, key + TOP], FUZZY if fuzzy else PART),
     ]
     for table, condition, bounds, rank in steps:
-        if len(hits) >= limit:
+        if len(hits) >= limit and not (other_system and rank == EXACT):
             return
         rows = db.execute(
             f"SELECT k.term_id, k.field, k.key FROM {table} AS k CROSS JOIN glossary_terms AS t ON t.id = k.term_id "

@@ -30,7 +30,9 @@ LOWERCASE_WORD = "lowercase_word"
 _ABBREVIATIONS = ("Rd", "St", "Ln", "Aly", "Sec", "Blvd", "Vil", "Mt", "Dist")
 # Articles, conjunctions and short prepositions stay lowercase inside a name, as in the city's own
 # ("National Kaohsiung Center for the Arts", "Port of Kaohsiung"); the first word never does.
-_SMALL_WORDS = frozenset(["a", "an", "the", "and", "or", "nor", "but", "of", "for", "to", "by", "in", "on", "at", "with", "from", "as", "de"])
+_SMALL_WORDS = frozenset(
+    ["a", "an", "the", "and", "or", "nor", "but", "of", "for", "to", "by", "in", "on", "at", "with", "from", "as", "de"]
+)
 _APOSTROPHE_WORD = re.compile(r"(?<!\w)\w*[’‘`´]\w*")
 
 

@@ -38,14 +38,17 @@ def duplicates_listed(html: str) -> list[tuple[str, str]]:
     found = re.search(r'<ul data-testid="duplicates">(.*?)</ul>', html, re.S)
     if not found:
         return []
-    return re.findall(r'<a href="[^"]*/glossary/terms/([0-9a-f-]+)"><span lang="zh-Hant-TW">([^<]*)</span>', found.group(1))
+    return re.findall(
+        r'<a href="[^"]*/glossary/terms/([0-9a-f-]+)"><span lang="zh-Hant-TW">([^<]*)</span>', found.group(1)
+    )
 
 
 # --- defect 2: duplicates, and a category that must be chosen ------------------------------------
 
 
 @pytest.mark.parametrize(
-    ("lang", "heading", "how"), [("en", "Already in the glossary", "the same Chinese name"), ("zh_Hant_TW", "詞彙表中已有", "相同的中文名稱")]
+    ("lang", "heading", "how"),
+    [("en", "Already in the glossary", "the same Chinese name"), ("zh_Hant_TW", "詞彙表中已有", "相同的中文名稱")],
 )
 def test_love_river_in_lowercase_shows_the_approved_love_river_while_typing(
     glossary: Platform, lang: str, heading: str, how: str
@@ -61,7 +64,8 @@ def test_love_river_in_lowercase_shows_the_approved_love_river_while_typing(
 def test_zhongshan_1st_road_lists_its_three_approved_rows_on_submit_without_javascript(glossary: Platform) -> None:
     position = glossary.position()
     page = glossary.translator.post(
-        "/glossary/propose?lang=en", data=proposal(zh="中山一路", en="Zhongshan 1st Rd.", category="", district="鹽埕區")
+        "/glossary/propose?lang=en",
+        data=proposal(zh="中山一路", en="Zhongshan 1st Rd.", category="", district="鹽埕區"),
     )
     assert page.status_code == 422 and "<html" in page.text
     assert "Category is required." in field_error(page.text, "category")
@@ -81,7 +85,9 @@ def test_the_category_has_no_preset(glossary: Platform, lang: str, blank: str, m
     assert select and select.group(1) == blank
     assert re.search(r'<select id="field-category" name="category" required', form)
     position = glossary.position()
-    page = glossary.translator.post(f"/glossary/propose?lang={lang}", data=proposal(zh="壽山", en="Shoushan", category=""))
+    page = glossary.translator.post(
+        f"/glossary/propose?lang={lang}", data=proposal(zh="壽山", en="Shoushan", category="")
+    )
     assert page.status_code == 422 and message in field_error(page.text, "category")
     assert glossary.position() == position
 
