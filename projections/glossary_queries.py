@@ -11,6 +11,7 @@ from sqlite_utils import Database
 
 from domain.glossary.checks import Known
 from domain.glossary.names import Variant
+from domain.glossary.places import HANYU, approved_system
 from domain.glossary.rows import Entry
 from domain.glossary.terms import APPROVED, DEPRECATED, SUPERSEDED
 from domain.romanization.romanize import suggest
@@ -209,13 +210,18 @@ class DisplayName:
 def display_name(db: Database, zh: str, district: str | None = None) -> DisplayName:
     """What the display filter shows in English: the approved name, or an unofficial romanization.
 
-    The fallback is Tongyong, the system on Kaohsiung's own signs (the Hanyu form is
-    ``domain.romanization.romanize.hanyu``).
+    The approved English is shown as approved, whichever system it is in (a meeting decided it).
+    Without one, the romanization is generated in the system the city approves for that kind of
+    name (``places.approved_system``): Hanyu for roads, streets and lanes, Tongyong for
+    districts, villages, stations and landmarks.
     """
     approved = english_for(db, zh, district)
     if approved:
         return DisplayName(zh, approved, True)
-    return DisplayName(zh, suggest(zh).tongyong if zh.strip() else "", False)
+    if not zh.strip():
+        return DisplayName(zh, "", False)
+    suggestion = suggest(zh)
+    return DisplayName(zh, suggestion.hanyu if approved_system(zh) == HANYU else suggestion.tongyong, False)
 
 
 def categories(db: Database) -> list[dict[str, Any]]:

@@ -174,3 +174,19 @@ def test_catching_up_twice_changes_nothing_and_equals_a_rebuild(
     )
     assert read.search(db, "hamaxing")[0]["zh"] == "哈瑪星"  # the former English still finds it
     assert read.term(db, str(ids["pier"]))["status"] == "deprecated"  # type: ignore[index]
+
+
+def test_a_name_the_glossary_lacks_is_romanized_in_the_system_the_city_approves_for_its_kind(
+    shared: SharedGlossary,
+) -> None:
+    # issue 10, build item 4: roads follow the national (Hanyu) address table; districts,
+    # villages, stations and landmarks the city's Tongyong signs.
+    from domain.glossary.places import HANYU, TONGYONG, approved_system
+
+    assert [approved_system(zh) for zh in ("前鎮區", "新前鎮路", "前鎮街", "前鎮一巷", "前鎮里", "前鎮站", "前鎮公園")] == [
+        TONGYONG, HANYU, HANYU, HANYU, TONGYONG, TONGYONG, TONGYONG,
+    ]  # fmt: skip
+    assert read.display_name(shared.db, "新前鎮路") == read.DisplayName("新前鎮路", "Xinqianzhen Rd.", False)
+    assert read.display_name(shared.db, "新前鎮里") == read.DisplayName("新前鎮里", "Sincianjhen Village", False)
+    assert read.display_name(shared.db, "前鎮區").official  # approved, in Tongyong
+    assert read.display_name(shared.db, "中山一路") == read.DisplayName("中山一路", "Zhongshan 1st Rd.", True)
