@@ -116,15 +116,16 @@ def build(db: Database, terms: int, seed: int) -> float:
 def make_queries(db: Database, count: int, rng: random.Random) -> list[tuple[str, str, str]]:
     """(kind, query, the English the query means) — five kinds, about equally many."""
     total = db.execute("SELECT max(rowid) FROM glossary_terms").fetchone()[0]
+    with_tai = db.execute("SELECT rowid FROM glossary_terms WHERE zh LIKE '%台%' OR zh LIKE '%臺%'").fetchall()
     queries: list[tuple[str, str, str]] = []
     while len(queries) < count:
-        rowid = rng.randint(1, total)
+        kind = KINDS[len(queries) % len(KINDS)]
+        rowid = rng.choice(with_tai)[0] if kind == "tai" and with_tai else rng.randint(1, total)
         row = db.execute("SELECT zh, en, pinyin FROM glossary_terms WHERE rowid = ?", [rowid]).fetchone()
         if row is None or len(row[0]) < 2:
             continue
         zh, en, pinyin = row
         syllables = pinyin.split()
-        kind = KINDS[len(queries) % len(KINDS)]
         if kind in FORGIVING:
             found = forgiving(kind, zh, en, rng)
             if found is None:
@@ -156,9 +157,9 @@ def forgiving(kind: str, zh: str, en: str, rng: random.Random) -> tuple[str, str
     """The queries search forgives (issue 10): (query, the English it means), or None."""
     if kind == "exact_name":
         return en, en
-    if kind == "tai":  # 臺 for 台 and the reverse; a name without either gets one in front
+    if kind == "tai":  # a name with 台 asked with 臺, or the reverse
         swapped = zh.translate(str.maketrans({"台": "臺", "臺": "台"}))
-        return (swapped if swapped != zh else "臺" + zh[:3]), en
+        return (swapped, en) if swapped != zh else None
     if kind == "written_out":
         words = [WRITTEN_OUT.get(word, word) for word in en.split()]
         return (" ".join(words), en) if words != en.split() else None

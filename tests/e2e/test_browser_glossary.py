@@ -53,8 +53,8 @@ def test_a_translator_proposes_a_meeting_approves_and_the_approved_english_shows
     page.get_by_label("Chinese name").press_sequentially("衛武營", delay=30)
     expect(page.get_by_test_id("hanyu")).to_have_text("Weiwuying")  # htmx, while typing
     page.get_by_label("Chinese name").press_sequentially("國家藝術文化中心", delay=20)
-    expect(page.get_by_test_id("hanyu")).to_have_text("Weiwuyingguojiayishuwenhuazhongxin")
-    expect(page.get_by_test_id("tongyong")).to_have_text("Weiwuyingguojiayishuwunhuajhongsin")
+    expect(page.get_by_test_id("hanyu")).to_have_text("Weiwuying National Arts and Culture Center")
+    expect(page.get_by_test_id("tongyong")).to_have_text("Weiwuying National Arts and Culture Center")
     page.get_by_label("English name").fill(WEIWUYING_EN)
     page.get_by_label("Category", exact=True).select_option("landmark")
     page.get_by_label("District", exact=True).select_option("鳳山區")
@@ -239,14 +239,14 @@ def _show_warnings(page: Page) -> None:
 
 
 def _show_rejected_rows(page: Page) -> None:
-    """The import report with a rejected row; the file's other row is approved already."""
+    """The import's check with a rejected row; the file's other row is approved already."""
     page.locator("#field-file").set_input_files(
         files=[
             {"name": "names.csv", "mimeType": "text/csv", "buffer": "zh,en\n鳳山區,Fongshan District\n壽山,\n".encode()}
         ]
     )
     page.locator('button[type="submit"]').last.click()
-    expect(page.get_by_test_id("import-summary")).to_be_visible()
+    expect(page.get_by_test_id("check-report")).to_be_visible()
 
 
 GLOSSARY_PAGES = {

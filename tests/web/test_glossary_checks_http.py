@@ -83,7 +83,7 @@ def test_the_category_has_no_preset(glossary: Platform, lang: str, blank: str, m
     form = glossary.translator.get(f"/glossary/propose?lang={lang}").text
     select = re.search(r'<select id="field-category"[^>]*>\s*<option value="">([^<]*)</option>', form)
     assert select and select.group(1) == blank
-    assert re.search(r'<select id="field-category" name="category" required', form)
+    assert re.search(r'<select id="field-category" name="category" aria-required="true"', form)
     position = glossary.position()
     page = glossary.translator.post(
         f"/glossary/propose?lang={lang}", data=proposal(zh="壽山", en="Shoushan", category="")
