@@ -28,7 +28,7 @@ from domain.glossary.errors import (
     TermStatusError,
 )
 from domain.glossary.exporting import FORMATS, export
-from domain.glossary.names import VARIANT_KINDS
+from domain.glossary.names import VARIANT_KINDS, name_problems, tidy
 from domain.glossary.places import DISTRICTS
 from domain.romanization import suggest
 from projections import glossary_queries as queries
@@ -177,6 +177,8 @@ async def propose(request: Request) -> Response:
     variants, errors = _parse_variants(values["variants"])
     if not values["term_id"] and not values["category"].strip():
         errors["category"] = text.field_problem("category", "missing")  # no preset: a place's kind is chosen
+        for field, code in name_problems(tidy(values["zh"]), tidy(values["en"])):  # and the names' own errors
+            errors.setdefault(field, text.field_problem(field, code))
     if errors:
         return await _proposal_page(request, values, errors, status_code=422)
     glossary = _services(request).glossary

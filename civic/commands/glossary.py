@@ -180,11 +180,14 @@ def check_lines(report: FileReport) -> list[str]:
 def check_json(report: FileReport) -> dict:
     findings = []
     for finding in report.findings:
-        item = finding.note or finding.warning or finding.duplicate
-        code = getattr(item, "code", "") if finding.duplicate is None else finding.duplicate.how
-        params = (
-            dict(finding.note.params) if finding.note else dataclasses.asdict(item)  # type: ignore[call-overload]
-        )
+        params: dict[str, object]
+        if finding.note is not None:
+            code, params = finding.note.code, dict(finding.note.params)
+        elif finding.warning is not None:
+            code, params = finding.warning.code, dict(dataclasses.asdict(finding.warning))
+        else:
+            assert finding.duplicate is not None
+            code, params = finding.duplicate.how, dict(dataclasses.asdict(finding.duplicate))
         findings.append({"line": finding.line, "kind": finding.kind, "code": code, "params": params,
                          "message": finding_message(finding), "term_id": finding_term(finding)})  # fmt: skip
     return {"unit": report.unit, "rows": report.rows, "unchanged": report.unchanged, "rejected": report.rejected,
