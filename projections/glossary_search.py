@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 
 from sqlite_utils import Database
 
@@ -77,7 +77,7 @@ def in_tongyong(text: str) -> str:
     return converted if converted != text else ""
 
 
-@cache
+@lru_cache(maxsize=1 << 16)  # words repeat across names: a rebuild converts each once
 def _word_in_tongyong(word: str) -> str:
     return tongyong_from_hanyu(word)
 
