@@ -120,7 +120,9 @@ ROUTES: dict[tuple[str, str], Access] = {
         STAFF, form={"term_id": "{agenda_term_id}", "outcome": "defer", "en": "", "reason": ""}
     ),
     ("GET", "/glossary/import"): Access(STAFF),
-    ("POST", "/glossary/import"): Access(STAFF, form={"approved_column": "en"}, files={"file": CSV_UPLOAD}),
+    ("POST", "/glossary/import"): Access(
+        STAFF, form={"approved_column": "en", "step": "check"}, files={"file": CSV_UPLOAD}
+    ),
 }
 
 UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
