@@ -36,7 +36,9 @@ PLATFORM_COMMANDS: tuple[Subcommand, ...] = (
     Subcommand("admin", "civic.commands.admin:admin", N_("Accounts and roles.")),
 )
 SUBCOMMANDS: tuple[Subcommand, ...] = PLATFORM_COMMANDS + tuple(
-    Subcommand(context.name, context.commands, context.help) for context in all_contexts() if context.commands
+    Subcommand(context.command_name or context.name, context.commands, context.help)
+    for context in all_contexts()
+    if context.commands
 )
 
 # Commands that only read the data directory: where it does not exist they say so and stop,
@@ -44,7 +46,11 @@ SUBCOMMANDS: tuple[Subcommand, ...] = PLATFORM_COMMANDS + tuple(
 # glossary import) are not listed. "group sub" names a group's subcommand (one level deep).
 READS_DATA = frozenset(
     {"rebuild", "admin list"}
-    | {f"{context.name} {command}" for context in all_contexts() for command in context.reads_data}
+    | {
+        f"{context.command_name or context.name} {command}"
+        for context in all_contexts()
+        for command in context.reads_data
+    }
 )
 
 NO_DATA = 1
