@@ -61,6 +61,7 @@ class Proposal(Aggregate):
             category: str
             cost: int
             language: str
+            submitted_at: str
 
         class Edited(Event):
             title: str
@@ -108,9 +109,10 @@ class Proposal(Aggregate):
     @event("Submitted")
     def __init__(
         self, cycle_id: UUID, area: str, title: str, description: str, place: str, category: str, cost: int,
-        language: str, actor: str,
+        language: str, submitted_at: str, actor: str,
     ) -> None:  # fmt: skip
         self.cycle_id = cycle_id
+        self.submitted_at = submitted_at  # the city's local time (ISO): the threshold's days count from it
         self.area = area
         self.content = Content(title, description, place, category, cost, language)
         self.authors: list[str] = [actor]

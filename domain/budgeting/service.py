@@ -56,11 +56,6 @@ def city_now() -> datetime:
     return datetime.now(CITY).replace(tzinfo=None)
 
 
-def local(moment: datetime) -> datetime:
-    """An event's (UTC) timestamp as the city's naive local time."""
-    return moment.astimezone(CITY).replace(tzinfo=None) if moment.tzinfo else moment
-
-
 class Budgeting:
     def __init__(self, log: EventLog, accounts: Accounts) -> None:
         self.log = log
@@ -137,7 +132,8 @@ class Budgeting:
         content = _content(title, description, place, category, cost, language)
         proposal = Proposal(
             cycle_id=cycle.id, area=area, title=content.title, description=content.description, place=content.place,
-            category=content.category, cost=content.cost, language=content.language, actor=actor,
+            category=content.category, cost=content.cost, language=content.language,
+            submitted_at=(now or city_now()).isoformat(timespec="seconds"), actor=actor,
         )  # fmt: skip
         return Recorded(self._save(proposal), proposal.id)
 
@@ -168,7 +164,7 @@ class Budgeting:
             cycle.require_phase(moment, "endorse", INTAKE, ENDORSEMENT)
             rule = cycle.spec.endorsement
             proposal.endorse(actor, rule.own)
-            in_time = moment - local(proposal.created_on) <= timedelta(days=rule.days)
+            in_time = moment - datetime.fromisoformat(proposal.submitted_at) <= timedelta(days=rule.days)
             if proposal.status == PUBLISHED and len(proposal.endorsers) >= rule.threshold and in_time:
                 proposal.send_to_review(SYSTEM_ACTOR)
             return Recorded(self._save(proposal), len(proposal.endorsers))

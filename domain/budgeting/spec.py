@@ -22,6 +22,7 @@ BALLOT_KINDS = ("approval", "knapsack", "cumulative", "ranked")
 PHASES = ("intake", "endorsement", "review", "voting", "counting", "results")
 VOTING = "voting"
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+RESERVED_SLUGS = ("new", "agencies", "mine", "proposals")  # the pages' own paths under /budgeting/
 CODE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 MAX_TEXT = 200
 MAX_AREAS = 100
@@ -142,7 +143,7 @@ def check(data: dict[str, Any], text: str = "") -> CycleSpec:
     _known(data, ("slug", "name_zh", "name_en", "rule", "min_age", "ballot", "areas", "schedule", "endorsement"),
            (), where)  # fmt: skip
     slug = _text(data, "slug", (), where)
-    if not SLUG.match(slug):
+    if not SLUG.match(slug) or slug in RESERVED_SLUGS:
         raise where.error(BAD_SLUG, (), "slug")
     name_zh, name_en = _text(data, "name_zh", (), where), _text(data, "name_en", (), where)
     rule = _text(data, "rule", (), where)
