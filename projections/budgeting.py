@@ -97,7 +97,7 @@ class BudgetingView(ViewBase):
     # --- cycles -----------------------------------------------------------------------------
 
     @apply.register
-    def _(self, event: Cycle.Created, db: Database) -> None:
+    def _(self, event: Cycle.Opened, db: Database) -> None:
         spec = event.spec
         db.execute(
             "INSERT INTO budgeting_cycles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",

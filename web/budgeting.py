@@ -525,7 +525,7 @@ async def add_reviewer(request: Request) -> Response:
 
     user = require_role(request, STAFF)
     form = await request.form()
-    code = request.path_params["code"]
+    code = request.path_params["agency"]
     try:
         account_id = UUID(str(form.get("account_id", "")))
         recorded = await run_in_threadpool(_services(request).budgeting.add_reviewer, code, account_id, user["id"])
@@ -583,7 +583,7 @@ routes = [
             Route("/new", create_cycle, methods=["POST"], name="budgeting_create"),
             Route("/agencies", agencies_page, name="budgeting_agencies"),
             Route("/agencies", add_agency, methods=["POST"], name="budgeting_add_agency"),
-            Route("/agencies/{code}/reviewers", add_reviewer, methods=["POST"], name="budgeting_add_reviewer"),
+            Route("/agencies/{agency}/reviewers", add_reviewer, methods=["POST"], name="budgeting_add_reviewer"),
             Route("/mine/proposals", my_proposals, name="budgeting_my_proposals"),
             Route("/mine/endorsements", my_endorsements, name="budgeting_my_endorsements"),
             Route("/proposals/{proposal_id}", proposal_page, name="budgeting_proposal"),
@@ -632,7 +632,7 @@ AUDIT = AuditWording(
     code="budgeting",
     context=N_("Participatory budgeting"),
     events={
-        "Cycle.Created": N_("Created a budgeting cycle"),
+        "Cycle.Opened": N_("Created a budgeting cycle"),
         "Cycle.SettingsChanged": N_("Changed a cycle's settings"),
         "Cycle.PhaseAdvanced": N_("Moved a cycle to its next phase"),
         "Proposal.Submitted": N_("Submitted a proposal"),

@@ -47,7 +47,7 @@ class Cycle(Aggregate):
         class Event(Aggregate.Event):
             actor: str
 
-        class Created(Event, Aggregate.Created):
+        class Opened(Event, Aggregate.Created):
             spec: dict[str, Any]
 
         class SettingsChanged(Event):
@@ -61,7 +61,7 @@ class Cycle(Aggregate):
     def create_id(spec: dict[str, Any], **_: object) -> UUID:
         return cycle_id_for(spec["slug"])
 
-    @event("Created")
+    @event("Opened")
     def __init__(self, spec: dict[str, Any], actor: str) -> None:
         self.spec = CycleSpec.from_dict(spec)
         self.phase = PHASES[0]
