@@ -16,7 +16,7 @@ from sqlite_utils import Database
 
 from domain.budgeting.agencies import Agency
 from domain.budgeting.cycles import Cycle, scheduled_phase
-from domain.budgeting.proposals import ASSIGNED, FEASIBLE, HIDDEN, MERGED, NOT_FEASIBLE, ON_BALLOT, Proposal, REVIEW
+from domain.budgeting.proposals import ASSIGNED, FEASIBLE, HIDDEN, MERGED, NOT_FEASIBLE, ON_BALLOT, REVIEW, Proposal
 from domain.budgeting.similar import THRESHOLD, features, similarity
 from domain.budgeting.spec import PHASES
 from projections.runner import ViewBase
@@ -338,6 +338,12 @@ def cycle(db: Database, slug: str, now: datetime | None = None) -> dict[str, Any
     return _cycle_row(rows[0], now) if rows else None
 
 
+def cycle_by_id(db: Database, cycle_id: str, now: datetime | None = None) -> dict[str, Any]:
+    """The cycle a proposal belongs to (every proposal's cycle is in the same view)."""
+    rows = _rows(db, "SELECT * FROM budgeting_cycles WHERE id = ?", [cycle_id])
+    return _cycle_row(rows[0], now)
+
+
 def phase_log(db: Database, cycle_id: str) -> dict[str, dict[str, Any]]:
     rows = _rows(db, "SELECT * FROM budgeting_phases WHERE cycle_id = ?", [cycle_id])
     return {row["phase"]: row for row in rows}
@@ -356,7 +362,7 @@ def proposals(
         where.append("p.status = ?")
         params.append(status)
     else:
-        where.append("p.status IN (%s)" % ",".join("?" * len(PUBLIC_STATUSES)))
+        where.append(f"p.status IN ({','.join('?' * len(PUBLIC_STATUSES))})")
         params.extend(PUBLIC_STATUSES)
     if area:
         where.append("p.area = ?")
@@ -437,6 +443,15 @@ def review_queue(db: Database, cycle_id: str) -> list[dict[str, Any]]:
 
 def agencies(db: Database) -> list[dict[str, Any]]:
     return _rows(db, "SELECT * FROM budgeting_agencies ORDER BY code")
+
+
+def reviewers_by_agency(db: Database) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for agency, account_id in db.execute(
+        "SELECT agency, account_id FROM budgeting_reviewers ORDER BY agency, account_id"
+    ):
+        found.setdefault(agency, []).append(account_id)
+    return found
 
 
 def agencies_of(db: Database, account_id: str) -> list[str]:

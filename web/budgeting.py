@@ -19,8 +19,9 @@ from starlette.routing import Mount, Route
 
 from domain.accounts import REVIEWER, STAFF
 from domain.budgeting import errors
-from domain.budgeting.service import BEFORE_VOTING, CATEGORIES, MAX_BUDGET, city_now
-from domain.budgeting.spec import PHASES, SpecError, parse
+from domain.budgeting.errors import SpecError
+from domain.budgeting.service import BEFORE_VOTING, CATEGORIES, city_now
+from domain.budgeting.spec import MAX_BUDGET, PHASES, parse
 from projections import budgeting as queries
 from projections.accounts import accounts as all_accounts
 from web import budgeting_text as text
@@ -193,7 +194,9 @@ async def proposals_page(request: Request) -> Response:
         "has_next": len(rows) > queries.PAGE_SIZE, "page": page, "area": area, "category": category,
         "status": status, "query": query, "sort": sort, "query_error": query_error, "sorts": SORT_LABELS, **_texts(),
     }  # fmt: skip
-    return render(request, "budgeting/proposals.html", context, block="results", status_code=422 if query_error else 200)
+    return render(
+        request, "budgeting/proposals.html", context, block="results", status_code=422 if query_error else 200
+    )
 
 
 SORT_LABELS = {
@@ -209,20 +212,21 @@ async def proposal_page(
 ) -> Response:
     proposal_id = _uuid(request.path_params["proposal_id"])
     user, roles = _user(request), _roles(request)
+    account = user["id"] if user else ""
     insider = bool({STAFF, REVIEWER} & roles)
 
     def read(db: Database) -> dict[str, Any]:
         row = queries.proposal(db, str(proposal_id))
         if row is None:
             return {}
-        cycle_row = next(c for c in queries.cycles(db, city_now()) if c["id"] == row["cycle_id"])
+        cycle_row = queries.cycle_by_id(db, row["cycle_id"], city_now())
         return {
             "proposal": row, "cycle": cycle_row, "spec": cycle_row["spec"],
             "versions": queries.versions(db, str(proposal_id)), "history": queries.history(db, str(proposal_id)),
             "notes": queries.notes(db, str(proposal_id)) if insider else [],
-            "endorsed": bool(user) and queries.endorsed_by(db, str(proposal_id), user["id"]),
+            "endorsed": bool(account) and queries.endorsed_by(db, str(proposal_id), account),
             "agencies": queries.agencies(db),
-            "my_agencies": queries.agencies_of(db, user["id"]) if user else [],
+            "my_agencies": queries.agencies_of(db, account) if account else [],
             "merge_targets": [
                 p for p in queries.proposals(db, row["cycle_id"], area=row["area"], limit=200) if p["id"] != row["id"]
             ] if STAFF in roles else [],
@@ -231,7 +235,7 @@ async def proposal_page(
     context = await _read(request, read)
     if not context:
         raise HTTPException(404)
-    is_author = bool(user) and user["id"] in context["proposal"]["authors"]
+    is_author = bool(account) and account in context["proposal"]["authors"]
     context.update(problem=problem, problem_block=block, is_author=is_author, is_staff=STAFF in roles, is_reviewer=REVIEWER in roles,
                    can_review=REVIEWER in roles and context["proposal"]["agency"] in context["my_agencies"],
                    before_voting=context["cycle"]["phase"] in BEFORE_VOTING, **_texts())  # fmt: skip
@@ -323,7 +327,7 @@ async def edit_form(request: Request) -> Response:
     row = await _proposal(request, proposal_id)
     if user["id"] not in row["authors"]:
         raise HTTPException(403)
-    found = await _read(request, lambda db: next(c for c in queries.cycles(db, city_now()) if c["id"] == row["cycle_id"]))
+    found = await _read(request, lambda db: queries.cycle_by_id(db, row["cycle_id"], city_now()))
     values = {key: str(row[key]) for key in FIELDS}
     return await _proposal_form(request, found, values, {}, proposal_id=str(proposal_id))
 
@@ -332,7 +336,7 @@ async def edit(request: Request) -> Response:
     user = require_user(request)
     proposal_id = _uuid(request.path_params["proposal_id"])
     row = await _proposal(request, proposal_id)
-    found = await _read(request, lambda db: next(c for c in queries.cycles(db, city_now()) if c["id"] == row["cycle_id"]))
+    found = await _read(request, lambda db: queries.cycle_by_id(db, row["cycle_id"], city_now()))
     form = await request.form()
     values = {**_values(form), "area": row["area"]}
     if form.get("action") == "check":
@@ -497,10 +501,9 @@ async def agencies_page(request: Request, problem: str = "", status_code: int = 
 
     def read(db: Database) -> dict[str, Any]:
         rows = queries.agencies(db)
-        members = {row["code"]: [r[0] for r in db.execute(
-            "SELECT account_id FROM budgeting_reviewers WHERE agency = ?", [row["code"]]).fetchall()] for row in rows}
+        members = queries.reviewers_by_agency(db)
         people = {row["id"]: row for row in all_accounts(db)}
-        return {"agencies": rows, "members": members, "people": people,
+        return {"agencies": rows, "members": {row["code"]: members.get(row["code"], []) for row in rows}, "people": people,
                 "reviewers": [row for row in people.values() if REVIEWER in row["roles"]]}  # fmt: skip
 
     context = await _read(request, read, VIEW, "accounts")

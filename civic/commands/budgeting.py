@@ -20,7 +20,11 @@ from web.i18n import gettext as _
 USAGE = 2  # a file or argument with a problem: nothing recorded
 
 
-@click.group("cycle", cls=TranslatedGroup, help=N_("Participatory budgeting cycles: create one from a file, move it to its next phase."))
+@click.group(
+    "cycle",
+    cls=TranslatedGroup,
+    help=N_("Participatory budgeting cycles: create one from a file, move it to its next phase."),
+)
 def cycle() -> None:
     pass
 
@@ -56,7 +60,9 @@ def create(spec: Path) -> None:
     click.echo(recorded.result)
 
 
-@cycle.command("advance", help=N_("Move cycle SLUG on to PHASE (intake, endorsement, review, voting, counting, results)."))
+@cycle.command(
+    "advance", help=N_("Move cycle SLUG on to PHASE (intake, endorsement, review, voting, counting, results).")
+)
 @click.argument("slug")
 @click.argument("phase", type=click.Choice(PHASES))
 def advance(slug: str, phase: str) -> None:

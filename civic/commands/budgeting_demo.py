@@ -42,18 +42,72 @@ AGENCIES = (("public-works", "高雄市政府工務局", "Public Works Bureau"),
 # (area, language, title as in the file, English, category, place, cost, agency, review)
 # review: ("feasible", cost, days) / ("not_feasible", reason) / None (not reviewed)
 PROPOSALS = (
-    ("hamasen", "zh", "蝸牛屋關懷據點", "Snail House community care point", "welfare", "哈瑪星代天宮旁",
-     800_000, "social", ("feasible", 750_000, 180)),
-    ("hamasen", "en", "活跳跳銀髮健身俱樂部", "Lively seniors' fitness club", "welfare", "Hamasen railway park",
-     600_000, "social", ("feasible", 620_000, 120)),
-    ("hamasen", "zh", "時光留聲機－草地音樂會", "Time gramophone: concerts on the lawn", "culture", "哈瑪星鐵道園區",
-     300_000, "culture", ("feasible", 280_000, 90)),
-    ("hamasen", "en", "掃碼聽港聲", "Scan to hear the harbour", "culture", "Gushan Ferry Pier",
-     450_000, "culture", ("not_feasible", "The pier's signage is being replaced by the port company in 2027.")),
-    ("pier2", "zh", "大船入港", "Big ships come into harbour", "culture", "駁二大義倉庫", 900_000, "culture",
-     ("feasible", 850_000, 150)),
-    ("pier2", "en", "友善魚菜園地", "A friendly fish-and-vegetable garden", "environment", "Yancheng riverside",
-     500_000, "public-works", ("feasible", 540_000, 200)),
+    (
+        "hamasen",
+        "zh",
+        "蝸牛屋關懷據點",
+        "Snail House community care point",
+        "welfare",
+        "哈瑪星代天宮旁",
+        800_000,
+        "social",
+        ("feasible", 750_000, 180),
+    ),
+    (
+        "hamasen",
+        "en",
+        "活跳跳銀髮健身俱樂部",
+        "Lively seniors' fitness club",
+        "welfare",
+        "Hamasen railway park",
+        600_000,
+        "social",
+        ("feasible", 620_000, 120),
+    ),
+    (
+        "hamasen",
+        "zh",
+        "時光留聲機－草地音樂會",
+        "Time gramophone: concerts on the lawn",
+        "culture",
+        "哈瑪星鐵道園區",
+        300_000,
+        "culture",
+        ("feasible", 280_000, 90),
+    ),
+    (
+        "hamasen",
+        "en",
+        "掃碼聽港聲",
+        "Scan to hear the harbour",
+        "culture",
+        "Gushan Ferry Pier",
+        450_000,
+        "culture",
+        ("not_feasible", "The pier's signage is being replaced by the port company in 2027."),
+    ),
+    (
+        "pier2",
+        "zh",
+        "大船入港",
+        "Big ships come into harbour",
+        "culture",
+        "駁二大義倉庫",
+        900_000,
+        "culture",
+        ("feasible", 850_000, 150),
+    ),
+    (
+        "pier2",
+        "en",
+        "友善魚菜園地",
+        "A friendly fish-and-vegetable garden",
+        "environment",
+        "Yancheng riverside",
+        500_000,
+        "public-works",
+        ("feasible", 540_000, 200),
+    ),
     ("pier2", "zh", "觀光工廠小旅行", "Short trips to visitor factories", "culture", "鹽埕區", 200_000, None, None),
 )
 RESIDENTS = tuple(f"demo-resident-{n}" for n in range(1, 6))
@@ -90,7 +144,7 @@ def seed_demo(services: Services) -> Iterator[str]:
         pid = budgeting.submit(SLUG, area, title, description, place, category, cost, language, author, start).result
         proposals.append((pid, agency, review, author))
     budgeting.advance(SLUG, "endorsement", staff, start)
-    for pid, agency, review, author in proposals:
+    for pid, agency, _review, author in proposals:
         endorsers = [person for person in people if person != author][: 4 if agency else 2]
         for person in endorsers:
             budgeting.endorse(pid, person, start)

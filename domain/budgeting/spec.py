@@ -235,7 +235,7 @@ def _schedule(table: dict[str, Any], where: _Where) -> dict[str, str]:
     path = ("schedule",)
     schedule: dict[str, str] = {}
     previous: datetime | None = None
-    for key, value in table.items():
+    for key in table:
         if key not in PHASES:
             raise where.error(UNKNOWN_PHASE, path, key, phases=", ".join(PHASES))
     for phase in PHASES:

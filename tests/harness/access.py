@@ -174,7 +174,14 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("POST", "/budgeting/{slug}/phase"): Access(STAFF, form={"phase": "endorsement"}),
     ("GET", "/budgeting/{slug}/proposals"): Access(
         EVERYONE,
-        query={"q": "書櫃", "area": "hamasen", "category": "culture", "status": "published", "sort": "cost", "page": "1"},
+        query={
+            "q": "書櫃",
+            "area": "hamasen",
+            "category": "culture",
+            "status": "published",
+            "sort": "cost",
+            "page": "1",
+        },
     ),
     ("GET", "/budgeting/{slug}/propose"): Access(SIGNED_IN, query={"area": "hamasen"}),
     ("POST", "/budgeting/{slug}/propose"): Access(SIGNED_IN, form={**BUDGET_PROPOSAL, "action": "submit"}),

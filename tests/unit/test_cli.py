@@ -74,7 +74,7 @@ def test_a_glossary_export_loads_neither_pypinyin_nor_the_web_stack(tmp_path: Pa
 
 
 def test_the_table_of_subcommands_lists_every_command() -> None:
-    assert [entry.name for entry in SUBCOMMANDS] == ["serve", "demo", "rebuild", "admin", "glossary", "tally"]
+    assert [entry.name for entry in SUBCOMMANDS] == ["serve", "demo", "rebuild", "admin", "glossary", "tally", "cycle"]
     assert all(":" in entry.target for entry in SUBCOMMANDS)
 
 

@@ -88,7 +88,9 @@ def test_part_one_end_to_end_over_http(browser: Browser) -> None:
 
     # A second resident types something close: the form suggests the first proposal.
     bob, carol = browser("bob"), browser("carol")
-    similar = bob.get("/budgeting/pier2-2027/similar", params={"title": "倉庫前遮陽棚", "description": ""}, headers=HTMX)
+    similar = bob.get(
+        "/budgeting/pier2-2027/similar", params={"title": "倉庫前遮陽棚", "description": ""}, headers=HTMX
+    )
     assert similar.status_code == 200 and "駁二倉庫前的遮陽棚" in similar.text
     assert "<html" not in similar.text  # the block alone
 
@@ -106,7 +108,9 @@ def test_part_one_end_to_end_over_http(browser: Browser) -> None:
     # Staff register an agency with its reviewer and assign; the reviewer answers; staff ballot it.
     reviewer = browser("demo-reviewer", (REVIEWER,))
     services = staff.app.state.services  # type: ignore[attr-defined]
-    staff.post("/budgeting/agencies", data={"code": "public-works", "name_zh": "工務局", "name_en": "Public Works Bureau"})
+    staff.post(
+        "/budgeting/agencies", data={"code": "public-works", "name_zh": "工務局", "name_en": "Public Works Bureau"}
+    )
     with services.reader("accounts") as db:
         reviewer_id = next(row["id"] for row in __import__("projections.accounts", fromlist=["x"]).accounts(db)
                            if row["subject"] == "demo-reviewer")  # fmt: skip
@@ -115,7 +119,9 @@ def test_part_one_end_to_end_over_http(browser: Browser) -> None:
     version = _version(services, pid)
     assigned = staff.post(f"/budgeting/proposals/{pid}/assign", data={"agency": "public-works", "version": version})
     assert assigned.status_code == 200 and "已指派給 public-works" in assigned.text
-    no_cost = reviewer.post(f"/budgeting/proposals/{pid}/answer?lang=en", data={"feasible": "yes", "cost": "", "duration_days": "90"})
+    no_cost = reviewer.post(
+        f"/budgeting/proposals/{pid}/answer?lang=en", data={"feasible": "yes", "cost": "", "duration_days": "90"}
+    )
     assert no_cost.status_code == 422 and "must be a whole number" in no_cost.text
     answered = reviewer.post(f"/budgeting/proposals/{pid}/answer?lang=zh_Hant_TW",
                              data={"feasible": "yes", "cost": "480000", "duration_days": "90", "reason": ""})  # fmt: skip

@@ -75,7 +75,9 @@ def test_only_authors_edit_or_withdraw(budgeting: Budgeting, people: People, log
     with pytest.raises(NotAuthorError):
         budgeting.withdraw(pid, people.bob, IN_INTAKE)
     assert log.position() == before
-    budgeting.edit(pid, "哈瑪星老街照明", "改寫的說明", "哈瑪星", "public_works", 900_000, "zh", people.alice, IN_INTAKE)
+    budgeting.edit(
+        pid, "哈瑪星老街照明", "改寫的說明", "哈瑪星", "public_works", 900_000, "zh", people.alice, IN_INTAKE
+    )
     assert budgeting.proposal(pid).content.cost == 900_000
     with pytest.raises(PhaseError):  # editing ends with intake
         budgeting.edit(pid, "再改", "再改", "", "public_works", 1, "zh", people.alice, IN_ENDORSEMENT)
