@@ -49,6 +49,7 @@ class Cycle(Aggregate):
 
         class Opened(Event, Aggregate.Created):
             spec: dict[str, Any]
+            name: str  # its Chinese name, for the audit trail
 
         class SettingsChanged(Event):
             spec: dict[str, Any]
@@ -62,7 +63,7 @@ class Cycle(Aggregate):
         return cycle_id_for(spec["slug"])
 
     @event("Opened")
-    def __init__(self, spec: dict[str, Any], actor: str) -> None:
+    def __init__(self, spec: dict[str, Any], name: str, actor: str) -> None:
         self.spec = CycleSpec.from_dict(spec)
         self.phase = PHASES[0]
 

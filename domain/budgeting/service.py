@@ -68,7 +68,7 @@ class Budgeting:
         self.accounts.require(actor, STAFF)
         if self.log.find(cycle_id_for(spec.slug), Cycle) is not None:
             raise CycleExistsError(spec.slug)
-        cycle = Cycle(spec=spec.to_dict(), actor=actor)
+        cycle = Cycle(spec=spec.to_dict(), name=spec.name_zh, actor=actor)
         try:
             return Recorded(self._save(cycle), spec.slug)
         except ConcurrentChangeError:
