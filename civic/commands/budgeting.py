@@ -1,9 +1,10 @@
-"""``civic cycle create|advance|tick|agency``: budgeting cycles from the command line."""
+"""``civic cycle create|update|advance|tick|agency``: budgeting cycles from the command line."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -11,7 +12,7 @@ from civic.clickhelp import TranslatedGroup
 from civic.services import build_services
 from civic.settings import Settings
 from domain.budgeting.errors import BudgetingError, SpecError
-from domain.budgeting.spec import PHASES, parse
+from domain.budgeting.spec import PHASES, CycleSpec, parse
 from domain.eventlog import SYSTEM_ACTOR
 from web.budgeting_text import refusal, spec_problem
 from web.i18n import N_
@@ -29,7 +30,7 @@ def cycle() -> None:
     pass
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     click.echo(message, err=True)
     click.echo(_("Nothing was recorded."), err=True)
     sys.exit(USAGE)
@@ -38,26 +39,46 @@ def _fail(message: str) -> None:
 @cycle.command("create", help=N_("Create a cycle from SPEC.toml; prints its slug."))
 @click.argument("spec", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def create(spec: Path) -> None:
-    try:
-        text = spec.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        _fail(_("%(file)s: the file is not UTF-8 text.", file=spec.name))
-        return
-    try:
-        parsed = parse(text)
-    except SpecError as error:
-        _fail(f"{spec.name}: {spec_problem(error)}")
-        return
+    parsed = _parsed(spec)
     services = build_services(Settings.from_env())
     try:
         recorded = services.budgeting.create_cycle(parsed, SYSTEM_ACTOR)
         services.catch_up()
     except BudgetingError as error:
         _fail(refusal(error))
-        return
     finally:
         services.close()
     click.echo(recorded.result)
+
+
+@cycle.command(
+    "update",
+    help=N_(
+        "Change cycle settings from SPEC.toml (same slug); the rule, ballot, areas and budgets are locked once "
+        "voting opens."
+    ),
+)
+@click.argument("spec", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def update(spec: Path) -> None:
+    parsed = _parsed(spec)
+    services = build_services(Settings.from_env())
+    try:
+        services.budgeting.change_settings(parsed, SYSTEM_ACTOR)
+        services.catch_up()
+    except BudgetingError as error:
+        _fail(refusal(error))
+    finally:
+        services.close()
+    click.echo(parsed.slug)
+
+
+def _parsed(spec: Path) -> CycleSpec:
+    try:
+        return parse(spec.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        _fail(_("%(file)s: the file is not UTF-8 text.", file=spec.name))
+    except SpecError as error:
+        _fail(f"{spec.name}: {spec_problem(error)}")
 
 
 @cycle.command(
@@ -72,7 +93,6 @@ def advance(slug: str, phase: str) -> None:
         services.catch_up()
     except BudgetingError as error:
         _fail(refusal(error))
-        return
     finally:
         services.close()
     click.echo(_("%(slug)s is now in phase %(phase)s.", slug=slug, phase=recorded.result))
@@ -113,7 +133,6 @@ def agency(code: str, name_zh: str, name_en: str, reviewers: tuple[str, ...]) ->
         services.catch_up()
     except BudgetingError as error:
         _fail(refusal(error))
-        return
     finally:
         services.close()
     click.echo(code)

@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from civic.cli import main
+from civic.services import build_services
 from civic.settings import Settings
 from domain.eventlog import EventLog
 from tests.unit.budgeting.conftest import SPEC
@@ -88,3 +89,26 @@ def test_the_error_is_worded_in_chinese_too(civic: Civic, tmp_path: Path) -> Non
     spec.write_text(SPEC.replace('rule = "mes-completed"', 'rule = "borda"'), encoding="utf-8")
     code, _, err = civic("cycle", "create", str(spec), lang="zh_Hant_TW")
     assert code == 2 and "第 4 行" in err and "borda" in err
+
+
+def test_once_voting_opens_the_rule_and_budgets_are_locked(civic: Civic, tmp_path: Path, data_dir: Path) -> None:
+    spec = tmp_path / "cycle.toml"
+    unscheduled = SPEC.replace("[schedule]\nintake = 2027-01-01\nendorsement = 2027-02-01T00:00:00\n"
+                               "review = 2027-03-01\nvoting = 2027-04-01\n", "")  # fmt: skip
+    spec.write_text(unscheduled, encoding="utf-8")
+    assert civic("cycle", "create", str(spec))[0] == 0
+    spec.write_text(unscheduled.replace('rule = "mes-completed"', 'rule = "greedy"'), encoding="utf-8")
+    assert civic("cycle", "update", str(spec))[:2] == (0, "hamasen-2027\n")  # before voting: allowed
+    assert civic("cycle", "advance", "hamasen-2027", "voting")[0] == 0
+    for old, new in (('rule = "greedy"', 'rule = "phragmen"'), ("budget = 2000000", "budget = 2500000")):
+        spec.write_text(unscheduled.replace('rule = "mes-completed"', 'rule = "greedy"').replace(old, new),
+                        encoding="utf-8")  # fmt: skip
+        before = log_position(data_dir)
+        code, _, err = civic("cycle", "update", str(spec))
+        assert code == 2 and "Voting has opened" in err and "Nothing was recorded." in err
+        assert log_position(data_dir) == before
+    services = build_services(Settings(data_dir=data_dir))
+    try:
+        assert services.budgeting.cycle("hamasen-2027").spec.rule == "greedy"  # the published rule stands
+    finally:
+        services.close()

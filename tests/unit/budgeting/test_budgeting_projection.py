@@ -46,7 +46,9 @@ def run(budgeting: Budgeting, people: list[str], proposals: list[UUID], step: St
     commands = {
         "endorse": lambda: budgeting.endorse(target, person, IN_INTAKE),
         "unendorse": lambda: budgeting.withdraw_endorsement(target, person, IN_INTAKE),
-        "edit": lambda: budgeting.edit(target, "改過的標題", "改過的說明", "哈瑪星", "culture", 5, "zh", person, IN_INTAKE),
+        "edit": lambda: budgeting.edit(
+            target, "改過的標題", "改過的說明", "哈瑪星", "culture", 5, "zh", person, IN_INTAKE
+        ),
         "withdraw": lambda: budgeting.withdraw(target, person, IN_INTAKE),
         "merge": lambda: budgeting.merge(target, other, SYSTEM_ACTOR, now=IN_INTAKE),
         "hide": lambda: budgeting.hide(target, "重複", SYSTEM_ACTOR, now=IN_INTAKE),
