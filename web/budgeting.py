@@ -616,7 +616,6 @@ routes = [
 nav = [
     NavItem(N_("Participatory budgeting"), "budgeting"),
     NavItem(N_("My proposals"), "budgeting_my_proposals", "signed-in"),
-    NavItem(N_("My endorsements"), "budgeting_my_endorsements", "signed-in"),
     NavItem(N_("Review agencies"), "budgeting_agencies", STAFF),
 ]
 
