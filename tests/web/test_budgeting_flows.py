@@ -223,3 +223,35 @@ def test_the_list_filters_searches_and_sorts(cycle_with_proposal: tuple[TestClie
     assert 'id="results"' in block.text and "<html" not in block.text
     assert staff.get("/budgeting/pier2-2027/proposals", params={"q": "x" * 101}).status_code == 422
     assert staff.get("/budgeting/no-such-cycle").status_code == 404
+
+
+def test_staff_hide_with_a_public_reason_and_merge_keeps_every_endorsement_once(
+    cycle_with_proposal: tuple[TestClient, TestClient, str], browser: Browser
+) -> None:
+    staff, resident, first = cycle_with_proposal
+    bob = browser("bob")
+    form = {"area": "pier2", "title": "Bilingual signs for Yancheng old street", "description": "Signs in two languages.",
+            "place": "", "category": "culture", "cost": "80000", "language": "en", "action": "submit"}  # fmt: skip
+    second = proposal_id_of(str(bob.post("/budgeting/pier2-2027/propose", data=form).url))
+    carol = browser("carol")
+    for client, pid in ((carol, first), (carol, second), (bob, first)):
+        assert client.post(f"/budgeting/proposals/{pid}/endorse", data={"action": "endorse"}).status_code == 200
+    services = staff.app.state.services  # type: ignore[attr-defined]
+    merged = staff.post(f"/budgeting/proposals/{second}/merge?lang=en",
+                        data={"target": first, "version": _version(services, second)})  # fmt: skip
+    assert merged.status_code == 200 and "This proposal was merged into another one" in merged.text
+    target = staff.get(f"/budgeting/proposals/{first}/endorsements?lang=en")
+    assert "2 endorsements" in target.text  # carol endorsed both: she counts once
+    mine = bob.get("/budgeting/mine/proposals").text
+    assert "鹽埕老街導覽牌" in mine  # bob keeps his credit, as an author of the proposal it joined
+
+    no_reason = staff.post(f"/budgeting/proposals/{first}/hide?lang=en",
+                           data={"reason": " ", "version": _version(services, first)})  # fmt: skip
+    assert no_reason.status_code == 422 and "Reason is required." in no_reason.text
+    hidden = staff.post(f"/budgeting/proposals/{first}/hide", data={"reason": "含有個人資料",
+                                                                    "version": _version(services, first)})  # fmt: skip
+    assert hidden.status_code == 200
+    public = resident.get(f"/budgeting/proposals/{first}?lang=zh_Hant_TW")
+    assert "已由承辦人員隱藏：含有個人資料" in public.text
+    audit = browser("demo-admin", ("admin",)).get("/admin/audit/?context=budgeting&lang=en")
+    assert "Hid a proposal" in audit.text and "Merged a proposal into another" in audit.text
