@@ -79,6 +79,8 @@ FIELDS = {
     "name_zh": N_("Chinese name"),
     "name_en": N_("English name"),
     "agency": N_("Agency"),
+    "feasible": N_("Feasibility"),
+    "target": N_("Merge target"),
 }
 FIELD_PROBLEMS = {
     "missing": N_("%(field)s is required."),

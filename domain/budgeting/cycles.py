@@ -81,12 +81,13 @@ class Cycle(Aggregate):
         return phase_index(self.phase_at(now)) >= phase_index(VOTING)
 
     def change_settings(self, spec: CycleSpec, now: datetime, actor: str) -> None:
-        """New names, schedule or threshold any time before voting; the locked part never after."""
+        """New names, schedule or threshold at any time; the locked part never once voting opened.
+
+        A schedule changed after a phase opened cannot move the cycle back: the recorded phase
+        stands (``phase_at`` takes the later of the two)."""
         if spec.slug != self.slug:
             raise PhaseError(self.slug, self.phase, "rename")
         if self.is_locked(now) and spec.locked_part() != self.spec.locked_part():
-            raise CycleLockedError(self.slug)
-        if self.is_locked(now) and spec.schedule != self.spec.schedule:
             raise CycleLockedError(self.slug)
         if spec != self.spec:
             self._settings_changed(spec.to_dict(), actor)
