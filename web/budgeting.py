@@ -22,7 +22,7 @@ from domain.budgeting import errors
 from domain.budgeting.errors import SpecError
 from domain.budgeting.service import BEFORE_VOTING, CATEGORIES, city_now
 from domain.budgeting.spec import MAX_BUDGET, PHASES, parse
-from projections import budgeting as queries
+from projections import budgeting_queries as queries
 from projections.accounts import accounts as all_accounts
 from web import budgeting_text as text
 from web import i18n

@@ -100,7 +100,7 @@ def advance(slug: str, phase: str) -> None:
 
 @cycle.command("tick", help=N_("Record the scheduled phase changes that are due (run it from cron)."))
 def tick() -> None:
-    from projections import budgeting as queries
+    from projections import budgeting_queries as queries
 
     services = build_services(Settings.from_env())
     try:

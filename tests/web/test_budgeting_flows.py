@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 
 from civic.local_provider import LocalProvider
 from domain.accounts import REVIEWER, STAFF
-from projections import budgeting as queries
+from projections import budgeting_queries as queries
 from tests.fixtures import MakeClient, SignIn
 from tests.web.conftest import BASE_URL
 

@@ -16,7 +16,7 @@ from domain.budgeting.errors import BudgetingError
 from domain.budgeting.service import Budgeting
 from domain.budgeting.spec import parse
 from domain.eventlog import SYSTEM_ACTOR, EventLog
-from projections import budgeting as read
+from projections import budgeting_queries as read
 from projections.budgeting import BudgetingView
 from projections.runner import Projector, open_read_db, rebuild, table_rows
 from tests.unit.budgeting.conftest import IN_INTAKE, ISSUER, SPEC
