@@ -55,7 +55,7 @@ class GlossaryView:
     """Approved place names and how they came to be: one row per term, per variant, per event."""
 
     name = "glossary"
-    version = 2  # bump when the rows or the search keys change (a new pronunciation rule, too)
+    version = 3  # bump when the rows or the search keys change (a new pronunciation rule, too)
     topics = (Term.Event, Meeting.Event)
 
     def begin_page(self, db: Database) -> None:
@@ -81,6 +81,8 @@ class GlossaryView:
             "en TEXT NOT NULL, meeting_id TEXT, decision_number INTEGER, reason TEXT NOT NULL)"
         )
         db.execute("CREATE INDEX IF NOT EXISTS glossary_history_term ON glossary_history (term_id, position)")
+        db.execute("CREATE INDEX IF NOT EXISTS glossary_history_actor ON glossary_history (actor, event)")
+        db.execute("CREATE INDEX IF NOT EXISTS glossary_history_event ON glossary_history (event, term_id)")
         db.execute(
             "CREATE TABLE IF NOT EXISTS glossary_meetings (id TEXT PRIMARY KEY, kind TEXT NOT NULL, "
             "title TEXT NOT NULL, date TEXT NOT NULL, members TEXT NOT NULL, convened_by TEXT NOT NULL, "
@@ -95,7 +97,8 @@ class GlossaryView:
             "CREATE TABLE IF NOT EXISTS glossary_decisions (meeting_id TEXT NOT NULL, number INTEGER NOT NULL, "
             "outcome TEXT NOT NULL, term_id TEXT, en TEXT NOT NULL, reason TEXT NOT NULL, superseded_by TEXT, "
             "source TEXT NOT NULL, term_count INTEGER NOT NULL, actor TEXT NOT NULL, at TEXT NOT NULL, "
-            "PRIMARY KEY (meeting_id, number))"
+            "corrects_meeting_id TEXT, corrects_number INTEGER, corrected_by_meeting_id TEXT, "
+            "corrected_by_number INTEGER, PRIMARY KEY (meeting_id, number))"
         )
         create_search_tables(db)
 
@@ -170,6 +173,24 @@ class GlossaryView:
         )
         self._history(db, event, "superseded", meeting_id=event.meeting_id, number=event.decision_number)
 
+    @apply.register
+    def _(self, event: Term.Corrected, db: Database) -> None:
+        term_id = str(event.originator_id)
+        db.execute(
+            "UPDATE glossary_terms SET en = ?, en_key = ?, agenda_meeting_id = NULL, approved_meeting_id = ?, "
+            "approved_decision = ?, updated_at = ? WHERE id = ?",
+            [event.en, fold(event.en), str(event.meeting_id), event.decision_number, event.timestamp.isoformat(),
+             term_id],
+        )  # fmt: skip
+        db.execute("DELETE FROM glossary_variants WHERE term_id = ?", [term_id])
+        db.conn.executemany(
+            "INSERT INTO glossary_variants VALUES (?, ?, ?, ?)",
+            [(term_id, v.text, v.kind, fold(v.text)) for v in variants_from(event.variants)],
+        )
+        self._history(db, event, "corrected", en=event.en, meeting_id=event.meeting_id, number=event.decision_number,
+                      reason=event.reason)  # fmt: skip
+        self._index(db, term_id)
+
     # --- meetings ---------------------------------------------------------------------------
 
     @apply.register
@@ -192,7 +213,7 @@ class GlossaryView:
     def _(self, event: Meeting.DecisionRecorded, db: Database) -> None:
         meeting_id = str(event.originator_id)
         db.execute(
-            "INSERT INTO glossary_decisions VALUES (?, ?, ?, ?, ?, ?, ?, '', 0, ?, ?)",
+            f"INSERT INTO glossary_decisions ({_DECISION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, '', 0, ?, ?)",
             [meeting_id, event.number, event.outcome, str(event.term_id), event.en, event.reason,
              str(event.superseded_by) if event.superseded_by else None, event.actor, event.timestamp.isoformat()],
         )  # fmt: skip
@@ -203,9 +224,31 @@ class GlossaryView:
         )
 
     @apply.register
+    def _(self, event: Meeting.CorrectionRecorded, db: Database) -> None:
+        meeting_id = str(event.originator_id)
+        db.execute(
+            f"INSERT INTO glossary_decisions ({_DECISION_COLUMNS}, corrects_meeting_id, corrects_number) "
+            "VALUES (?, ?, 'correct', ?, ?, ?, NULL, '', 0, ?, ?, ?, ?)",
+            [meeting_id, event.number, str(event.term_id), event.en, event.reason, event.actor,
+             event.timestamp.isoformat(), str(event.corrects_meeting_id), event.corrects_number],
+        )  # fmt: skip
+        # The corrected decision is not changed, only marked: its minutes say a later one corrects it.
+        db.execute(
+            "UPDATE glossary_decisions SET corrected_by_meeting_id = ?, corrected_by_number = ? "
+            "WHERE meeting_id = ? AND number = ?",
+            [meeting_id, event.number, str(event.corrects_meeting_id), event.corrects_number],
+        )
+        db.execute(
+            "UPDATE glossary_agenda SET decision_number = ? WHERE meeting_id = ? AND term_id = ? "
+            "AND decision_number IS NULL",
+            [event.number, meeting_id, str(event.term_id)],
+        )
+
+    @apply.register
     def _(self, event: Meeting.ListAdopted, db: Database) -> None:
         db.execute(
-            "INSERT INTO glossary_decisions VALUES (?, ?, 'adopt_list', NULL, '', '', NULL, ?, ?, ?, ?)",
+            f"INSERT INTO glossary_decisions ({_DECISION_COLUMNS}) "
+            "VALUES (?, ?, 'adopt_list', NULL, '', '', NULL, ?, ?, ?, ?)",
             [str(event.originator_id), event.number, event.source, event.term_count, event.actor,
              event.timestamp.isoformat()],
         )  # fmt: skip
@@ -306,6 +349,7 @@ class GlossaryView:
 
 TermEvent = Term.Event | Term.Imported  # for type checkers: every term event carries its actor
 
+_DECISION_COLUMNS = "meeting_id, number, outcome, term_id, en, reason, superseded_by, source, term_count, actor, at"
 _NO_CANDIDATE = "candidate_en = '', candidate_variants = '[]', candidate_notes = '', candidate_by = ''"
 
 
