@@ -15,8 +15,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route
 
 from domain.accounts import STAFF, TRANSLATOR
-from domain.glossary import checks, limits
 from domain.eventlog import SYSTEM_ACTOR, Recorded
+from domain.glossary import checks, limits
 from domain.glossary.errors import (
     AlreadyOnAgendaError,
     ChangePendingError,
@@ -43,8 +43,8 @@ from projections import glossary_queues as queues
 from web import glossary_text as text
 from web.auth import require_role, require_user
 from web.consistency import see_own_write
-from web.flash import flash
 from web.errors import conflict, error_page, not_found, unprocessable
+from web.flash import flash
 from web.i18n import gettext, ngettext
 from web.navigation import N_, NavItem
 from web.parts import AuditWording, WebPart

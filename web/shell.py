@@ -79,8 +79,10 @@ async def change_role(request: Request) -> Response:
     name = services.accounts.get(account_id).name
     role_name = gettext(ROLE_NAMES[role])
     if recorded.position == 0:  # nothing was recorded: it was already so
-        already = N_("%(name)s already has the role %(role)s.") if change == "grant" else N_(
-            "%(name)s does not have the role %(role)s."
+        already = (
+            N_("%(name)s already has the role %(role)s.")
+            if change == "grant"
+            else N_("%(name)s does not have the role %(role)s.")
         )
         flash(request, gettext(already, name=name, role=role_name))
     elif change == "grant":

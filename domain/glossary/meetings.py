@@ -137,9 +137,7 @@ class Meeting(Aggregate):
         self.agenda.remove(term_id)
         self.decisions.append(Decision(number, outcome, term_id, en, reason, superseded_by))
 
-    def record_correction(
-        self, term_id: UUID, en: str, reason: str, corrects: tuple[UUID, int], actor: str
-    ) -> int:
+    def record_correction(self, term_id: UUID, en: str, reason: str, corrects: tuple[UUID, int], actor: str) -> int:
         """Records a decision that corrects an earlier one (of this meeting or another); that one
         stays in its minutes as it was. Returns the new decision's number."""
         self._require_review()

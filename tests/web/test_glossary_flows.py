@@ -411,7 +411,9 @@ def _decide(platform: Platform, meeting_id: UUID, term_id: UUID, outcome: str, *
     )
 
 
-def _confirmed(platform: Platform, meeting_id: UUID, shown: httpx.Response, headers: dict | None = None) -> httpx.Response:
+def _confirmed(
+    platform: Platform, meeting_id: UUID, shown: httpx.Response, headers: dict | None = None
+) -> httpx.Response:
     """Presses the confirmation button of the decision a page shows, with what the form carries."""
     assert shown.status_code in (200, 409), shown.text
     form = re.search(r'<section class="confirm".*?<form [^>]*>(.*?)</form>', shown.text, re.S)

@@ -6,6 +6,7 @@ Runs on the module platform of test_glossary_flows (real sign-in, real SQLite); 
 places of its own.
 """
 
+# ruff: noqa: F811  (the tests take the "platform" fixture that is imported from test_glossary_flows)
 from __future__ import annotations
 
 import re
@@ -17,7 +18,7 @@ import pytest
 
 from domain.eventlog import SYSTEM_ACTOR
 from tests.web.conftest import BASE_URL
-from tests.web.test_glossary_flows import HX, Platform, _confirmed, platform  # noqa: F401  (a fixture)
+from tests.web.test_glossary_flows import HX, Platform, _confirmed, platform  # noqa: F401  (the fixture)
 
 
 def _decide(platform: Platform, meeting_id: UUID, term_id: UUID, lang: str = "en", **form: str) -> httpx.Response:
@@ -113,7 +114,9 @@ def test_a_later_decision_corrects_an_approval_and_the_first_stays_in_its_minute
     assert (term["en"], term["approved_meeting_id"]) == ("Formosa Boulevard Station", str(second))
     old = platform.visitor.get(f"/glossary/meetings/{first}?lang=en").text
     assert 'lang="en">Formosa Boulevard Statoin</td>' in old  # history kept, not edited in place
-    assert re.search(r'data-testid="corrected-by">corrected by decision 1 of <a [^>]*>英語友善環境審查會議 第13次</a>', old)
+    assert re.search(
+        r'data-testid="corrected-by">corrected by decision 1 of <a [^>]*>英語友善環境審查會議 第13次</a>', old
+    )
     new = platform.visitor.get(f"/glossary/meetings/{second}?lang=zh_Hant_TW").text
     assert ">更正先前決議<br><small>更正 <a" in new
     history = platform.visitor.get(f"/glossary/terms/{term_id}?lang=en").text
@@ -176,7 +179,9 @@ def test_an_imported_file_is_labelled_as_an_initial_list_not_a_meeting(platform:
     today = date.today()
     term = platform.visitor.get(f"/glossary/terms/{term_id}?lang=en").text
     approved_by = re.search(r'<dd data-testid="approved-by">(.*?)</dd>', term, re.S)
-    assert approved_by and "Initial list imported from kaohsiung_parks.csv by 陳志明 (staff) on " in approved_by.group(1)
+    assert approved_by and "Initial list imported from kaohsiung_parks.csv by 陳志明 (staff) on " in approved_by.group(
+        1
+    )
     assert f"{today.year}" in approved_by.group(1) and "decision" not in approved_by.group(1)
     meetings = platform.visitor.get("/glossary/meetings?lang=en").text
     table = meetings.split("<h2>Initial lists</h2>")[0]
@@ -189,9 +194,7 @@ def test_an_imported_file_is_labelled_as_an_initial_list_not_a_meeting(platform:
     assert "Initial list imported from approved.csv by the command line on" in meetings
 
 
-def test_the_home_page_does_not_claim_review_meetings_approved_imported_names(
-    make_client, oidc_provider
-) -> None:  # noqa: ANN001
+def test_the_home_page_does_not_claim_review_meetings_approved_imported_names(make_client, oidc_provider) -> None:
     client = make_client()
     services = client.app.state.services
     services.glossary.import_file("zh,en,category\n愛河,Love River,river\n", SYSTEM_ACTOR, source="rivers.csv")
@@ -288,9 +291,10 @@ def test_a_translator_follows_their_proposals(platform: Platform) -> None:
                   "sources": "", "term_id": "", "action": "propose"},
         )  # fmt: skip
         made[zh] = UUID(answer.headers["location"].rsplit("/", 1)[-1])
-    assert _flash(platform.translator.get("/glossary/mine?lang=en").text) == [
-        "Your proposal is recorded. It waits for a review meeting; see My proposals."
-    ] * 3  # one for each, kept until a page shows them
+    assert (
+        _flash(platform.translator.get("/glossary/mine?lang=en").text)
+        == ["Your proposal is recorded. It waits for a review meeting; see My proposals."] * 3
+    )  # one for each, kept until a page shows them
     meeting_id = platform.on_agenda(made["旗后燈塔"], made["旗后砲台"])
     glossary = platform.services.glossary
     glossary.approve(meeting_id, made["旗后燈塔"], SYSTEM_ACTOR)

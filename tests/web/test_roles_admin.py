@@ -109,7 +109,9 @@ def test_every_role_change_is_confirmed_and_a_role_already_held_is_said_so(
     assert admin_services.log.position() == position
     assert 'hx-swap-oob="innerHTML"' in again.text
     assert _flash(again.text) == ["張淑芬 (resident) already has the role City staff."]
-    revoked = admin_client.post(_roles_url(resident_id) + "?lang=zh_Hant_TW", data={"role": "staff", "change": "revoke"})
+    revoked = admin_client.post(
+        _roles_url(resident_id) + "?lang=zh_Hant_TW", data={"role": "staff", "change": "revoke"}
+    )
     assert _flash(revoked.text) == ["已撤銷 張淑芬 (resident) 的「市府承辦人員」角色。"]
     not_held = admin_client.post(_roles_url(resident_id) + "?lang=en", data={"role": "staff", "change": "revoke"})
     assert _flash(not_held.text) == ["張淑芬 (resident) does not have the role City staff."]
