@@ -659,7 +659,6 @@ routes = [
 
 nav = [
     NavItem(N_("Place names"), "glossary"),
-    NavItem(N_("Waiting for review"), "glossary_waiting"),
     NavItem(N_("Propose a name"), "glossary_propose_form", (TRANSLATOR, STAFF)),
     NavItem(N_("My proposals"), "glossary_mine", (TRANSLATOR, STAFF)),
     NavItem(N_("Review queue"), "glossary_queue", STAFF),
