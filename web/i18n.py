@@ -146,7 +146,12 @@ def activate(locale: str, catalogs: dict[str, NullTranslations] | dict[str, Untr
 
 
 def roc_date(value: date | datetime) -> str:
-    """民國115年11月26日: Taiwan's official calendar counts years from 1912."""
+    """民國115年11月26日: Taiwan's official calendar counts years from 1912.
+
+    A date before 1912 has no ROC year (never "民國-11年"): it is written as a Western year, 西元1900年.
+    """
+    if value.year < 1912:
+        return f"西元{value.year}年{value.month}月{value.day}日"
     return f"民國{value.year - 1911}年{value.month}月{value.day}日"
 
 
