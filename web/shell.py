@@ -76,7 +76,7 @@ async def change_role(request: Request) -> Response:
             )
             return await accounts_admin(request, message, 409)
     await see_own_write(request, recorded.position, "accounts")
-    name = services.accounts.get(account_id).name
+    name = await run_in_threadpool(_account_name, services, account_id)
     role_name = gettext(ROLE_NAMES[role])
     if recorded.position == 0:  # nothing was recorded: it was already so
         already = (
@@ -92,6 +92,12 @@ async def change_role(request: Request) -> Response:
     if is_htmx(request):
         return await accounts_admin(request)
     return RedirectResponse(request.url_for("accounts_admin"), status_code=303)
+
+
+def _account_name(services, account_id: UUID) -> str:
+    with services.reader("accounts") as db:
+        found = account_queries.account(db, str(account_id))
+    return str(found["name"]) if found else str(account_id)
 
 
 async def health(request: Request) -> Response:
