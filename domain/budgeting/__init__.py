@@ -1,0 +1,1 @@
+"""Participatory budgeting: cycles, proposals, the census, ballots and results."""
