@@ -20,6 +20,7 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import repeat
 from operator import itemgetter
 
 from domain.tally.ballots import CumulativeBallot, Election, OrdinalBallot, Project, VoteType
@@ -39,6 +40,9 @@ from domain.tally.pabulib import (
     parse,
 )
 from domain.tally.satisfaction import Group, Profile, compile_profile, measure_for, ranked_satisfaction
+
+
+_SECTIONS = frozenset(SECTIONS)
 
 
 @dataclass(frozen=True)
@@ -125,23 +129,23 @@ def _fast(text: str) -> Counted | None:
     points = vote_type.has_points
     if not {"voter_id", "vote", *(["points"] if points else [])} <= set(header):
         return None
-    rows = [line.split(";") for line in lines[1:]]
-    width = len(header)
-    if rows and set(map(len, rows)) != {width}:
-        return None
-    ids = list(map(str.strip, map(itemgetter(header.index("voter_id")), rows)))
-    if "" in ids or len(set(ids)) != len(ids) or not {name.lower() for name in ids if len(name) < 9}.isdisjoint(
-        SECTIONS
-    ):
+    del lines[0]
+    if set(map(str.count, lines, repeat(";"))) - {len(header) - 1}:
+        return None  # a row of another width
+    # Only the columns counting needs are cut out of each row.
+    needed = [header.index("voter_id"), header.index("vote"), *([header.index("points")] if points else [])]
+    rows = list(map(str.split, lines, repeat(";"), repeat(max(needed) + 1)))
+    ids = list(map(str.strip, map(itemgetter(needed[0]), rows)))
+    if "" in ids or len(set(ids)) != len(ids) or not _SECTIONS.isdisjoint(map(str.lower, ids)):
         return None  # an empty or repeated id, or another section's name row: the full reader words it
     if "num_votes" in meta:
         _check_count(meta, "num_votes", len(ids))
-    votes = list(map(itemgetter(header.index("vote")), rows))
+    votes = list(map(itemgetter(needed[1]), rows))
     keys: list[str] | list[tuple[str, str]]
     if vote_type.is_approval:
         keys = votes
     elif points:
-        keys = list(zip(votes, map(itemgetter(header.index("points")), rows)))
+        keys = list(zip(votes, map(itemgetter(needed[2]), rows)))
     else:
         keys = [(vote, "") for vote in votes]
     profile = _profile(vote_type, budget, projects, keys)
@@ -166,30 +170,19 @@ def _profile(
     group_of: dict[object, int] = {}
     contents: dict[object, int] = {}  # the ballot's content -> its group
     groups: list[tuple[tuple[int, ...], tuple[Fraction, ...]]] = []
+    distinct = list(dict.fromkeys(keys))
     if vote_type.is_approval:
-        position = index.__getitem__
-        # Most votes are project ids and commas, nothing else: those are read in one expression;
-        # any other (spaces, empty entries, "none", an unknown id) the way pabulib reads it.
-        plain = "none" not in {project.lower() for project in ids}
-        for key in dict.fromkeys(keys):
-            try:
-                if not plain:
-                    raise KeyError(key)
-                projects_voted: tuple[int, ...] = tuple(sorted(set(map(position, key.split(",")))))  # type: ignore[union-attr]
-            except KeyError:
-                projects_voted_or_none = _approval(key, position)  # type: ignore[arg-type]
-                if projects_voted_or_none is None:
-                    return None
-                projects_voted = projects_voted_or_none
-            group = contents.get(projects_voted)
-            if group is None:
-                group = contents[projects_voted] = len(groups)
-                groups.append((projects_voted, tuple(map(costs.__getitem__, projects_voted))))
-            group_of[key] = group
+        read = _approvals(distinct, index)  # type: ignore[arg-type]
+        if read is None:
+            return None
+        sets, groups_voted = read
+        group_at = dict(zip(groups_voted, range(len(groups_voted))))
+        group_of = dict(zip(distinct, map(group_at.__getitem__, sets)))
+        groups = list(zip(groups_voted, map(tuple, map(map, repeat(costs.__getitem__), groups_voted))))
     else:
         known = {project.id: project.id for project in projects}
         reader = _Ballots(vote_type, known)
-        for key in dict.fromkeys(keys):
+        for key in distinct:
             try:
                 ballot = reader.ballot(key, 0)  # type: ignore[arg-type]
             except _RowError:
@@ -205,12 +198,36 @@ def _profile(
     appenders = [member.append for member in members]
     for voter, group in enumerate(map(group_of.__getitem__, keys)):
         appenders[group](voter)
-    make = tuple.__new__  # a named tuple's own constructor is a Python function: too slow here
+    # (A named tuple's own constructor is a Python function: too slow here.)
     built = tuple(
-        make(Group, (projects_voted, values, tuple(member)))
-        for (projects_voted, values), member in zip(groups, members)
+        map(
+            tuple.__new__,
+            repeat(Group),
+            map(tuple.__add__, groups, zip(map(tuple, members))),
+        )
     )
     return Profile(ids, costs, budget, built, len(keys), measure_for(vote_type))
+
+
+def _approvals(
+    distinct: list[str], index: dict[str, int]
+) -> tuple[list[tuple[int, ...]], list[tuple[int, ...]]] | None:
+    """Each distinct approval vote's projects (sorted indices), and the distinct such sets in
+    order of first appearance. Most votes are project ids and commas, nothing else: those are
+    read without a Python loop; if any is not, every vote is read as ``pabulib`` reads it."""
+    position = index.__getitem__
+    sets: list[tuple[int, ...]] | None = None
+    if "none" not in {project.lower() for project in index}:
+        try:
+            sets = list(map(tuple, map(sorted, map(set, map(map, repeat(position), map(str.split, distinct, repeat(",")))))))
+        except KeyError:
+            sets = None
+    if sets is None:
+        read = list(map(_approval, distinct, repeat(position)))
+        if None in read:
+            return None
+        sets = read  # type: ignore[assignment]
+    return sets, list(dict.fromkeys(sets))
 
 
 def _approval(key: str, position: Callable[[str], int]) -> tuple[int, ...] | None:
