@@ -19,5 +19,5 @@ def N_(message: str) -> str:
 def gettext(message: str, **params: object) -> str:
     i18n = sys.modules.get("web.i18n")
     if i18n is not None:
-        return i18n.gettext(message, **params)  # type: ignore[no-any-return]
+        return i18n.gettext(message, **params)
     return message % params if params else message

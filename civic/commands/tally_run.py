@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from civic.words import N_
 from civic.words import gettext as _
-from domain.tally.explain import GreedyExplanation, MesExplanation, PhragmenExplanation
 from domain.tally.ballots import VoteType
+from domain.tally.explain import GreedyExplanation, MesExplanation, PhragmenExplanation
 from domain.tally.gcpause import collector_paused
 from domain.tally.outcome import count_profile
 from domain.tally.pabulib import PabulibFormatError, Problem, format_amount
@@ -222,9 +222,7 @@ def natural(project_id: str) -> tuple[tuple[int, int, str], ...]:
     """Sort key for ids: digits as numbers ("2" before "10", "A2" before "A10"), numbers before
     letters."""
     return tuple(
-        (0, int(part), "") if part.isdigit() else (1, 0, part.casefold())
-        for part in _DIGITS.split(project_id)
-        if part
+        (0, int(part), "") if part.isdigit() else (1, 0, part.casefold()) for part in _DIGITS.split(project_id) if part
     )
 
 

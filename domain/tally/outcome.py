@@ -17,9 +17,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from domain.tally.ballots import Election
-from domain.tally.completion import Result, equal_shares_at, equal_shares_completed
 from domain.tally.explain import (
     Explanation,
     GreedyExplanation,
@@ -31,9 +31,10 @@ from domain.tally.explain import (
 )
 from domain.tally.gcpause import collector_paused
 from domain.tally.greedy import greedy, votes
-from domain.tally.mes import ExactMES
-from domain.tally.phragmen import phragmen
 from domain.tally.satisfaction import Measure, Profile, compile_profile
+
+if TYPE_CHECKING:
+    from domain.tally.completion import Result
 
 RULES = ("greedy", "mes", "mes-completed", "phragmen")
 DEFAULT_RULE = "mes-completed"
@@ -110,8 +111,13 @@ def _count(
 ) -> tuple[frozenset[int], Explanation | None]:
     if rule == "greedy":
         return greedy(profile)
+    # Each rule's module is imported when it counts: a short ``civic tally`` pays for one.
     if rule == "phragmen":
+        from domain.tally.phragmen import phragmen
+
         return phragmen(profile)
+    from domain.tally.completion import equal_shares_at, equal_shares_completed
+
     if rule == "mes":
         result = equal_shares_at(profile)
         return result.selected, _mes_explanation(voter_ids, profile, result, None) if explain else None
@@ -124,6 +130,8 @@ def _mes_explanation(
     voter_ids: Sequence[str], profile: Profile, result: Result, completion: GreedyExplanation | None
 ) -> MesExplanation:
     """Replay the run that produced ``result`` in exact rationals, recording every payment."""
+    from domain.tally.mes import ExactMES
+
     mes = ExactMES(profile)
     run = mes.run(result.per_voter_budget, forced=result.sequence, record=True)
     rounds = []

@@ -41,7 +41,6 @@ from domain.tally.pabulib import (
 )
 from domain.tally.satisfaction import Group, Profile, compile_profile, measure_for, ranked_satisfaction
 
-
 _SECTIONS = frozenset(SECTIONS)
 
 
@@ -179,6 +178,11 @@ def _profile(
         group_at = dict(zip(groups_voted, range(len(groups_voted))))
         group_of = dict(zip(distinct, map(group_at.__getitem__, sets)))
         groups = list(zip(groups_voted, map(tuple, map(map, repeat(costs.__getitem__), groups_voted))))
+    elif vote_type.has_points:
+        read_points = _cumulative(distinct, index)  # type: ignore[arg-type]
+        if read_points is None:
+            return None
+        group_of, groups = read_points
     else:
         known = {project.id: project.id for project in projects}
         reader = _Ballots(vote_type, known)
@@ -209,6 +213,48 @@ def _profile(
     return Profile(ids, costs, budget, built, len(keys), measure_for(vote_type))
 
 
+def _cumulative(
+    distinct: list[tuple[str, str]], index: dict[str, int]
+) -> tuple[dict[object, int], list[tuple[tuple[int, ...], tuple[Fraction, ...]]]] | None:
+    """Points ballots, read as ``pabulib._Ballots`` reads them (a repeated project keeps its last
+    value), grouped as ``compile_profile`` groups them (equal ballots: the same projects with
+    equal points, in the same order). Compared by numerators and denominators, not by the
+    fractions themselves, whose hash is slow; only positive points are satisfaction."""
+    numbers: dict[str, Fraction] = {}
+    group_of: dict[object, int] = {}
+    contents: dict[tuple[tuple[int, int, int], ...], int] = {}
+    groups: list[tuple[tuple[int, ...], tuple[Fraction, ...]]] = []
+    for key in distinct:
+        vote, text = key[0].strip(), key[1].strip()
+        if not vote or vote.lower() == "none":
+            parts: list[str] = []
+        else:
+            parts = vote.split(",")
+            if " " in vote or "\t" in vote:
+                parts = [entry.strip() for entry in parts]
+        values = [] if text.lower() in ("", "none") else text.split(",")
+        if len(values) != len(parts):
+            return None
+        given: dict[int, Fraction] = {}
+        try:
+            for project, value in zip(map(index.__getitem__, parts), values):
+                number = numbers.get(value)
+                if number is None:
+                    number = numbers[value] = _number(value, 0, "points")
+                given.pop(project, None)
+                given[project] = number
+        except (KeyError, _RowError):
+            return None
+        content = tuple((project, number.numerator, number.denominator) for project, number in given.items())
+        group = contents.get(content)
+        if group is None:
+            group = contents[content] = len(groups)
+            pairs = sorted((project, number) for project, number in given.items() if number.numerator > 0)
+            groups.append((tuple(project for project, _ in pairs), tuple(number for _, number in pairs)))
+        group_of[key] = group
+    return group_of, groups
+
+
 def _approvals(
     distinct: list[str], index: dict[str, int]
 ) -> tuple[list[tuple[int, ...]], list[tuple[int, ...]]] | None:
@@ -219,14 +265,18 @@ def _approvals(
     sets: list[tuple[int, ...]] | None = None
     if "none" not in {project.lower() for project in index}:
         try:
-            sets = list(map(tuple, map(sorted, map(set, map(map, repeat(position), map(str.split, distinct, repeat(",")))))))
+            sets = list(
+                map(tuple, map(sorted, map(set, map(map, repeat(position), map(str.split, distinct, repeat(","))))))
+            )
         except KeyError:
             sets = None
     if sets is None:
-        read = list(map(_approval, distinct, repeat(position)))
-        if None in read:
-            return None
-        sets = read  # type: ignore[assignment]
+        sets = []
+        for key in distinct:
+            projects = _approval(key, position)
+            if projects is None:
+                return None
+            sets.append(projects)
     return sets, list(dict.fromkeys(sets))
 
 
