@@ -42,8 +42,10 @@ def main() -> None:
     except BrokenPipeError:  # as Click does: the reader went away (`civic tally ... | head`)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush at exit
         sys.exit(1)
-    except KeyboardInterrupt:
-        print("\nAborted!", file=sys.stderr)
+    except KeyboardInterrupt:  # Ctrl-C: one word, as Click says it, and no traceback
+        from civic.words import gettext as _
+
+        print("\n" + _("Aborted!"), file=sys.stderr)
         sys.exit(1)
 
 
