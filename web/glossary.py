@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date
+from datetime import datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -45,7 +45,7 @@ from web.auth import require_role, require_user
 from web.consistency import see_own_write
 from web.errors import conflict, error_page, not_found, unprocessable
 from web.flash import flash
-from web.i18n import gettext, ngettext
+from web.i18n import CITY_TIMEZONE, gettext, ngettext
 from web.navigation import N_, NavItem
 from web.parts import AuditWording, WebPart
 from web.places import PlaceNames
@@ -347,7 +347,7 @@ async def meeting_page(
     return render(
         request, "glossary/meeting.html",
         {"meeting": meeting, "waiting": waiting, "errors": errors or {}, "confirming": confirming, "people": people,
-         "today": date.today().isoformat(), **_text_context()},
+         "today": datetime.now(CITY_TIMEZONE).date().isoformat(), **_text_context()},
         block="minutes", status_code=status_code,
     )  # fmt: skip
 

@@ -10,7 +10,7 @@ places of its own.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, datetime
 from uuid import UUID
 
 import httpx
@@ -19,6 +19,7 @@ import pytest
 from domain.eventlog import SYSTEM_ACTOR
 from tests.web.conftest import BASE_URL
 from tests.web.test_glossary_flows import HX, Platform, _confirmed, platform  # noqa: F401  (the fixture)
+from web.i18n import CITY_TIMEZONE
 
 
 def _decide(platform: Platform, meeting_id: UUID, term_id: UUID, lang: str = "en", **form: str) -> httpx.Response:
@@ -176,7 +177,7 @@ def test_an_imported_file_is_labelled_as_an_initial_list_not_a_meeting(platform:
     assert answer.status_code == 200 and _flash(answer.text) == ["1 name imported as an initial list."]
     with platform.services.reader() as db:
         term_id = db.execute("SELECT id FROM glossary_terms WHERE zh = '中央公園'").fetchone()[0]
-    today = date.today()
+    today = datetime.now(UTC).astimezone(CITY_TIMEZONE).date()  # the city's day, as pages show it
     term = platform.visitor.get(f"/glossary/terms/{term_id}?lang=en").text
     approved_by = re.search(r'<dd data-testid="approved-by">(.*?)</dd>', term, re.S)
     assert approved_by and "Initial list imported from kaohsiung_parks.csv by 陳志明 (staff) on " in approved_by.group(
@@ -239,7 +240,7 @@ def test_a_meeting_dated_ahead_says_what_that_means_and_names_show_when_they_wer
     listed = platform.visitor.get("/glossary", params={"q": "高雄流行音樂中心", "lang": "zh_Hant_TW"}).text
     row = re.search(r"高雄流行音樂中心</a></th>(.*?)</tr>", listed, re.S)
     assert row and "民國188年" not in row.group(1)  # not the meeting's date ahead
-    today = date.today()
+    today = datetime.now(UTC).astimezone(CITY_TIMEZONE).date()  # the city's day, as pages show it
     assert f"民國{today.year - 1911}年{today.month}月{today.day}日" in row.group(1)
 
 
