@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import importlib
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 import click
 
 from civic.clickhelp import TranslatedGroup
 from civic.contexts import all_contexts
+from civic.start import language
 from web import i18n
 from web.i18n import N_
 from web.i18n import gettext as _
@@ -121,22 +122,6 @@ class CivicGroup(TranslatedGroup):
         ):
             require_data()
         return name, command, rest
-
-
-def language(args: Sequence[str], environ: Mapping[str, str]) -> str:
-    """``--lang`` before the subcommand, else the POSIX locale variables, else English."""
-    for position, token in enumerate(args):
-        if token == "--lang" and position + 1 < len(args):
-            return i18n.normalize(args[position + 1]) or i18n.EN
-        if token.startswith("--lang="):
-            return i18n.normalize(token.removeprefix("--lang=")) or i18n.EN
-        if not token.startswith("-"):
-            break  # the subcommand: what follows is its own
-    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = environ.get(variable, "")
-        if value:  # the first one set decides, as in POSIX; "C" or "en_US" mean English
-            return i18n.normalize(value.split(".")[0]) or i18n.EN
-    return i18n.EN
 
 
 def restore(translations: Any, locale: str) -> None:

@@ -129,6 +129,10 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("GET", "/glossary/propose"): Access(TRANSLATOR, STAFF, query={"zh": "蓮池潭", "term": "{term_id}"}),
     ("POST", "/glossary/propose"): Access(TRANSLATOR, STAFF, form={**PROPOSAL, "action": "propose"}),
     ("GET", "/glossary/suggestions"): Access(TRANSLATOR, STAFF, query=PROPOSAL),
+    ("GET", "/glossary/waiting"): Access(EVERYONE),
+    ("GET", "/glossary/mine"): Access(TRANSLATOR, STAFF),
+    ("GET", "/glossary/queue"): Access(STAFF),
+    ("POST", "/glossary/queue"): Access(STAFF, form={"meeting_id": "{meeting_id}", "term_id": "{proposed_term_id}"}),
     ("GET", "/glossary/meetings"): Access(EVERYONE),
     ("POST", "/glossary/meetings"): Access(
         STAFF, form={"date": "2026-12-15", "title": "英語友善環境審查會議 第13次", "members": "林委員\n陳委員"}
