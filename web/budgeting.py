@@ -615,7 +615,7 @@ routes = [
 
 nav = [
     NavItem(N_("Participatory budgeting"), "budgeting"),
-    NavItem(N_("My proposals"), "budgeting_my_proposals", "signed-in"),
+    NavItem(N_("My budget proposals"), "budgeting_my_proposals", "signed-in"),
     NavItem(N_("Review agencies"), "budgeting_agencies", STAFF),
 ]
 

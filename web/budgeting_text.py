@@ -20,7 +20,7 @@ PHASES = {
 }
 STATUSES = {
     "published": N_("Open for endorsement"),
-    "review": N_("Waiting for review"),
+    "review": N_("Waiting for feasibility review"),
     "assigned": N_("Under review"),
     "feasible": N_("Feasible"),
     "not_feasible": N_("Not feasible"),

@@ -38,9 +38,9 @@ districts = ["鹽埕區"]
 budget = 2000000
 """
 WORDS = {
-    "en": {"waiting": "Waiting for review", "under": "Under review", "ballot": "On the ballot",
+    "en": {"waiting": "Waiting for feasibility review", "under": "Under review", "ballot": "On the ballot",
            "feasible": "Feasible: the agency estimates NT$480,000 and 90 days.", "count": "2 endorsements"},
-    "zh_Hant_TW": {"waiting": "等待評估", "under": "審查中", "ballot": "列入選票",
+    "zh_Hant_TW": {"waiting": "等待可行性評估", "under": "審查中", "ballot": "列入選票",
                    "feasible": "可行：機關估計經費 新臺幣480,000元、工期 90 天。", "count": "2 人附議"},
 }  # fmt: skip
 WALKS = {"en-with-javascript": ("en", True), "zh-without-javascript": ("zh_Hant_TW", False)}

@@ -103,7 +103,7 @@ def test_part_one_end_to_end_over_http(browser: Browser) -> None:
     own = resident.post(f"/budgeting/proposals/{pid}/endorse", data={"action": "endorse"})
     assert own.status_code == 409 and "本預算週期不允許提案人附議自己的提案。" in own.text
     counter = bob.get(f"/budgeting/proposals/{pid}/endorsements?lang=en")
-    assert "2 endorsements" in counter.text and "Waiting for review" in counter.text
+    assert "2 endorsements" in counter.text and "Waiting for feasibility review" in counter.text
 
     # Staff register an agency with its reviewer and assign; the reviewer answers; staff ballot it.
     reviewer = browser("demo-reviewer", (REVIEWER,))

@@ -60,7 +60,7 @@ def test_resident_sees_no_administration(client: TestClient, sign_in: SignIn) ->
     sign_in(client, "demo-resident")
     page = client.get("/?lang=en").text
     assert re.findall(r">([^<]+)</a>", _main_nav(page)) == [
-        "Home", "Place names", "Participatory budgeting", "My proposals",
+        "Home", "Place names", "Participatory budgeting", "My budget proposals",
     ]  # fmt: skip
     assert "張淑芬 (resident)" in page  # the header names who is signed in
     assert "Sign out" in page
@@ -70,12 +70,12 @@ def test_admin_sees_administration_with_the_current_page_marked(admin_client: Te
     page = admin_client.get("/admin/audit?lang=en").text
     nav = _main_nav(page)
     assert re.findall(r">([^<]+)</a>", nav) == [
-        "Home", "Place names", "Participatory budgeting", "My proposals", "Accounts", "Audit log",
+        "Home", "Place names", "Participatory budgeting", "My budget proposals", "Accounts", "Audit log",
     ]  # fmt: skip
     assert 'href="/admin/audit/" aria-current="page"' in nav
     zh_nav = _main_nav(admin_client.get("/?lang=zh_Hant_TW").text)
     assert re.findall(r">([^<]+)</a>", zh_nav) == [
-        "首頁", "地名譯名", "參與式預算", "我的提案", "帳號管理", "稽核紀錄",
+        "首頁", "地名譯名", "參與式預算", "我的預算提案", "帳號管理", "稽核紀錄",
     ]  # fmt: skip
 
 
