@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import importlib
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 import click
 
 from civic.clickhelp import TranslatedGroup
 from civic.contexts import all_contexts
+from civic.start import language
 from web import i18n
 from web.i18n import N_
 from web.i18n import gettext as _
@@ -36,7 +37,9 @@ PLATFORM_COMMANDS: tuple[Subcommand, ...] = (
     Subcommand("admin", "civic.commands.admin:admin", N_("Accounts and roles.")),
 )
 SUBCOMMANDS: tuple[Subcommand, ...] = PLATFORM_COMMANDS + tuple(
-    Subcommand(context.name, context.commands, context.help) for context in all_contexts() if context.commands
+    Subcommand(context.command_name or context.name, context.commands, context.help)
+    for context in all_contexts()
+    if context.commands
 )
 
 # Commands that only read the data directory: where it does not exist they say so and stop,
@@ -44,7 +47,11 @@ SUBCOMMANDS: tuple[Subcommand, ...] = PLATFORM_COMMANDS + tuple(
 # glossary import) are not listed. "group sub" names a group's subcommand (one level deep).
 READS_DATA = frozenset(
     {"rebuild", "admin list"}
-    | {f"{context.name} {command}" for context in all_contexts() for command in context.reads_data}
+    | {
+        f"{context.command_name or context.name} {command}"
+        for context in all_contexts()
+        for command in context.reads_data
+    }
 )
 
 NO_DATA = 1
@@ -115,22 +122,6 @@ class CivicGroup(TranslatedGroup):
         ):
             require_data()
         return name, command, rest
-
-
-def language(args: Sequence[str], environ: Mapping[str, str]) -> str:
-    """``--lang`` before the subcommand, else the POSIX locale variables, else English."""
-    for position, token in enumerate(args):
-        if token == "--lang" and position + 1 < len(args):
-            return i18n.normalize(args[position + 1]) or i18n.EN
-        if token.startswith("--lang="):
-            return i18n.normalize(token.removeprefix("--lang=")) or i18n.EN
-        if not token.startswith("-"):
-            break  # the subcommand: what follows is its own
-    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = environ.get(variable, "")
-        if value:  # the first one set decides, as in POSIX; "C" or "en_US" mean English
-            return i18n.normalize(value.split(".")[0]) or i18n.EN
-    return i18n.EN
 
 
 def restore(translations: Any, locale: str) -> None:

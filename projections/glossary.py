@@ -1,13 +1,16 @@
 """Glossary read model: terms, variants, history, meetings, decisions, and the search keys.
 
 The view maps each glossary event to row changes with plain SQL (the runner wraps each page in
-one transaction). The queries the web and the command line use live in glossary_queries.py and
+one transaction). Meetings and agenda items, the bulk of a long log, are held for the page and
+written with one ``executemany`` each; any other event writes them first, so every handler sees
+the rows of the events before it. The queries the web and the command line use live in glossary_queries.py and
 are re-exported here.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import singledispatchmethod
 
 from sqlite_utils import Database
@@ -55,14 +58,39 @@ class GlossaryView:
     """Approved place names and how they came to be: one row per term, per variant, per event."""
 
     name = "glossary"
-    version = 3  # bump when the rows or the search keys change (a new pronunciation rule, too)
+    version = 4  # bump when the rows or the search keys change (a new pronunciation rule, too)
     topics = (Term.Event, Meeting.Event)
 
+    def __init__(self) -> None:
+        self._meetings: list[list[object]] = []
+        self._agenda: list[tuple[str, int, str, str]] = []
+        self._next_item: dict[str, int] = {}  # meeting id -> the position its next agenda item takes
+        self._handlers: dict[type, Callable[[GlossaryView, object, Database], None]] = {}
+
     def begin_page(self, db: Database) -> None:
-        pass
+        # A page that failed was rolled back: nothing held from it may survive.
+        self._meetings, self._agenda, self._next_item = [], [], {}
 
     def end_page(self, db: Database) -> None:
-        pass
+        self._write_held(db)
+
+    def apply(self, event: object, db: Database) -> None:
+        if not isinstance(event, _HELD):
+            self._write_held(db)
+        kind = type(event)
+        handler = self._handlers.get(kind)
+        if handler is None:  # looked up once per class: the singledispatchmethod wrapper is slow per call
+            handler = self._handlers[kind] = GlossaryView.__dict__["_apply"].dispatcher.dispatch(kind)
+        handler(self, event, db)
+
+    def _write_held(self, db: Database) -> None:
+        if self._meetings:
+            db.conn.executemany(
+                "INSERT INTO glossary_meetings VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING", self._meetings
+            )
+        if self._agenda:
+            db.conn.executemany("INSERT INTO glossary_agenda VALUES (?, ?, ?, ?, NULL)", self._agenda)
+        self._meetings, self._agenda, self._next_item = [], [], {}
 
     def create(self, db: Database) -> None:
         db.execute(f"CREATE TABLE IF NOT EXISTS glossary_terms ({TERM_COLUMNS})")
@@ -81,6 +109,8 @@ class GlossaryView:
             "en TEXT NOT NULL, meeting_id TEXT, decision_number INTEGER, reason TEXT NOT NULL)"
         )
         db.execute("CREATE INDEX IF NOT EXISTS glossary_history_term ON glossary_history (term_id, position)")
+        db.execute("CREATE INDEX IF NOT EXISTS glossary_history_actor ON glossary_history (actor, event)")
+        db.execute("CREATE INDEX IF NOT EXISTS glossary_history_event ON glossary_history (event, term_id)")
         db.execute(
             "CREATE TABLE IF NOT EXISTS glossary_meetings (id TEXT PRIMARY KEY, kind TEXT NOT NULL, "
             "title TEXT NOT NULL, date TEXT NOT NULL, members TEXT NOT NULL, convened_by TEXT NOT NULL, "
@@ -95,40 +125,41 @@ class GlossaryView:
             "CREATE TABLE IF NOT EXISTS glossary_decisions (meeting_id TEXT NOT NULL, number INTEGER NOT NULL, "
             "outcome TEXT NOT NULL, term_id TEXT, en TEXT NOT NULL, reason TEXT NOT NULL, superseded_by TEXT, "
             "source TEXT NOT NULL, term_count INTEGER NOT NULL, actor TEXT NOT NULL, at TEXT NOT NULL, "
-            "PRIMARY KEY (meeting_id, number))"
+            "corrects_meeting_id TEXT, corrects_number INTEGER, corrected_by_meeting_id TEXT, "
+            "corrected_by_number INTEGER, PRIMARY KEY (meeting_id, number))"
         )
         create_search_tables(db)
 
     @singledispatchmethod
-    def apply(self, event: object, db: Database) -> None:
+    def _apply(self, event: object, db: Database) -> None:
         pass  # events of other contexts still advance the position
 
     # --- terms ------------------------------------------------------------------------------
 
-    @apply.register
+    @_apply.register
     def _(self, event: Term.Proposed, db: Database) -> None:
         self._insert_term(db, event, candidate=(event.en, _variants_json(event.variants), event.notes))
         self._history(db, event, "proposed", en=event.en)
         self._index(db, str(event.originator_id))
 
-    @apply.register
+    @_apply.register
     def _(self, event: Term.Imported, db: Database) -> None:
         self._insert_term(db, event, candidate=("", "[]", ""))
         self._approve(db, event, event.en, event.variants, event.notes, event.meeting_id, event.decision_number)
         self._history(db, event, "imported", en=event.en, meeting_id=event.meeting_id, number=event.decision_number)
         self._index(db, str(event.originator_id))
 
-    @apply.register
+    @_apply.register
     def _(self, event: Term.ProposedAgain, db: Database) -> None:
         self._candidate(db, event, event.en, event.variants, event.notes, status=PROPOSED)
         self._history(db, event, "proposed_again", en=event.en)
 
-    @apply.register
+    @_apply.register
     def _(self, event: Term.ChangeProposed, db: Database) -> None:
         self._candidate(db, event, event.en, event.variants, event.notes, status=None)
         self._history(db, event, "change_proposed", en=event.en)
 
-    @apply.register
+    @_apply.register
     def _(self, event: Term.PutOnAgenda, db: Database) -> None:
         db.execute(
             "UPDATE glossary_terms SET agenda_meeting_id = ?, updated_at = ?, "
@@ -137,31 +168,31 @@ class GlossaryView:
         )
         self._history(db, event, "put_on_agenda", meeting_id=event.meeting_id)
 
-    @apply.register
+    @_apply.register
     def _(self, event: Term.Approved, db: Database) -> None:
         self._approve(db, event, event.en, event.variants, event.notes, event.meeting_id, event.decision_number)
         outcome = "approved_amended" if event.amended else "approved"
         self._history(db, event, outcome, en=event.en, meeting_id=event.meeting_id, number=event.decision_number)
         self._index(db, str(event.originator_id))
 
-    @apply.register
+    @_apply.register
     def _(self, event: Term.Rejected, db: Database) -> None:
         self._close_review(db, event, "CASE status WHEN 'under_review' THEN 'rejected' ELSE status END")
         self._history(db, event, "rejected", meeting_id=event.meeting_id, number=event.decision_number,
                       reason=event.reason)  # fmt: skip
 
-    @apply.register
+    @_apply.register
     def _(self, event: Term.Deferred, db: Database) -> None:
         self._close_review(db, event, "CASE status WHEN 'under_review' THEN 'proposed' ELSE status END", keep=True)
         self._history(db, event, "deferred", meeting_id=event.meeting_id, number=event.decision_number)
 
-    @apply.register
+    @_apply.register
     def _(self, event: Term.Deprecated, db: Database) -> None:
         self._close_review(db, event, "'deprecated'")
         self._history(db, event, "deprecated", meeting_id=event.meeting_id, number=event.decision_number,
                       reason=event.reason)  # fmt: skip
 
-    @apply.register
+    @_apply.register
     def _(self, event: Term.Superseded, db: Database) -> None:
         self._close_review(db, event, "'superseded'")
         db.execute(
@@ -170,29 +201,50 @@ class GlossaryView:
         )
         self._history(db, event, "superseded", meeting_id=event.meeting_id, number=event.decision_number)
 
+    @_apply.register
+    def _(self, event: Term.Corrected, db: Database) -> None:
+        term_id = str(event.originator_id)
+        db.execute(
+            "UPDATE glossary_terms SET en = ?, en_key = ?, agenda_meeting_id = NULL, approved_meeting_id = ?, "
+            "approved_decision = ?, updated_at = ? WHERE id = ?",
+            [event.en, fold(event.en), str(event.meeting_id), event.decision_number, event.timestamp.isoformat(),
+             term_id],
+        )  # fmt: skip
+        db.execute("DELETE FROM glossary_variants WHERE term_id = ?", [term_id])
+        db.conn.executemany(
+            "INSERT INTO glossary_variants VALUES (?, ?, ?, ?)",
+            [(term_id, v.text, v.kind, fold(v.text)) for v in variants_from(event.variants)],
+        )
+        self._history(db, event, "corrected", en=event.en, meeting_id=event.meeting_id, number=event.decision_number,
+                      reason=event.reason)  # fmt: skip
+        self._index(db, term_id)
+
     # --- meetings ---------------------------------------------------------------------------
 
-    @apply.register
+    @_apply.register
     def _(self, event: Meeting.Convened, db: Database) -> None:
-        db.execute(
-            "INSERT INTO glossary_meetings VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
+        self._meetings.append(
             [str(event.originator_id), event.kind, event.title, event.date,
              json.dumps(event.members, ensure_ascii=False), event.actor, event.timestamp.isoformat()],
         )  # fmt: skip
 
-    @apply.register
+    @_apply.register
     def _(self, event: Meeting.AgendaItemAdded, db: Database) -> None:
-        db.execute(
-            "INSERT INTO glossary_agenda SELECT ?, coalesce(max(position), 0) + 1, ?, ?, NULL "
-            "FROM glossary_agenda WHERE meeting_id = ?",
-            [str(event.originator_id), str(event.term_id), event.actor, str(event.originator_id)],
-        )
+        meeting_id = str(event.originator_id)
+        position = self._next_item.get(meeting_id)
+        if position is None:
+            (last,) = db.execute(
+                "SELECT coalesce(max(position), 0) FROM glossary_agenda WHERE meeting_id = ?", [meeting_id]
+            ).fetchone()
+            position = last + 1
+        self._agenda.append((meeting_id, position, str(event.term_id), event.actor))
+        self._next_item[meeting_id] = position + 1
 
-    @apply.register
+    @_apply.register
     def _(self, event: Meeting.DecisionRecorded, db: Database) -> None:
         meeting_id = str(event.originator_id)
         db.execute(
-            "INSERT INTO glossary_decisions VALUES (?, ?, ?, ?, ?, ?, ?, '', 0, ?, ?)",
+            f"INSERT INTO glossary_decisions ({_DECISION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, '', 0, ?, ?)",
             [meeting_id, event.number, event.outcome, str(event.term_id), event.en, event.reason,
              str(event.superseded_by) if event.superseded_by else None, event.actor, event.timestamp.isoformat()],
         )  # fmt: skip
@@ -202,10 +254,32 @@ class GlossaryView:
             [event.number, meeting_id, str(event.term_id)],
         )
 
-    @apply.register
+    @_apply.register
+    def _(self, event: Meeting.CorrectionRecorded, db: Database) -> None:
+        meeting_id = str(event.originator_id)
+        db.execute(
+            f"INSERT INTO glossary_decisions ({_DECISION_COLUMNS}, corrects_meeting_id, corrects_number) "
+            "VALUES (?, ?, 'correct', ?, ?, ?, NULL, '', 0, ?, ?, ?, ?)",
+            [meeting_id, event.number, str(event.term_id), event.en, event.reason, event.actor,
+             event.timestamp.isoformat(), str(event.corrects_meeting_id), event.corrects_number],
+        )  # fmt: skip
+        # The corrected decision is not changed, only marked: its minutes say a later one corrects it.
+        db.execute(
+            "UPDATE glossary_decisions SET corrected_by_meeting_id = ?, corrected_by_number = ? "
+            "WHERE meeting_id = ? AND number = ?",
+            [meeting_id, event.number, str(event.corrects_meeting_id), event.corrects_number],
+        )
+        db.execute(
+            "UPDATE glossary_agenda SET decision_number = ? WHERE meeting_id = ? AND term_id = ? "
+            "AND decision_number IS NULL",
+            [event.number, meeting_id, str(event.term_id)],
+        )
+
+    @_apply.register
     def _(self, event: Meeting.ListAdopted, db: Database) -> None:
         db.execute(
-            "INSERT INTO glossary_decisions VALUES (?, ?, 'adopt_list', NULL, '', '', NULL, ?, ?, ?, ?)",
+            f"INSERT INTO glossary_decisions ({_DECISION_COLUMNS}) "
+            "VALUES (?, ?, 'adopt_list', NULL, '', '', NULL, ?, ?, ?, ?)",
             [str(event.originator_id), event.number, event.source, event.term_count, event.actor,
              event.timestamp.isoformat()],
         )  # fmt: skip
@@ -304,8 +378,11 @@ class GlossaryView:
         index_term(db, term_id, names, previous)
 
 
+_HELD = (Meeting.Convened, Meeting.AgendaItemAdded)  # written per page, see the module docstring
+
 TermEvent = Term.Event | Term.Imported  # for type checkers: every term event carries its actor
 
+_DECISION_COLUMNS = "meeting_id, number, outcome, term_id, en, reason, superseded_by, source, term_count, actor, at"
 _NO_CANDIDATE = "candidate_en = '', candidate_variants = '[]', candidate_notes = '', candidate_by = ''"
 
 

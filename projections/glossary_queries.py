@@ -18,10 +18,15 @@ from domain.romanization.romanize import suggest
 from domain.romanization.syllables import fold
 from projections.glossary_search import batches, find
 
+# ``approved_at``: when the approving decision was recorded (a meeting may be dated ahead of it).
+_APPROVAL = (
+    "LEFT JOIN glossary_meetings AS m ON m.id = t.approved_meeting_id "
+    "LEFT JOIN glossary_decisions AS d ON d.meeting_id = t.approved_meeting_id AND d.number = t.approved_decision"
+)
 _LISTED = (
     "SELECT t.id, t.zh, t.en, t.status, t.category, t.district, t.code, t.approved_meeting_id, "
-    "t.approved_decision, m.date AS meeting_date, m.title AS meeting_title, m.kind AS meeting_kind "
-    "FROM glossary_terms AS t LEFT JOIN glossary_meetings AS m ON m.id = t.approved_meeting_id"
+    "t.approved_decision, m.date AS meeting_date, m.title AS meeting_title, m.kind AS meeting_kind, "
+    f"d.at AS approved_at FROM glossary_terms AS t {_APPROVAL}"
 )
 
 
@@ -29,9 +34,9 @@ def term(db: Database, term_id: str) -> dict[str, Any] | None:
     """One term with its variants, sources and any proposal waiting for a meeting."""
     rows = list(
         db.query(
-            "SELECT t.*, m.date AS meeting_date, m.title AS meeting_title, m.kind AS meeting_kind "
-            "FROM glossary_terms AS t LEFT JOIN glossary_meetings AS m ON m.id = t.approved_meeting_id "
-            "WHERE t.id = ?",
+            "SELECT t.*, m.date AS meeting_date, m.title AS meeting_title, m.kind AS meeting_kind, "
+            "m.convened_by AS meeting_by, m.convened_at AS meeting_at, d.at AS approved_at, d.outcome AS approved_how "
+            f"FROM glossary_terms AS t {_APPROVAL} WHERE t.id = ?",
             [term_id],
         )
     )
@@ -81,18 +86,24 @@ def meeting(db: Database, meeting_id: str) -> dict[str, Any] | None:
     if not rows:
         return None
     found = {**rows[0], "members": json.loads(rows[0]["members"])}
-    found["agenda"] = list(
-        db.query(
-            "SELECT a.position, a.term_id, a.decision_number, t.zh, t.en, t.candidate_en, t.status, t.district, "
-            "t.category FROM glossary_agenda AS a JOIN glossary_terms AS t ON t.id = a.term_id "
+    found["agenda"] = [
+        {**item, "sources": json.loads(item["sources"]), "candidate_variants": json.loads(item["candidate_variants"])}
+        for item in db.query(
+            "SELECT a.position, a.term_id, a.decision_number, t.zh, t.en, t.candidate_en, t.candidate_variants, "
+            "t.candidate_notes, t.notes, t.sources, t.status, t.district, t.category "
+            "FROM glossary_agenda AS a JOIN glossary_terms AS t ON t.id = a.term_id "
             "WHERE a.meeting_id = ? ORDER BY a.decision_number IS NOT NULL, a.position",
             [meeting_id],
         )
-    )
+    ]
     found["decisions"] = list(
         db.query(
-            "SELECT d.*, t.zh, t.district, t.category FROM glossary_decisions AS d "
-            "LEFT JOIN glossary_terms AS t ON t.id = d.term_id WHERE d.meeting_id = ? ORDER BY d.number",
+            "SELECT d.*, t.zh, t.district, t.category, c.title AS corrects_title, c.date AS corrects_date, "
+            "b.title AS corrected_by_title, b.date AS corrected_by_date FROM glossary_decisions AS d "
+            "LEFT JOIN glossary_terms AS t ON t.id = d.term_id "
+            "LEFT JOIN glossary_meetings AS c ON c.id = d.corrects_meeting_id "
+            "LEFT JOIN glossary_meetings AS b ON b.id = d.corrected_by_meeting_id "
+            "WHERE d.meeting_id = ? ORDER BY d.number",
             [meeting_id],
         )
     )

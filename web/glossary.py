@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -14,6 +15,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route
 
 from domain.accounts import STAFF, TRANSLATOR
+from domain.eventlog import SYSTEM_ACTOR, Recorded
 from domain.glossary import checks, limits
 from domain.glossary.errors import (
     AlreadyOnAgendaError,
@@ -26,18 +28,23 @@ from domain.glossary.errors import (
     TermExistsError,
     TermNotFoundError,
     TermStatusError,
+    UnconfirmedWarningsError,
 )
 from domain.glossary.exporting import FORMATS, export
 from domain.glossary.names import VARIANT_KINDS, name_problems, tidy
 from domain.glossary.places import DISTRICTS
+from domain.glossary.service import warning_key
 from domain.romanization import suggest
+from projections import accounts as account_queries
 from projections import glossary_queries as queries
+from projections import glossary_queues as queues
 from web import glossary_import
 from web import glossary_text as text
 from web.auth import require_role, require_user
 from web.consistency import see_own_write
 from web.errors import conflict, error_page, not_found, unprocessable
-from web.i18n import gettext
+from web.flash import flash
+from web.i18n import CITY_TIMEZONE, gettext, ngettext
 from web.navigation import N_, NavItem
 from web.parts import AuditWording, WebPart
 from web.places import PlaceNames
@@ -134,10 +141,14 @@ def _query_problem(query: str) -> str:
 
 async def term_page(request: Request) -> Response:
     term_id = str(_uuid(request.path_params["term_id"]))
-    term, history = await _read(request, lambda db: (queries.term(db, term_id), queries.history(db, term_id)))
+    term, history, meetings = await _read(
+        request, lambda db: (queries.term(db, term_id), queries.history(db, term_id), queues.review_meetings(db))
+    )
     if term is None:
         raise HTTPException(404)
-    return render(request, "glossary/term.html", {"term": term, "history": history, **_text_context()})
+    people = await _people(request, [term["meeting_by"] or "", term["proposed_by"]])
+    context = {"term": term, "history": history, "meetings": meetings, "people": people, **_text_context()}
+    return render(request, "glossary/term.html", context)
 
 
 async def export_download(request: Request) -> Response:
@@ -214,6 +225,10 @@ async def propose(request: Request) -> Response:
         message = gettext("A change to this term is already waiting for a meeting.")
         return await _proposal_page(request, values, {"en": message}, status_code=409)
     await see_own_write(request, recorded.position, VIEW)
+    if values["term_id"]:
+        flash(request, gettext("Your change is recorded. It waits for a review meeting; see My proposals."))
+    else:
+        flash(request, gettext("Your proposal is recorded. It waits for a review meeting; see My proposals."))
     return _redirect(request, request.url_for("glossary_term", term_id=str(term_id)))
 
 
@@ -310,7 +325,9 @@ def _category_options() -> list[tuple[str, str]]:
 
 async def meetings_page(request: Request) -> Response:
     rows = await _read(request, queries.meetings)
-    return render(request, "glossary/meetings.html", {"meetings": rows, "errors": {}, "values": {}, **_text_context()})
+    people = await _people(request, [row["convened_by"] for row in rows])
+    context = {"meetings": rows, "errors": {}, "values": {}, "people": people, **_text_context()}
+    return render(request, "glossary/meetings.html", context)
 
 
 async def convene(request: Request) -> Response:
@@ -325,23 +342,27 @@ async def convene(request: Request) -> Response:
         )
     except InvalidFieldError as invalid:
         rows = await _read(request, queries.meetings)
+        people = await _people(request, [row["convened_by"] for row in rows])
         errors = {invalid.field: text.field_problem(invalid.field, invalid.code)}
-        return render(
-            request, "glossary/meetings.html", {"meetings": rows, "errors": errors, "values": values, **_text_context()},
-            block="convene", status_code=422,
-        )  # fmt: skip
+        context = {"meetings": rows, "errors": errors, "values": values, "people": people, **_text_context()}
+        return render(request, "glossary/meetings.html", context, block="convene", status_code=422)
     await see_own_write(request, recorded.position, VIEW)
+    flash(request, gettext("The meeting is convened. Build its agenda from the review queue."))
     return _redirect(request, request.url_for("glossary_meeting", meeting_id=str(recorded.result)))
 
 
-async def meeting_page(request: Request, errors: dict | None = None, status_code: int = 200) -> Response:
+async def meeting_page(
+    request: Request, errors: dict | None = None, status_code: int = 200, confirming: dict | None = None
+) -> Response:
     meeting_id = str(_uuid(request.path_params["meeting_id"]))
     meeting, waiting = await _read(request, lambda db: (queries.meeting(db, meeting_id), queries.waiting_terms(db)))
     if meeting is None:
         raise HTTPException(404)
+    people = await _people(request, [meeting["convened_by"]])
     return render(
         request, "glossary/meeting.html",
-        {"meeting": meeting, "waiting": waiting, "errors": errors or {}, **_text_context()},
+        {"meeting": meeting, "waiting": waiting, "errors": errors or {}, "confirming": confirming, "people": people,
+         "today": datetime.now(CITY_TIMEZONE).date().isoformat(), **_text_context()},
         block="minutes", status_code=status_code,
     )  # fmt: skip
 
@@ -356,36 +377,183 @@ async def add_to_agenda(request: Request) -> Response:
     except AlreadyOnAgendaError:
         return await meeting_page(request, {"term_id": gettext("That term is already on this agenda.")}, 409)
     await see_own_write(request, recorded.position, VIEW)
+    flash(request, gettext("Put on the agenda: %(zh)s.", zh=await _zh(request, term_id)))
     return await _after_meeting_change(request, meeting_id)
 
 
+CONFIRMED = ("approve", "approve_amended", "correct")  # decisions the chair confirms with their warnings
+
+
 async def decide(request: Request) -> Response:
+    """Records a decision. Approving (or correcting) takes two steps: the English typed is shown back
+    with the warnings it raises now, and only its confirmation records it, exactly as shown."""
     user = require_role(request, STAFF)
     meeting_id = _uuid(request.path_params["meeting_id"])
     form = await request.form()
     term_id = _uuid(str(form.get("term_id", "")))
     outcome, en, reason = str(form.get("outcome", "")), str(form.get("en", "")), str(form.get("reason", ""))
-    glossary = _services(request).glossary
-    commands = {
-        "approve": lambda: glossary.approve(meeting_id, term_id, user["id"]),
-        "approve_amended": lambda: glossary.approve_amended(meeting_id, term_id, en, user["id"]),
-        "reject": lambda: glossary.reject(meeting_id, term_id, reason, user["id"]),
-        "defer": lambda: glossary.defer(meeting_id, term_id, user["id"]),
-    }
-    if outcome not in commands:
+    if outcome not in (*CONFIRMED, "reject", "defer"):
         raise HTTPException(400)
+    services = _services(request)
+    glossary = services.glossary
+    if outcome in CONFIRMED and "en" not in form:  # no English typed: the proposal's (or the approved) English
+        term = await run_in_threadpool(glossary.term, term_id)
+        en = term.candidate.en if term.candidate else term.en
+    if outcome in CONFIRMED:
+        # The warnings are checked against the glossary as it stands: the read model must hold the log so far.
+        await see_own_write(request, await run_in_threadpool(services.log.position), VIEW)
+        if form.get("confirm") != "yes":
+            return await _confirmation(request, meeting_id, term_id, outcome, en, reason)
+        seen = [str(key) for key in form.getlist("seen")]
+
+        def confirmed() -> Recorded:
+            with services.reader(VIEW) as db:
+                known = queries.KnownNamesInReadModel(db)
+                if outcome == "correct":
+                    return glossary.correct(meeting_id, term_id, en, reason, user["id"], known=known, seen=seen)
+                return glossary.approve(meeting_id, term_id, user["id"], en=en, known=known, seen=seen)
+
+        command: Callable[[], Recorded] = confirmed
+    elif outcome == "reject":
+        command = lambda: glossary.reject(meeting_id, term_id, reason, user["id"])  # noqa: E731
+    else:
+        command = lambda: glossary.defer(meeting_id, term_id, user["id"])  # noqa: E731
     try:
-        recorded = await run_in_threadpool(commands[outcome])
+        recorded = await run_in_threadpool(command)
     except InvalidFieldError as invalid:
         message = text.field_problem(invalid.field, invalid.code)
         return await meeting_page(request, {f"{term_id}-{invalid.field}": message}, 422)
+    except UnconfirmedWarningsError:
+        changed = gettext("The warnings changed since the decision was shown: check them again.")
+        return await _confirmation(request, meeting_id, term_id, outcome, en, reason, notice=changed, status_code=409)
     await see_own_write(request, recorded.position, VIEW)
+    term = await run_in_threadpool(glossary.term, term_id)
+    said = {
+        "approve": N_("Decision %(number)s recorded: %(zh)s is approved as %(en)s."),
+        "approve_amended": N_("Decision %(number)s recorded: %(zh)s is approved as %(en)s."),
+        "correct": N_("Decision %(number)s recorded: %(zh)s is corrected to %(en)s."),
+        "reject": N_("Decision %(number)s recorded: the proposal for %(zh)s is rejected."),
+        "defer": N_("Decision %(number)s recorded: %(zh)s is deferred to a later meeting."),
+    }[outcome]
+    flash(request, gettext(said, number=recorded.result, zh=term.zh, en=term.en))
     return await _after_meeting_change(request, meeting_id)
+
+
+async def _confirmation(
+    request: Request, meeting_id: UUID, term_id: UUID, outcome: str, en: str, reason: str, *,
+    notice: str = "", status_code: int = 200,
+) -> Response:  # fmt: skip
+    """The meeting page with the decision to confirm: the English exactly as it will be recorded,
+    the warnings it raises now, and the button that records it. Nothing is recorded yet."""
+    services = _services(request)
+
+    def review() -> tuple[str, list]:
+        with services.reader(VIEW) as db:
+            return services.glossary.review_english(
+                term_id, en, queries.KnownNamesInReadModel(db), reason=reason if outcome == "correct" else None
+            )
+
+    try:
+        checked_en, warnings = await run_in_threadpool(review)
+    except InvalidFieldError as invalid:
+        message = text.field_problem(invalid.field, invalid.code)
+        return await meeting_page(request, {f"{term_id}-{invalid.field}": message}, 422)
+    term = await run_in_threadpool(services.glossary.term, term_id)
+    if term.agenda_meeting_id != meeting_id:
+        raise NotOnAgendaError(term_id, meeting_id)
+    if (outcome == "correct") == (term.candidate is not None):  # approve a proposal; correct an approved name
+        raise TermStatusError(term_id, term.status, outcome)
+    proposed = term.candidate.en if term.candidate else term.en
+    confirming = {
+        "term_id": str(term_id), "outcome": "correct" if outcome == "correct" else "approve", "en": checked_en,
+        "reason": reason.strip(), "zh": term.zh, "proposed_en": proposed, "amended": checked_en != proposed,
+        "warnings": [text.warning_message(warning) for warning in warnings],
+        "seen": [warning_key(warning) for warning in warnings], "notice": notice,
+    }  # fmt: skip
+    return await meeting_page(request, status_code=status_code, confirming=confirming)
+
+
+async def _zh(request: Request, term_id: UUID) -> str:
+    return (await run_in_threadpool(_services(request).glossary.term, term_id)).zh
+
+
+async def _people(request: Request, actors: Sequence[str]) -> dict[str, str]:
+    """Display names of the accounts that acted (the command line as itself), for the pages."""
+
+    def read() -> dict[str, str]:
+        names = {}
+        with _services(request).reader("accounts") as db:
+            for actor in set(actors):
+                found = account_queries.account(db, actor) if actor != SYSTEM_ACTOR else None
+                names[actor] = found["name"] if found else actor
+        return names
+
+    names = await run_in_threadpool(read)
+    if SYSTEM_ACTOR in names:
+        names[SYSTEM_ACTOR] = gettext("the command line")
+    return names
 
 
 async def _after_meeting_change(request: Request, meeting_id: UUID) -> Response:
     if is_htmx(request):
         return await meeting_page(request)
+    return _redirect(request, request.url_for("glossary_meeting", meeting_id=str(meeting_id)))
+
+
+# --- queues -----------------------------------------------------------------------------------
+
+
+async def waiting_page(request: Request) -> Response:
+    """Public: every proposal and change waiting for a review meeting."""
+    rows = await _read(request, queues.waiting_for_review)
+    return render(request, "glossary/waiting.html", {"items": rows, "most": queues.MOST, **_text_context()})
+
+
+async def my_proposals_page(request: Request) -> Response:
+    user = _translator(request)
+    rows = await _read(request, lambda db: queues.my_proposals(db, user["id"]))
+    return render(request, "glossary/mine.html", {"items": rows, **_text_context()})
+
+
+async def queue_page(request: Request, errors: dict | None = None, status_code: int = 200,
+                     selected: Sequence[str] = (), meeting_id: str = "") -> Response:  # fmt: skip
+    """Staff: everything pending, from which a meeting's agenda is built."""
+    require_role(request, STAFF)
+    items, meetings = await _read(request, lambda db: (queues.staff_queue(db), queues.review_meetings(db)))
+    context = {
+        "items": items, "meetings": meetings, "errors": errors or {}, "selected": set(selected),
+        "meeting_id": meeting_id, "most": queues.MOST, **_text_context(),
+    }  # fmt: skip
+    return render(request, "glossary/queue.html", context, block="queue", status_code=status_code)
+
+
+async def queue_to_agenda(request: Request) -> Response:
+    """Puts the selected items (from the queue, or one from a term's page) on a meeting's agenda."""
+    user = require_role(request, STAFF)
+    form = await request.form()
+    selected = [str(value) for value in form.getlist("term_id")][: limits.MAX_AGENDA_BATCH + 1]
+    raw_meeting = str(form.get("meeting_id", ""))
+    errors = {}
+    if not raw_meeting:
+        errors["meeting_id"] = gettext("Choose the meeting whose agenda the items go on.")
+    if not selected:
+        errors["term_id"] = gettext("Choose at least one item for the agenda.")
+    if errors:
+        return await queue_page(request, errors, 422, selected, raw_meeting)
+    meeting_id, term_ids = _uuid(raw_meeting), [_uuid(value) for value in selected]
+    try:
+        recorded = await run_in_threadpool(
+            _services(request).glossary.put_all_on_agenda, meeting_id, term_ids, user["id"]
+        )
+    except InvalidFieldError as invalid:
+        errors = {invalid.field: text.field_problem(invalid.field, invalid.code)}
+        return await queue_page(request, errors, 422, selected, raw_meeting)
+    except (AlreadyOnAgendaError, TermStatusError):
+        message = gettext("One of the items is already on an agenda or was decided meanwhile; nothing was added.")
+        return await queue_page(request, {"term_id": message}, 409, selected, raw_meeting)
+    await see_own_write(request, recorded.position, VIEW)
+    flash(request, ngettext("%(count)s item put on the agenda.", "%(count)s items put on the agenda.",
+                            recorded.result, count=recorded.result))  # fmt: skip
     return _redirect(request, request.url_for("glossary_meeting", meeting_id=str(meeting_id)))
 
 
@@ -436,6 +604,10 @@ routes = [
             Route("/propose", propose_form, name="glossary_propose_form"),
             Route("/propose", propose, methods=["POST"], name="glossary_propose"),
             Route("/suggestions", suggestions, name="glossary_suggestions"),
+            Route("/waiting", waiting_page, name="glossary_waiting"),
+            Route("/mine", my_proposals_page, name="glossary_mine"),
+            Route("/queue", queue_page, name="glossary_queue"),
+            Route("/queue", queue_to_agenda, methods=["POST"], name="glossary_queue_agenda"),
             Route("/meetings", meetings_page, name="glossary_meetings"),
             Route("/meetings", convene, methods=["POST"], name="glossary_convene"),
             Route("/meetings/{meeting_id}", meeting_page, name="glossary_meeting"),
@@ -450,6 +622,8 @@ routes = [
 nav = [
     NavItem(N_("Place names"), "glossary"),
     NavItem(N_("Propose a name"), "glossary_propose_form", (TRANSLATOR, STAFF)),
+    NavItem(N_("My proposals"), "glossary_mine", (TRANSLATOR, STAFF)),
+    NavItem(N_("Review queue"), "glossary_queue", STAFF),
     NavItem(N_("Glossary meetings"), "glossary_meetings", STAFF),
     NavItem(N_("Import names"), "glossary_import_form", STAFF),
 ]
@@ -458,10 +632,17 @@ UPLOAD_PATHS = ("/glossary/import",)
 
 
 def home_widget(db) -> dict | None:
+    kinds = queues.approvals_by_kind(db)
+    if kinds.get("initial_list") and not kinds.get("review"):
+        caption = N_("adopted from initial lists that staff imported; none approved at a review meeting yet")
+    elif kinds.get("initial_list"):
+        caption = N_("approved at review meetings or adopted from initial lists that staff imported")
+    else:
+        caption = N_("approved at the city's review meetings")
     return {
         "title": N_("Approved English place names"),
         "figure": queries.approved_count(db),
-        "caption": N_("approved by the city's review meetings"),
+        "caption": caption,
         "url": "/glossary/",
         "link": N_("Search the glossary"),
     }
@@ -481,10 +662,12 @@ AUDIT = AuditWording(
         "Term.Deferred": N_("Deferred a name"),
         "Term.Deprecated": N_("Retired a name"),
         "Term.Superseded": N_("Replaced a name by another"),
+        "Term.Corrected": N_("Corrected a name's approved English"),
         "Meeting.Convened": N_("Convened a meeting"),
         "Meeting.AgendaItemAdded": N_("Added to a meeting's agenda"),
         "Meeting.DecisionRecorded": N_("Recorded a decision"),
         "Meeting.ListAdopted": N_("Adopted an initial list"),
+        "Meeting.CorrectionRecorded": N_("Recorded a correcting decision"),
     },
     link=lambda kind, aggregate_id: {
         "Term": f"/glossary/terms/{aggregate_id}",

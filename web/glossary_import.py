@@ -31,7 +31,8 @@ from projections import glossary_queries as queries
 from web import glossary_text as text
 from web.auth import require_role
 from web.consistency import see_own_write
-from web.i18n import gettext
+from web.flash import flash
+from web.i18n import gettext, ngettext
 from web.templating import page_context, render
 
 VIEW = "glossary"
@@ -84,8 +85,17 @@ async def import_upload(request: Request) -> Response:
         context["check"] = _check_context(checked, content, name)
         return render(request, "glossary/import.html", context)
     await see_own_write(request, recorded.position, VIEW)
+    _flash_imported(request, recorded.result)
     context["report"] = _report_context(recorded.result)
     return render(request, "glossary/import.html", context)
+
+
+def _flash_imported(request: Request, report: ImportReport) -> None:
+    if report.imported:
+        flash(request, ngettext("%(count)s name imported as an initial list.", "%(count)s names imported as an initial list.",
+                                report.imported, count=report.imported))  # fmt: skip
+    else:
+        flash(request, gettext("Nothing new was imported."))
 
 
 def _format(name: str) -> str:

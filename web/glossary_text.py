@@ -53,6 +53,7 @@ OUTCOMES = {
     "deprecate": N_("Deprecated"),
     "supersede": N_("Superseded"),
     "adopt_list": N_("Initial list adopted"),
+    "correct": N_("Corrected an earlier decision"),
 }
 HISTORY_EVENTS = {
     "proposed": N_("Proposed"),
@@ -68,6 +69,7 @@ HISTORY_EVENTS = {
     "deferred": N_("Deferred"),
     "deprecated": N_("Deprecated"),
     "superseded": N_("Superseded"),
+    "corrected": N_("Corrected by a later decision"),
 }
 DUPLICATES = {
     "same_chinese": N_("the same Chinese name"),
@@ -89,6 +91,8 @@ FIELDS = {
     "sources": N_("Sources"),
     "code": N_("Code"),
     "title": N_("Title"),
+    "term_id": N_("Items"),
+    "meeting_id": N_("Meeting"),
 }
 FIELD_PROBLEMS = {
     "missing": N_("%(field)s is required."),
@@ -103,6 +107,9 @@ FIELD_PROBLEMS = {
     "formula": N_("%(field)s must not start with =, +, - or @."),
     "too_many": N_("%(field)s has too many entries."),
     "unknown": N_("%(field)s is not one of the listed values."),
+    "before_republic": N_(
+        "%(field)s must be on or after 1 January 1912 (民國1年1月1日), the first day of the Republic era."
+    ),
 }
 WHITESPACE = {
     "leading": N_("%(field)s starts with a space."),

@@ -21,27 +21,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from web.languages import EN, ZH, normalize
+
 if TYPE_CHECKING:
     from babel.support import NullTranslations
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
-ZH = "zh_Hant_TW"
-EN = "en"
+
 SUPPORTED = (ZH, EN)
 LANGUAGE_NAMES = {ZH: "中文", EN: "English"}
-# What browsers send, mapped to the catalog that serves it.
-_ALIASES = {
-    "zh-tw": ZH,
-    "zh-hant": ZH,
-    "zh-hant-tw": ZH,
-    "zh": ZH,
-    "zh_hant_tw": ZH,
-    "zh-hk": ZH,
-    "zh-mo": ZH,
-    "en": EN,
-    "en-us": EN,
-    "en-gb": EN,
-}
 
 
 class Untranslated(stdlib_gettext.NullTranslations):
@@ -73,16 +61,6 @@ def load_catalogs(directory: Path = LOCALES_DIR, locales: Iterable[str] = SUPPOR
             catalogs[locale] = Translations(buffer)
     catalogs.setdefault(ZH, NullTranslations())
     return catalogs
-
-
-def normalize(tag: str | None) -> str | None:
-    if not tag:
-        return None
-    tag = tag.strip().lower().replace("_", "-")
-    if tag in _ALIASES:
-        return _ALIASES[tag]
-    primary = tag.split("-")[0]
-    return _ALIASES.get(primary)
 
 
 def negotiate(query: str | None, cookie: str | None, accept_language: str | None, default: str = ZH) -> str:
@@ -146,7 +124,12 @@ def activate(locale: str, catalogs: dict[str, NullTranslations] | dict[str, Untr
 
 
 def roc_date(value: date | datetime) -> str:
-    """民國115年11月26日: Taiwan's official calendar counts years from 1912."""
+    """民國115年11月26日: Taiwan's official calendar counts years from 1912.
+
+    A date before 1912 has no ROC year (never "民國-11年"): it is written as a Western year, 西元1900年.
+    """
+    if value.year < 1912:
+        return f"西元{value.year}年{value.month}月{value.day}日"
     return f"民國{value.year - 1911}年{value.month}月{value.day}日"
 
 

@@ -11,12 +11,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from domain.accounts import ADMIN, ROLES
+from domain.accounts import ADMIN, ROLES, LastAdminError
 from projections import accounts as account_queries
 from projections.readmodels import READY, ViewUnavailableError
 from web import auth
 from web.auth import require_role, require_user
 from web.consistency import see_own_write
+from web.flash import flash
+from web.i18n import gettext
 from web.navigation import N_, NavItem
 from web.parts import AuditWording, WebPart
 from web.templating import is_htmx, render
@@ -40,13 +42,14 @@ async def account_page(request: Request) -> Response:
     return render(request, "account.html", {"account": user, "role_names": ROLE_NAMES})
 
 
-async def accounts_admin(request: Request) -> Response:
+async def accounts_admin(request: Request, error: str = "", status_code: int = 200) -> Response:
     require_role(request, ADMIN)
     with request.app.state.services.reader("accounts") as db:
         rows = account_queries.accounts(db)
     return render(
-        request, "admin/accounts.html", {"accounts": rows, "roles": ROLES, "role_names": ROLE_NAMES}, block="accounts"
-    )
+        request, "admin/accounts.html", {"accounts": rows, "roles": ROLES, "role_names": ROLE_NAMES, "error": error},
+        block="accounts", status_code=status_code,
+    )  # fmt: skip
 
 
 async def change_role(request: Request) -> Response:
@@ -65,11 +68,36 @@ async def change_role(request: Request) -> Response:
     else:
         with services.reader("accounts") as db:
             admins = account_queries.admin_count(db)
-        recorded = await run_in_threadpool(services.accounts.revoke, account_id, role, user["id"], admins)
+        try:
+            recorded = await run_in_threadpool(services.accounts.revoke, account_id, role, user["id"], admins)
+        except LastAdminError:
+            message = gettext(
+                "The last administrator cannot be removed. Grant the administrator role to someone else first."
+            )
+            return await accounts_admin(request, message, 409)
     await see_own_write(request, recorded.position, "accounts")
+    name = await run_in_threadpool(_account_name, services, account_id)
+    role_name = gettext(ROLE_NAMES[role])
+    if recorded.position == 0:  # nothing was recorded: it was already so
+        already = (
+            N_("%(name)s already has the role %(role)s.")
+            if change == "grant"
+            else N_("%(name)s does not have the role %(role)s.")
+        )
+        flash(request, gettext(already, name=name, role=role_name))
+    elif change == "grant":
+        flash(request, gettext("Granted the role %(role)s to %(name)s.", name=name, role=role_name))
+    else:
+        flash(request, gettext("Revoked the role %(role)s from %(name)s.", name=name, role=role_name))
     if is_htmx(request):
         return await accounts_admin(request)
     return RedirectResponse(request.url_for("accounts_admin"), status_code=303)
+
+
+def _account_name(services, account_id: UUID) -> str:
+    with services.reader("accounts") as db:
+        found = account_queries.account(db, str(account_id))
+    return str(found["name"]) if found else str(account_id)
 
 
 async def health(request: Request) -> Response:

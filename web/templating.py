@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from web import i18n
+from web.flash import pop_flashes
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -67,11 +68,14 @@ def render(
     env: jinja2.Environment = request.app.state.jinja
     template = env.get_template(name)
     values = {**page_context(request), **(context or {})}
+    flashes = pop_flashes(request)
     if block and is_htmx(request):
         ctx = template.new_context(values)
         html = "".join(template.blocks[block](ctx))
+        if flashes:  # into the page's status region, out of band of the swapped block
+            html += env.get_template("flash.html").render({**values, "flashes": flashes, "oob": True})
     else:
-        html = template.render(values)
+        html = template.render({**values, "flashes": flashes})
     response = HTMLResponse(html, status_code=status_code, headers=headers)
     response.headers["Vary"] = "HX-Request, Accept-Language, Cookie"
     return response
@@ -100,4 +104,6 @@ def page_context(request: Request) -> dict[str, Any]:
         "current_path": request.url.path,
         # Staff are told when a read model stopped on an event, on every page, until it is rebuilt.
         "failed_views": _failed_views(request, user),
+        "flashes": [],  # render() fills in the confirmation messages waiting (web/flash.py)
+        "oob": False,
     }

@@ -29,7 +29,8 @@ class Context:
     - ``web`` names the module whose ``part`` (a ``web.parts.WebPart``) holds its routes under one
       ``Mount``, navigation, template filters, error handlers, uploads and audit wording;
     - ``commands`` names its command-line group as ``"module:attribute"`` with ``help`` the
-      group's one-line help (marked for translation, shown without importing the group);
+      group's one-line help (marked for translation, shown without importing the group), and
+      ``command_name`` the group's name when it is not the context's (``civic cycle``);
     - ``seed(services)`` records its demo data and yields a line per step.
     """
 
@@ -38,6 +39,8 @@ class Context:
     views: Callable[[], list[View]] = _nothing
     web: str | None = None
     commands: str | None = None
+    # The command group's name on the command line (default: the context's name).
+    command_name: str = ""
     help: str = ""
     seed: Callable[[Services], Iterator[str]] = _nothing
     # Its subcommands that only read existing data: without a data directory they say so and stop

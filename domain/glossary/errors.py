@@ -103,3 +103,17 @@ class ConcurrentChangeError(GlossaryError):
     def __init__(self, aggregate_ids: tuple[UUID, ...]) -> None:
         super().__init__(" ".join(map(str, aggregate_ids)))
         self.aggregate_ids = aggregate_ids
+
+
+class UnconfirmedWarningsError(GlossaryError):
+    """The English to approve raises warnings the chair has not seen (``warnings``: all of them now).
+
+    A decision records the English the chair saw with its warnings: one found only at decision
+    time (another term approved meanwhile, or other English typed) is shown before it is final.
+    """
+
+    def __init__(self, term_id: UUID, en: str, warnings: tuple[object, ...]) -> None:
+        super().__init__(f"{term_id}: {len(warnings)} warnings for {en!r} not confirmed")
+        self.term_id = term_id
+        self.en = en
+        self.warnings = warnings

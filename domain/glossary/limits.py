@@ -12,6 +12,8 @@ no single request can hold a worker or the event loop for long.
 
 from __future__ import annotations
 
+from datetime import date
+
 # --- a term -------------------------------------------------------------------------------------
 
 MAX_ZH = 100
@@ -93,3 +95,6 @@ MAX_NESTING = 16
 """Nesting of a JSON or TBX file: the glossary's own exports nest 4 (JSON) and 7 (TBX) deep.
 Deeper files are refused before they are parsed, so that no file can exhaust a parser's
 recursion (a JSON file of 100,000 brackets raised RecursionError: a 500)."""
+
+REPUBLIC_ERA = date(1912, 1, 1)  # 民國1年1月1日: meeting dates start here (ROC years are shown)
+MAX_AGENDA_BATCH = 200  # items put on an agenda from the queue at once (the queue shows as many)

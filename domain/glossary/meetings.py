@@ -30,7 +30,8 @@ DEFER = "defer"
 DEPRECATE = "deprecate"
 SUPERSEDE = "supersede"
 ADOPT_LIST = "adopt_list"
-OUTCOMES = (APPROVE, APPROVE_AMENDED, REJECT, DEFER, DEPRECATE, SUPERSEDE, ADOPT_LIST)
+CORRECT = "correct"  # a later decision corrects the English an earlier one approved
+OUTCOMES = (APPROVE, APPROVE_AMENDED, REJECT, DEFER, DEPRECATE, SUPERSEDE, ADOPT_LIST, CORRECT)
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class Decision:
     superseded_by: UUID | None = None
     source: str = ""  # the imported file (adopt_list)
     term_count: int = 0  # how many terms the list approved (adopt_list)
+    corrects: tuple[UUID, int] | None = None  # (meeting, decision number) a correction corrects
 
 
 class Meeting(Aggregate):
@@ -67,6 +69,14 @@ class Meeting(Aggregate):
             en: str
             reason: str
             superseded_by: UUID | None
+
+        class CorrectionRecorded(Event):
+            number: int
+            term_id: UUID
+            en: str
+            reason: str
+            corrects_meeting_id: UUID
+            corrects_number: int
 
         class ListAdopted(Event):
             number: int
@@ -126,6 +136,25 @@ class Meeting(Aggregate):
     ) -> None:
         self.agenda.remove(term_id)
         self.decisions.append(Decision(number, outcome, term_id, en, reason, superseded_by))
+
+    def record_correction(self, term_id: UUID, en: str, reason: str, corrects: tuple[UUID, int], actor: str) -> int:
+        """Records a decision that corrects an earlier one (of this meeting or another); that one
+        stays in its minutes as it was. Returns the new decision's number."""
+        self._require_review()
+        if term_id not in self.agenda:
+            raise NotOnAgendaError(term_id, self.id)
+        number = self.next_number
+        self._correction_recorded(number, term_id, en, reason, corrects[0], corrects[1], actor)
+        return number
+
+    @event("CorrectionRecorded")
+    def _correction_recorded(
+        self, number: int, term_id: UUID, en: str, reason: str, corrects_meeting_id: UUID, corrects_number: int,
+        actor: str,
+    ) -> None:  # fmt: skip
+        self.agenda.remove(term_id)
+        corrects = (corrects_meeting_id, corrects_number)
+        self.decisions.append(Decision(number, CORRECT, term_id, en, reason, corrects=corrects))
 
     def adopt_list(self, source: str, term_count: int, actor: str) -> int:
         if self.kind != INITIAL_LIST or self.decisions:

@@ -17,7 +17,7 @@ from eventsourcing.persistence import RecordConflictError
 
 from domain.accounts import STAFF, TRANSLATOR, Accounts, PermissionDeniedError
 from domain.eventlog import EventLog, Recorded
-from domain.glossary import limits
+from domain.glossary import checks, limits
 from domain.glossary.checks import KnownNames
 from domain.glossary.errors import (
     ConcurrentChangeError,
@@ -26,6 +26,7 @@ from domain.glossary.errors import (
     TermExistsError,
     TermNotFoundError,
     TermStatusError,
+    UnconfirmedWarningsError,
 )
 from domain.glossary.importing import parse
 from domain.glossary.meetings import (
@@ -67,6 +68,13 @@ from domain.glossary.terms import APPROVED, PROPOSED, REJECTED, UNDER_REVIEW, Te
 VariantInput = Iterable[Mapping[str, str] | tuple[str, str]]
 Progress = Callable[[int, int], None]  # (terms saved so far, terms to save)
 T = TypeVar("T")
+BEFORE_REPUBLIC = "before_republic"  # a date before 1912-01-01, which no ROC date can name
+
+
+def warning_key(warning: checks.GlossaryWarning) -> str:
+    """A warning's identity, as the confirmation form carries what the chair saw."""
+    fields = "|".join(f"{name}={value}" for name, value in sorted(checks.params(warning).items()))
+    return f"{warning.code}|{fields}"
 
 
 class Glossary:
@@ -145,6 +153,8 @@ class Glossary:
             day = date.fromisoformat(_text("date", meeting_date, 10))
         except (ValueError, InvalidFieldError):
             raise InvalidFieldError("date", "invalid") from None
+        if day < limits.REPUBLIC_ERA:
+            raise InvalidFieldError("date", BEFORE_REPUBLIC)  # ROC dates start at 民國1年1月1日
         members = list(members)
         problem = list_problem(members, limits.MAX_MEMBERS, limits.MAX_MEMBER)
         if problem:
@@ -167,27 +177,87 @@ class Glossary:
 
         return self._retrying(add)
 
-    def approve(self, meeting_id: UUID, term_id: UUID, actor: str) -> Recorded:
-        """Approves the proposed English; the result is the decision number."""
+    def put_all_on_agenda(self, meeting_id: UUID, term_ids: Iterable[UUID], actor: str) -> Recorded:
+        """Builds an agenda from the queue: every item goes on, in the order given, or none does."""
+        self.accounts.require(actor, STAFF)
+        wanted = list(dict.fromkeys(term_ids))
+        if not wanted:
+            raise InvalidFieldError("term_id", MISSING)
+        if len(wanted) > limits.MAX_AGENDA_BATCH:
+            raise InvalidFieldError("term_id", TOO_MANY)
+
+        def add() -> Recorded:
+            meeting = self.meeting(meeting_id)
+            terms = [self.term(term_id) for term_id in wanted]
+            for term in terms:
+                meeting.add_to_agenda(term.id, actor)
+                term.put_on_agenda(meeting.id, actor)
+            return Recorded(self._save(meeting, *terms), len(terms))
+
+        return self._retrying(add)
+
+    def approve(
+        self, meeting_id: UUID, term_id: UUID, actor: str, *,
+        en: str | None = None, known: KnownNames | None = None, seen: Iterable[str] = (),
+    ) -> Recorded:  # fmt: skip
+        """Approves the English the chair confirmed (``en``; the proposal's when not given).
+
+        The decision records exactly that English: approved as proposed when it is the proposal's,
+        else approved with amended English. With ``known`` (what the glossary holds now) the
+        warnings are checked again at decision time, and any the chair has not ``seen`` (their
+        ``warning_key``) stop the decision with UnconfirmedWarningsError: nothing is recorded.
+        The result is the decision number.
+        """
+        if en is not None:
+            en = _english(en)
 
         def decide(meeting: Meeting, term: Term) -> Recorded:
-            en = term.approve(meeting.id, meeting.next_number, actor)
-            return self._record_decision(meeting, term, APPROVE, actor, en=en)
+            candidate = term.candidate.en if term.candidate else ""
+            approved_en = candidate if en is None else en
+            if known is not None and term.candidate is not None:
+                self._require_seen(term, approved_en, known, seen)
+            approved = term.approve(meeting.id, meeting.next_number, actor, amended_en=approved_en)
+            outcome = APPROVE if approved == candidate else APPROVE_AMENDED
+            return self._record_decision(meeting, term, outcome, actor, en=approved)
 
         return self._decide(meeting_id, term_id, actor, decide)
 
     def approve_amended(self, meeting_id: UUID, term_id: UUID, en: str, actor: str) -> Recorded:
         """Approves the term with the English the meeting settled on instead."""
-        en = _text("en", en, limits.MAX_EN)
-        problems = english_problems(en)
-        if problems:
-            raise InvalidFieldError(*problems[0])
+        return self.approve(meeting_id, term_id, actor, en=en)
+
+    def correct(
+        self, meeting_id: UUID, term_id: UUID, en: str, reason: str, actor: str, *,
+        known: KnownNames | None = None, seen: Iterable[str] = (),
+    ) -> Recorded:  # fmt: skip
+        """A later decision corrects the English an earlier one approved (history kept: the earlier
+        decision stays in its meeting's minutes). The term must be on this meeting's agenda."""
+        en, reason = _english(en), _required_reason(reason)
 
         def decide(meeting: Meeting, term: Term) -> Recorded:
-            approved = term.approve(meeting.id, meeting.next_number, actor, amended_en=en)
-            return self._record_decision(meeting, term, APPROVE_AMENDED, actor, en=approved)
+            if known is not None:
+                self._require_seen(term, en, known, seen)
+            corrects = term.correct(meeting.id, meeting.next_number, en, reason, actor)
+            number = meeting.record_correction(term.id, en, reason, corrects, actor)
+            return Recorded(self._save(meeting, term), number)
 
         return self._decide(meeting_id, term_id, actor, decide)
+
+    def review_english(
+        self, term_id: UUID, en: str, known: KnownNames, *, reason: str | None = None
+    ) -> tuple[str, list[checks.GlossaryWarning]]:
+        """What the chair confirms before a decision is final: the English exactly as it would be
+        recorded, and the warnings it raises now. InvalidFieldError for English (or, for a
+        correction, a ``reason``) that no decision could record."""
+        en = _english(en)
+        if reason is not None:
+            _required_reason(reason)
+        return en, checks.check(self.term(term_id).zh, en, known, str(term_id))
+
+    def _require_seen(self, term: Term, en: str, known: KnownNames, seen: Iterable[str]) -> None:
+        warnings = checks.check(term.zh, en, known, str(term.id))
+        if not {warning_key(warning) for warning in warnings} <= set(seen):
+            raise UnconfirmedWarningsError(term.id, en, tuple(warnings))
 
     def reject(self, meeting_id: UUID, term_id: UUID, reason: str, actor: str) -> Recorded:
         reason = _required_reason(reason)
@@ -409,6 +479,14 @@ def _checked(zh: str, en: str, variants: VariantInput) -> list[dict[str, str]]:
     if problems:
         raise InvalidFieldError(*problems[0])
     return [variant.to_dict() for variant in parsed]
+
+
+def _english(raw: str) -> str:
+    en = _text("en", raw, limits.MAX_EN)
+    problems = english_problems(en)
+    if problems:
+        raise InvalidFieldError(*problems[0])
+    return en
 
 
 def _required_reason(reason: str) -> str:

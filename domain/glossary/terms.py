@@ -90,6 +90,13 @@ class Term(Aggregate):
         class Superseded(Decided):
             by_term_id: UUID
 
+        class Corrected(Decided):
+            en: str
+            reason: str
+            variants: list[dict[str, str]]
+            corrects_meeting_id: UUID
+            corrects_number: int
+
     @staticmethod
     def create_id(zh: str, category: str, district: str, **_: object) -> UUID:
         return term_id_for(zh, category, district)
@@ -298,6 +305,35 @@ class Term(Aggregate):
         self.superseded_by = by_term_id
         self.candidate = None
         self.agenda_meeting_id = None
+
+    def correct(self, meeting_id: UUID, decision_number: int, en: str, reason: str, actor: str) -> tuple[UUID, int]:
+        """A later decision corrects the approved English; returns the decision it corrects.
+
+        The earlier decision is not changed: the term's history and both meetings' minutes keep
+        it. The English it approved was published, so it stays on as a historic variant.
+        """
+        self._require(APPROVED, action="correct")
+        self._require_on_agenda(meeting_id, needs_candidate=False)
+        if self.candidate is not None or self.approved_by is None:
+            raise TermStatusError(self.id, self.status, "correct")
+        corrects = self.approved_by
+        kept = {variant.text: variant for variant in self.variants}
+        if self.en != en:
+            kept[self.en] = Variant(self.en, HISTORIC)
+        kept.pop(en, None)
+        variants = [variant.to_dict() for variant in list(kept.values())[-MAX_KEPT_VARIANTS:]]
+        self._corrected(en, reason, variants, corrects[0], corrects[1], meeting_id, decision_number, actor)
+        return corrects
+
+    @event("Corrected")
+    def _corrected(
+        self, en: str, reason: str, variants: list[dict[str, str]], corrects_meeting_id: UUID, corrects_number: int,
+        meeting_id: UUID, decision_number: int, actor: str,
+    ) -> None:  # fmt: skip
+        self.en = en
+        self.variants = variants_from(variants)
+        self.agenda_meeting_id = None
+        self.approved_by = (meeting_id, decision_number)
 
     # --- checks -----------------------------------------------------------------------------
 

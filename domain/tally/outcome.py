@@ -14,12 +14,12 @@ id compared as strings ("10" before "9"), as the reference (pabutools 1.2.3,
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from domain.tally.ballots import Election
-from domain.tally.completion import Result, equal_shares_at, equal_shares_completed
 from domain.tally.explain import (
     Explanation,
     GreedyExplanation,
@@ -31,9 +31,10 @@ from domain.tally.explain import (
 )
 from domain.tally.gcpause import collector_paused
 from domain.tally.greedy import greedy, votes
-from domain.tally.mes import ExactMES
-from domain.tally.phragmen import phragmen
 from domain.tally.satisfaction import Measure, Profile, compile_profile
+
+if TYPE_CHECKING:
+    from domain.tally.completion import Result
 
 RULES = ("greedy", "mes", "mes-completed", "phragmen")
 DEFAULT_RULE = "mes-completed"
@@ -80,36 +81,59 @@ def tally(
         raise RuleNotApplicableError(rule, election.vote_type.value)
     with collector_paused():
         profile = compile_profile(election)
-        chosen, why = _count(election, profile, rule, explain, progress)
+    return count_profile(profile, rule, explain, progress, [voter.id for voter in election.voters] if explain else ())
+
+
+def count_profile(
+    profile: Profile,
+    rule: str = DEFAULT_RULE,
+    explain: bool = False,
+    progress: Callable[[int], None] | None = None,
+    voter_ids: Sequence[str] = (),
+) -> Outcome:
+    """``tally`` for an election already compiled (``reader.read_counted`` reads a file straight
+    into one). ``voter_ids``: the voters' ids by position, for an explanation's payments."""
+    if rule not in RULES:
+        raise UnknownRuleError(rule)
+    if rule == "phragmen" and profile.measure != Measure.COST:
+        raise RuleNotApplicableError(rule, profile.measure)
+    with collector_paused():
+        chosen, why = _count(profile, rule, explain, progress, voter_ids)
     selected = tuple(sorted(profile.ids[p] for p in chosen))
     received = tuple(zip(profile.ids, votes(profile)))
     return Outcome(
-        rule, selected, profile.cost_of(chosen), election.budget, why if explain else None, profile.measure, received
+        rule, selected, profile.cost_of(chosen), profile.budget, why if explain else None, profile.measure, received
     )
 
 
 def _count(
-    election: Election, profile: Profile, rule: str, explain: bool, progress: Callable[[int], None] | None
+    profile: Profile, rule: str, explain: bool, progress: Callable[[int], None] | None, voter_ids: Sequence[str]
 ) -> tuple[frozenset[int], Explanation | None]:
     if rule == "greedy":
         return greedy(profile)
+    # Each rule's module is imported when it counts: a short ``civic tally`` pays for one.
     if rule == "phragmen":
+        from domain.tally.phragmen import phragmen
+
         return phragmen(profile)
+    from domain.tally.completion import equal_shares_at, equal_shares_completed
+
     if rule == "mes":
         result = equal_shares_at(profile)
-        return result.selected, _mes_explanation(election, profile, result, None) if explain else None
+        return result.selected, _mes_explanation(voter_ids, profile, result, None) if explain else None
     result = equal_shares_completed(profile, progress)
     chosen, completion = greedy(profile, result.selected)
-    return chosen, _mes_explanation(election, profile, result, completion) if explain else None
+    return chosen, _mes_explanation(voter_ids, profile, result, completion) if explain else None
 
 
 def _mes_explanation(
-    election: Election, profile: Profile, result: Result, completion: GreedyExplanation | None
+    voter_ids: Sequence[str], profile: Profile, result: Result, completion: GreedyExplanation | None
 ) -> MesExplanation:
     """Replay the run that produced ``result`` in exact rationals, recording every payment."""
+    from domain.tally.mes import ExactMES
+
     mes = ExactMES(profile)
     run = mes.run(result.per_voter_budget, forced=result.sequence, record=True)
-    voter_ids = [voter.id for voter in election.voters]
     rounds = []
     for purchase in run.purchases:
         payments = tuple(

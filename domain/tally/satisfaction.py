@@ -26,6 +26,7 @@ from domain.tally.ballots import (
     CumulativeBallot,
     Election,
     OrdinalBallot,
+    VoteType,
 )
 
 
@@ -66,9 +67,13 @@ class Profile:
 
 
 def measure_of(election: Election) -> str:
-    if election.vote_type.is_approval:
+    return measure_for(election.vote_type)
+
+
+def measure_for(vote_type: VoteType) -> str:
+    if vote_type.is_approval:
         return Measure.COST
-    if election.vote_type.has_points:
+    if vote_type.has_points:
         return Measure.POINTS
     return Measure.BORDA
 
@@ -77,6 +82,11 @@ def satisfaction(ballot: Ballot, election: Election) -> dict[str, Fraction]:
     """The voter's positive satisfaction with each project."""
     if isinstance(ballot, ApprovalBallot):
         return {project: election.project(project).cost for project in ballot.projects}
+    return ranked_satisfaction(ballot)
+
+
+def ranked_satisfaction(ballot: CumulativeBallot | OrdinalBallot) -> dict[str, Fraction]:
+    """``satisfaction`` for the ballots that carry it themselves (points or a ranking)."""
     if isinstance(ballot, CumulativeBallot):
         return {project: value for project, value in ballot.points if value > 0}
     if isinstance(ballot, OrdinalBallot):

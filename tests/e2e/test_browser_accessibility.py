@@ -68,7 +68,7 @@ def test_error_fragment_swapped_in_by_htmx_is_accessible(axe_page: Page) -> None
     row = axe_page.locator("#accounts tbody tr").filter(has=axe_page.locator("small", has_text="demo-admin"))
     row.locator("select").select_option("admin")
     row.locator('button[value="revoke"]').click()
-    expect(axe_page.locator("#htmx-error").get_by_role("alert")).to_be_visible()
+    expect(axe_page.locator("#accounts").get_by_role("alert")).to_be_visible()
     assert_accessible(axe_page)
 
 

@@ -85,6 +85,7 @@ def test_a_translator_proposes_a_meeting_approves_and_the_approved_english_shows
         expect(page.locator("#minutes li").filter(has_text=zh)).to_contain_text(f"proposed: {en}")
     for zh in (WEIWUYING, "澄清湖"):
         page.locator("#minutes li").filter(has_text=zh).get_by_role("button", name="Approve", exact=True).click()
+        page.get_by_test_id("confirm").get_by_role("button", name="Confirm the approval").click()  # the warnings seen
         expect(page.locator("#minutes tbody tr").filter(has_text=zh)).to_contain_text("Approved")
     expect(page.get_by_text("Nothing waits on this agenda.")).to_be_visible()
     assert page.url == meeting_url  # decided in place, through htmx
@@ -256,6 +257,9 @@ GLOSSARY_PAGES = {
     "meetings": "/glossary/meetings",
     "minutes": "",  # the open meeting's: decisions, and decision forms for staff
     "import": "/glossary/import",
+    "waiting": "/glossary/waiting",
+    "mine": "/glossary/mine",
+    "queue": "/glossary/queue",
 }
 AFTER_LOAD = {"propose": _show_warnings, "import": _show_rejected_rows}
 

@@ -60,8 +60,9 @@ def test_revoking_the_last_admin_shows_the_conflict_and_keeps_the_table(new_page
     row = _row(page, "demo-admin")
     row.get_by_label("Role").select_option("admin")
     row.get_by_role("button", name="Revoke").click()
-    alert = page.locator("#htmx-error").get_by_role("alert")
-    expect(alert).to_contain_text("Someone else changed this first")  # the 409 fragment, swapped in
+    alert = page.locator("#accounts").get_by_role("alert")  # the 409 table, swapped in with its alert
+    expect(alert).to_contain_text("The last administrator cannot be removed.")
+    expect(page.locator("main")).not_to_contain_text("Someone else changed this first")
     expect(_row(page, "demo-admin").get_by_role("listitem")).to_contain_text(["Administrator"])  # table kept
     page.goto("/account")
     expect(page.get_by_test_id("account-roles")).to_contain_text("Administrator")

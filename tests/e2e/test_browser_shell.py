@@ -57,7 +57,20 @@ def test_sign_in_through_the_provider_shows_name_and_roles(page: Page) -> None:
     expect(page.locator("header .session")).to_contain_text("林雅婷 (admin)")
     nav = page.get_by_role("navigation", name="主選單")
     expect(nav.get_by_role("link")).to_have_text(
-        ["首頁", "地名譯名", "提出譯名", "地名審查會議", "匯入地名", "帳號管理", "稽核紀錄"]
+        [
+            "首頁",
+            "地名譯名",
+            "提出譯名",
+            "我的提案",
+            "待審清單",
+            "地名審查會議",
+            "匯入地名",
+            "參與式預算",
+            "我的預算提案",
+            "審查機關",
+            "帳號管理",
+            "稽核紀錄",
+        ]
     )
 
     page.goto("/account?lang=en")

@@ -82,6 +82,25 @@ PROPOSAL = {
     "variants": "hanyu: Lianchi Pond", "notes": "", "sources": "", "term_id": "",
 }  # fmt: skip
 
+BUDGET_SPEC = """slug = "harness-2027"
+name_zh = "測試參與式預算"
+name_en = "Harness budgeting"
+rule = "top-per-area"
+[ballot]
+kind = "approval"
+max_choices = 2
+[[areas]]
+code = "cijin"
+name_zh = "旗津"
+name_en = "Cijin"
+districts = ["旗津區"]
+budget = 1000000
+"""
+BUDGET_PROPOSAL = {
+    "area": "hamasen", "title": "哈瑪星街角書櫃", "description": "在街角設置共享書櫃。", "place": "哈瑪星",
+    "category": "culture", "cost": "120000", "language": "zh",
+}  # fmt: skip
+
 ROUTES: dict[tuple[str, str], Access] = {
     # --- the shell ---------------------------------------------------------------------------
     ("GET", "/"): Access(EVERYONE),
@@ -110,6 +129,10 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("GET", "/glossary/propose"): Access(TRANSLATOR, STAFF, query={"zh": "蓮池潭", "term": "{term_id}"}),
     ("POST", "/glossary/propose"): Access(TRANSLATOR, STAFF, form={**PROPOSAL, "action": "propose"}),
     ("GET", "/glossary/suggestions"): Access(TRANSLATOR, STAFF, query=PROPOSAL),
+    ("GET", "/glossary/waiting"): Access(EVERYONE),
+    ("GET", "/glossary/mine"): Access(TRANSLATOR, STAFF),
+    ("GET", "/glossary/queue"): Access(STAFF),
+    ("POST", "/glossary/queue"): Access(STAFF, form={"meeting_id": "{meeting_id}", "term_id": "{proposed_term_id}"}),
     ("GET", "/glossary/meetings"): Access(EVERYONE),
     ("POST", "/glossary/meetings"): Access(
         STAFF, form={"date": "2026-12-15", "title": "英語友善環境審查會議 第13次", "members": "林委員\n陳委員"}
@@ -123,6 +146,53 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("POST", "/glossary/import"): Access(
         STAFF, form={"approved_column": "en", "step": "check"}, files={"file": CSV_UPLOAD}
     ),
+    # --- participatory budgeting -----------------------------------------------------------
+    # Author-only routes are declared RESIDENT: the seeded proposal is the resident's, and anyone
+    # else (reviewer, translator, staff, admin) is refused with 403 by the author check itself.
+    ("GET", "/budgeting/"): Access(EVERYONE),
+    ("GET", "/budgeting/new"): Access(STAFF),
+    ("POST", "/budgeting/new"): Access(STAFF, form={"spec": BUDGET_SPEC}),
+    ("GET", "/budgeting/agencies"): Access(STAFF),
+    ("POST", "/budgeting/agencies"): Access(
+        STAFF, form={"code": "water", "name_zh": "高雄市政府水利局", "name_en": "Water Resources Bureau"}
+    ),
+    ("POST", "/budgeting/agencies/{agency}/reviewers"): Access(STAFF, form={"account_id": "{reviewer_account_id}"}),
+    ("GET", "/budgeting/mine/proposals"): Access(SIGNED_IN),
+    ("GET", "/budgeting/mine/endorsements"): Access(SIGNED_IN),
+    ("GET", "/budgeting/proposals/{proposal_id}"): Access(EVERYONE),
+    ("GET", "/budgeting/proposals/{proposal_id}/endorsements"): Access(EVERYONE),
+    ("POST", "/budgeting/proposals/{proposal_id}/endorse"): Access(SIGNED_IN, form={"action": "endorse"}),
+    ("GET", "/budgeting/proposals/{proposal_id}/edit"): Access(RESIDENT),
+    ("POST", "/budgeting/proposals/{proposal_id}/edit"): Access(RESIDENT, form={**BUDGET_PROPOSAL, "action": "submit"}),
+    ("POST", "/budgeting/proposals/{proposal_id}/withdraw"): Access(RESIDENT),
+    ("POST", "/budgeting/proposals/{proposal_id}/hide"): Access(STAFF, form={"reason": "重複提案", "version": "1"}),
+    ("POST", "/budgeting/proposals/{proposal_id}/merge"): Access(
+        STAFF, form={"target": "{other_proposal_id}", "version": "1"}
+    ),
+    ("POST", "/budgeting/proposals/{proposal_id}/review"): Access(STAFF, form={"version": "1"}),
+    ("POST", "/budgeting/proposals/{proposal_id}/assign"): Access(STAFF, form={"agency": "{agency}", "version": "1"}),
+    ("POST", "/budgeting/proposals/{proposal_id}/answer"): Access(
+        REVIEWER, form={"feasible": "yes", "cost": "100000", "duration_days": "60", "reason": ""}
+    ),
+    ("POST", "/budgeting/proposals/{proposal_id}/notes"): Access(STAFF, REVIEWER, form={"note": "現勘完成"}),
+    ("POST", "/budgeting/proposals/{proposal_id}/ballot"): Access(STAFF, form={"version": "1"}),
+    ("GET", "/budgeting/{slug}"): Access(EVERYONE),
+    ("POST", "/budgeting/{slug}/phase"): Access(STAFF, form={"phase": "endorsement"}),
+    ("GET", "/budgeting/{slug}/proposals"): Access(
+        EVERYONE,
+        query={
+            "q": "書櫃",
+            "area": "hamasen",
+            "category": "culture",
+            "status": "published",
+            "sort": "cost",
+            "page": "1",
+        },
+    ),
+    ("GET", "/budgeting/{slug}/propose"): Access(SIGNED_IN, query={"area": "hamasen"}),
+    ("POST", "/budgeting/{slug}/propose"): Access(SIGNED_IN, form={**BUDGET_PROPOSAL, "action": "submit"}),
+    ("GET", "/budgeting/{slug}/similar"): Access(EVERYONE, query={"title": "街角書櫃", "description": "共享書櫃"}),
+    ("GET", "/budgeting/{slug}/review"): Access(STAFF, REVIEWER),
 }
 
 UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")

@@ -61,6 +61,7 @@ def seed(services: Services, issuer: str) -> Seeded:
     )
     assert isinstance(proposed, UUID) and isinstance(on_agenda, UUID) and isinstance(meeting, UUID)
     glossary.put_on_agenda(meeting, on_agenda, SYSTEM_ACTOR)
+    budget = _seed_budgeting(services, issuer)
     services.catch_up()
     approved = term_id_for("鳳山區", "district", "")
     assert glossary.term(approved).en, "the districts file no longer holds 鳳山區"
@@ -71,6 +72,7 @@ def seed(services: Services, issuer: str) -> Seeded:
         "account_id": str(target),
         "proposed_term_id": str(proposed),
         "agenda_term_id": str(on_agenda),
+        **budget,
         "format": "csv",
         "path": "civic.css",
     }
@@ -81,5 +83,38 @@ def seed(services: Services, issuer: str) -> Seeded:
         "proposed term": str(proposed),
         "agenda term": str(on_agenda),
         "meeting": str(meeting),
+        "proposal": budget["proposal_id"],
     }
     return Seeded(samples=samples, ids=ids)
+
+
+def _seed_budgeting(services: Services, issuer: str) -> dict[str, str]:
+    """A cycle in intake with the resident's proposal, sent to review and assigned to an agency
+    whose reviewer is the harness reviewer, and a second proposal to merge into."""
+    from domain.budgeting.spec import parse
+
+    resident = str(account_id_for(issuer, SUBJECTS[RESIDENT]))
+    reviewer = account_id_for(issuer, SUBJECTS[REVIEWER])
+    budgeting = services.budgeting
+    spec = parse(
+        'slug = "hamasen-2027"\nname_zh = "哈瑪星參與式預算"\nname_en = "Hamasen budgeting"\nrule = "mes"\n'
+        '[[areas]]\ncode = "hamasen"\nname_zh = "哈瑪星"\nname_en = "Hamasen"\ndistricts = ["鼓山區"]\n'
+        "budget = 3000000\n"
+    )
+    budgeting.create_cycle(spec, SYSTEM_ACTOR)
+    budgeting.register_agency("public-works", "高雄市政府工務局", "Public Works Bureau", SYSTEM_ACTOR)
+    budgeting.add_reviewer("public-works", reviewer, SYSTEM_ACTOR)
+    proposal = _value(budgeting.submit("hamasen-2027", "hamasen", "哈瑪星老街照明", "加裝夜間照明。", "哈瑪星",
+                                       "public_works", 800000, "zh", resident))  # fmt: skip
+    other = _value(budgeting.submit("hamasen-2027", "hamasen", "Old street lights", "Night lighting.", "",
+                                    "public_works", 500000, "en", SYSTEM_ACTOR))  # fmt: skip
+    assert isinstance(proposal, UUID) and isinstance(other, UUID)
+    budgeting.send_to_review(proposal, SYSTEM_ACTOR)
+    budgeting.assign(proposal, "public-works", SYSTEM_ACTOR)
+    return {
+        "slug": "hamasen-2027",
+        "proposal_id": str(proposal),
+        "other_proposal_id": str(other),
+        "agency": "public-works",
+        "reviewer_account_id": str(reviewer),
+    }

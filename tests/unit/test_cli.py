@@ -74,7 +74,7 @@ def test_a_glossary_export_loads_neither_pypinyin_nor_the_web_stack(tmp_path: Pa
 
 
 def test_the_table_of_subcommands_lists_every_command() -> None:
-    assert [entry.name for entry in SUBCOMMANDS] == ["serve", "demo", "rebuild", "admin", "glossary", "tally"]
+    assert [entry.name for entry in SUBCOMMANDS] == ["serve", "demo", "rebuild", "admin", "glossary", "tally", "cycle"]
     assert all(":" in entry.target for entry in SUBCOMMANDS)
 
 
@@ -153,3 +153,82 @@ def test_the_language_of_one_command_does_not_stay_for_the_next() -> None:
     run("--lang", "zh_Hant_TW", "--help")  # ends while Click parses
     run("--lang", "zh_Hant_TW", "tally", str(ASSEN), "--rule", "greedy")
     assert i18n.current_locale.get() == before
+
+
+# --- the fast path of the installed ``civic`` program (civic.start) ----------------------------
+
+START = """
+import json, sys
+from civic.start import main
+sys.argv[0] = "civic"
+try:
+    main()
+finally:
+    print(json.dumps(sorted(sys.modules)), file=sys.stderr)
+"""
+CLICK = "import sys; from civic.cli import main; sys.argv[0] = 'civic'; main()"
+
+
+def _run(code: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "plain"),
+    [
+        (["tally", "f.pb"], ("f.pb", "mes-completed", False, False)),
+        (["--lang", "en", "tally", "f.pb", "--rule", "mes", "--json"], ("f.pb", "mes", True, False)),
+        (["--lang=zh", "tally", "--explain", "--rule=greedy", "f.pb"], ("f.pb", "greedy", False, True)),
+        (["tally", "f.pb", "--help"], None),
+        (["tally", "f.pb", "--rule", "lottery"], None),
+        (["tally", "f.pb", "--rule"], None),
+        (["tally", "f.pb", "g.pb"], None),
+        (["tally", "f.pb", "--json", "--json"], None),
+        (["tally", "-"], None),
+        (["tally", "tests"], None),  # a directory: Click says so
+        (["tally"], None),
+        (["--verbose", "tally", "f.pb"], None),
+        (["glossary", "export"], None),
+    ],
+)
+def test_only_a_plain_tally_takes_the_fast_path(args: list[str], plain: tuple[str, str, bool, bool] | None) -> None:
+    from civic.start import tally_arguments
+
+    assert tally_arguments(args) == plain
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["tally", str(ASSEN), "--rule", "greedy", "--explain"],
+        ["--lang", "zh_Hant_TW", "tally", str(ASSEN), "--rule", "mes", "--explain"],
+        ["tally", str(ASSEN), "--json"],
+        ["tally", "./nowhere.pb"],
+        [
+            "tally",
+            str(ROOT / "tests" / "data" / "pabulib" / "Poland_Czestochowa_2024_Srodmiescie.pb"),
+            "--rule=phragmen",
+        ],
+    ],
+)
+def test_the_fast_path_prints_what_click_prints_and_loads_no_click(args: list[str]) -> None:
+    fast, slow = _run(START, *args), _run(CLICK, *args)
+    modules = set(json.loads(fast.stderr.splitlines()[-1]))
+    assert (fast.returncode, fast.stdout, fast.stderr.splitlines()[:-1]) == (
+        slow.returncode,
+        slow.stdout,
+        slow.stderr.splitlines(),
+    )
+    assert not tops(modules) & {"click", "eventsourcing", *HEAVY}  # (mes-completed needs numpy)
+
+
+def test_everything_else_goes_to_click() -> None:
+    done = _run(START, "tally", "--help")
+    assert done.returncode == 0 and "Usage: civic tally" in done.stdout
+    assert "click" in tops(set(json.loads(done.stderr.splitlines()[-1])))

@@ -72,6 +72,8 @@ def test_negotiate_default_can_be_changed() -> None:
         (date(2026, 11, 26), "民國115年11月26日"),
         (date(2016, 3, 5), "民國105年3月5日"),
         (date(1912, 1, 1), "民國1年1月1日"),
+        (date(1911, 12, 31), "西元1911年12月31日"),  # before the Republic: no ROC year, never 民國0年
+        (date(1900, 1, 1), "西元1900年1月1日"),
         (datetime(2026, 1, 2, 23, 59, tzinfo=UTC), "民國115年1月2日"),
     ],
 )

@@ -8,6 +8,7 @@ their own, so they don't see each other's proposals, and compare the log positio
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -410,17 +411,38 @@ def _decide(platform: Platform, meeting_id: UUID, term_id: UUID, outcome: str, *
     )
 
 
+def _confirmed(
+    platform: Platform, meeting_id: UUID, shown: httpx.Response, headers: dict | None = None
+) -> httpx.Response:
+    """Presses the confirmation button of the decision a page shows, with what the form carries."""
+    assert shown.status_code in (200, 409), shown.text
+    form = re.search(r'<section class="confirm".*?<form [^>]*>(.*?)</form>', shown.text, re.S)
+    assert form, "no decision to confirm"
+    data: dict[str, list[str]] = {}
+    for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form.group(1)):
+        data.setdefault(name, []).append(html.unescape(value))
+    return platform.staff.post(
+        f"/glossary/meetings/{meeting_id}/decisions?lang=en", data={**data, "confirm": "yes"},
+        headers=headers or {}, follow_redirects=False,
+    )  # fmt: skip
+
+
 def test_approving_puts_the_name_on_the_public_list(platform: Platform) -> None:
     term_id = platform.propose("大東文化藝術中心", "Dadong Arts Center", district="鳳山區")
     meeting_id = platform.on_agenda(term_id)
-    answer = _decide(platform, meeting_id, term_id, "approve")
+    position = platform.position()
+    shown = _decide(platform, meeting_id, term_id, "approve", en="Dadong Arts Center")
+    assert shown.status_code == 200 and 'data-testid="confirm-en">Dadong Arts Center</strong>' in shown.text
+    assert "No warnings for this English." in shown.text
+    assert platform.position() == position  # nothing is recorded before the chair confirms
+    answer = _confirmed(platform, meeting_id, shown)
     assert answer.status_code == 303 and answer.headers["location"] == f"{BASE_URL}/glossary/meetings/{meeting_id}"
     term = platform.term(term_id)
     assert term["status"] == "approved" and term["en"] == "Dadong Arts Center"
     assert term["approved_meeting_id"] == str(meeting_id) and term["approved_decision"] == 1
     minutes = platform.visitor.get(f"/glossary/meetings/{meeting_id}?lang=en").text
-    assert re.search(r'<td>1</td>\s*<td><a [^>]*>大東文化藝術中心</a></td>\s*<td>Approved</td>\s*'
-                     r'<td lang="en">Dadong Arts Center</td>', minutes)  # fmt: skip
+    assert re.search(r'<td[^>]*>1</td>\s*<td[^>]*><a [^>]*>大東文化藝術中心</a></td>\s*<td[^>]*>Approved</td>\s*'
+                     r'<td data-label="English" lang="en">Dadong Arts Center</td>', minutes)  # fmt: skip
     assert "Nothing waits on this agenda." in minutes
     listed = platform.visitor.get("/glossary", params={"q": "dadong", "lang": "en"}).text
     assert "Dadong Arts Center" in listed and '<span class="place">Fongshan District</span>' in listed
@@ -441,10 +463,13 @@ def test_approving_with_amended_english(platform: Platform) -> None:
                      refused.text)  # fmt: skip
     assert 'role="alert">English name must not contain Chinese characters.</p>' in refused.text
     assert platform.position() == position and platform.term(term_id)["status"] == "under_review"
-    answer = platform.staff.post(
+    shown = platform.staff.post(
         f"/glossary/meetings/{meeting_id}/decisions?lang=en", headers=HX,
         data={"term_id": str(term_id), "outcome": "approve_amended", "en": "Weiwuying Metropolitan Park "},
     )  # fmt: skip
+    assert 'data-testid="confirm-en">Weiwuying Metropolitan Park</strong>' in shown.text  # as it will be recorded
+    assert "This differs from the proposal (Weiwuying Park)" in shown.text
+    answer = _confirmed(platform, meeting_id, shown, headers=HX)
     assert answer.status_code == 200 and answer.text.strip().startswith('<div id="minutes">')
     assert "Approved with amended English" in answer.text and "Weiwuying Metropolitan Park</td>" in answer.text
     term = platform.term(term_id)
@@ -475,7 +500,7 @@ def test_rejecting_needs_a_reason(platform: Platform) -> None:
     assert answer.status_code == 303
     assert platform.term(term_id)["status"] == "rejected"
     minutes = platform.visitor.get(f"/glossary/meetings/{meeting_id}?lang=en").text
-    assert "<td>Rejected</td>" in minutes and "Kaohsiung&#39;s signs write Cijin District" in minutes
+    assert ">Rejected</td>" in minutes and "Kaohsiung&#39;s signs write Cijin District" in minutes
     history = platform.visitor.get(f"/glossary/terms/{term_id}?lang=en").text
     assert "Reason: Kaohsiung&#39;s signs write Cijin District" in history
     assert "Qijin District" not in platform.visitor.get("/glossary", params={"q": "qijin"}).text
@@ -487,7 +512,7 @@ def test_deferring_sends_the_proposal_back_to_wait(platform: Platform) -> None:
     assert _decide(platform, meeting_id, term_id, "defer").status_code == 303
     assert platform.term(term_id)["status"] == "proposed"
     minutes = platform.staff.get(f"/glossary/meetings/{meeting_id}?lang=zh_Hant_TW").text
-    assert "<td>緩議</td>" in minutes
+    assert ">緩議</td>" in minutes
     assert f'<option value="{term_id}">' in minutes  # it may go on an agenda again
 
 

@@ -92,6 +92,31 @@ def test_granting_a_role_twice_records_it_once(
     assert admin_services.log.position() == position
 
 
+def _flash(html: str) -> list[str]:
+    return re.findall(r'<p class="notice notice-success" data-testid="flash">([^<]*)</p>', html)
+
+
+def test_every_role_change_is_confirmed_and_a_role_already_held_is_said_so(
+    admin_client: TestClient, admin_services: Services, resident_id: UUID
+) -> None:
+    granted = admin_client.post(_roles_url(resident_id) + "?lang=en", data={"role": "staff", "change": "grant"})
+    assert _flash(granted.text) == ["Granted the role City staff to 張淑芬 (resident)."]
+    assert _flash(admin_client.get("/admin/accounts?lang=en").text) == []  # shown once
+    position = admin_services.log.position()
+    again = admin_client.post(
+        _roles_url(resident_id) + "?lang=en", data={"role": "staff", "change": "grant"}, headers={"HX-Request": "true"}
+    )
+    assert admin_services.log.position() == position
+    assert 'hx-swap-oob="innerHTML"' in again.text
+    assert _flash(again.text) == ["張淑芬 (resident) already has the role City staff."]
+    revoked = admin_client.post(
+        _roles_url(resident_id) + "?lang=zh_Hant_TW", data={"role": "staff", "change": "revoke"}
+    )
+    assert _flash(revoked.text) == ["已撤銷 張淑芬 (resident) 的「市府承辦人員」角色。"]
+    not_held = admin_client.post(_roles_url(resident_id) + "?lang=en", data={"role": "staff", "change": "revoke"})
+    assert _flash(not_held.text) == ["張淑芬 (resident) does not have the role City staff."]
+
+
 def test_accounts_page_and_its_fragment(admin_client: TestClient, resident_id: UUID) -> None:
     page = admin_client.get("/admin/accounts?lang=en")
     assert page.status_code == 200
@@ -144,11 +169,13 @@ def test_revoking_the_last_admin_is_a_conflict(
         _roles_url(admin_id), data={"role": ADMIN, "change": "revoke"}, headers={"Accept-Language": "en"}
     )
     assert answer.status_code == 409
-    assert "Someone else changed this first" in answer.text
+    assert "The last administrator cannot be removed." in answer.text
+    assert "Someone else changed this first" not in answer.text
     fragment = admin_client.post(
         _roles_url(admin_id), data={"role": ADMIN, "change": "revoke"}, headers={"HX-Request": "true"}
     )
     assert fragment.status_code == 409 and 'role="alert"' in fragment.text and "<html" not in fragment.text
+    assert "最後一位系統管理員不能移除" in fragment.text  # the session's language is Chinese by default
     assert admin_services.log.position() == position
     assert ADMIN in _read_roles(admin_services, admin_id)
 

@@ -51,7 +51,7 @@ def test_layout_loads_only_local_scripts_and_styles(client: TestClient) -> None:
 def test_visitor_sees_only_public_navigation(client: TestClient) -> None:
     page = client.get("/?lang=en").text
     nav = _main_nav(page)
-    assert re.findall(r">([^<]+)</a>", nav) == ["Home", "Place names"]
+    assert re.findall(r">([^<]+)</a>", nav) == ["Home", "Place names", "Participatory budgeting"]
     assert 'href="/" aria-current="page"' in nav
     assert "/login?next=/" in page  # the header's sign-in link comes back here
 
@@ -59,7 +59,9 @@ def test_visitor_sees_only_public_navigation(client: TestClient) -> None:
 def test_resident_sees_no_administration(client: TestClient, sign_in: SignIn) -> None:
     sign_in(client, "demo-resident")
     page = client.get("/?lang=en").text
-    assert re.findall(r">([^<]+)</a>", _main_nav(page)) == ["Home", "Place names"]
+    assert re.findall(r">([^<]+)</a>", _main_nav(page)) == [
+        "Home", "Place names", "Participatory budgeting", "My budget proposals",
+    ]  # fmt: skip
     assert "張淑芬 (resident)" in page  # the header names who is signed in
     assert "Sign out" in page
 
@@ -67,10 +69,14 @@ def test_resident_sees_no_administration(client: TestClient, sign_in: SignIn) ->
 def test_admin_sees_administration_with_the_current_page_marked(admin_client: TestClient) -> None:
     page = admin_client.get("/admin/audit?lang=en").text
     nav = _main_nav(page)
-    assert re.findall(r">([^<]+)</a>", nav) == ["Home", "Place names", "Accounts", "Audit log"]
+    assert re.findall(r">([^<]+)</a>", nav) == [
+        "Home", "Place names", "Participatory budgeting", "My budget proposals", "Accounts", "Audit log",
+    ]  # fmt: skip
     assert 'href="/admin/audit/" aria-current="page"' in nav
     zh_nav = _main_nav(admin_client.get("/?lang=zh_Hant_TW").text)
-    assert re.findall(r">([^<]+)</a>", zh_nav) == ["首頁", "地名譯名", "帳號管理", "稽核紀錄"]
+    assert re.findall(r">([^<]+)</a>", zh_nav) == [
+        "首頁", "地名譯名", "參與式預算", "我的預算提案", "帳號管理", "稽核紀錄",
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -111,7 +117,7 @@ def test_health_reports_log_and_read_model_positions(admin_client: TestClient) -
     health = answer.json()
     assert answer.status_code == 200 and health["status"] == "ok"
     assert health["log"] >= 2  # registered + granted admin
-    assert set(health["views"]) == {"accounts", "glossary", "audit"}
+    assert set(health["views"]) == {"accounts", "glossary", "budgeting", "audit"}
     for view in health["views"].values():
         assert view["state"] == "ready"
         assert view["position"] == health["log"] and view["behind"] == 0

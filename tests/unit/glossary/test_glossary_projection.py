@@ -11,6 +11,7 @@ from sqlite_utils import Database
 from domain.eventlog import SYSTEM_ACTOR, EventLog
 from domain.glossary.service import Glossary
 from projections import glossary as read
+from projections import glossary_queues as queues
 from projections.glossary import GlossaryView
 from projections.runner import Projector, open_read_db, rebuild, table_rows
 from tests.unit.glossary.conftest import People, SharedGlossary
@@ -190,3 +191,52 @@ def test_a_name_the_glossary_lacks_is_romanized_in_the_system_the_city_approves_
     assert read.display_name(shared.db, "新前鎮里") == read.DisplayName("新前鎮里", "Sincianjhen Village", False)
     assert read.display_name(shared.db, "前鎮區").official  # approved, in Tongyong
     assert read.display_name(shared.db, "中山一路") == read.DisplayName("中山一路", "Zhongshan 1st Rd.", True)
+
+
+def test_a_correction_and_the_queues_in_the_read_model(
+    glossary: Glossary, people: People, log: EventLog, db: Database, tmp_path: Path
+) -> None:
+    ids = a_review_meeting(glossary, people)
+    projector = Projector(log, db, [GlossaryView()])
+    projector.catch_up(page=3)
+    lighthouse = glossary.propose("旗津燈塔", "Cijin Lighthouse", people.translator, category="landmark").result
+    bay = glossary.propose("西子灣", "Sizihwan Bay", people.translator, category="landmark").result
+    later = glossary.convene("2027-01-05", ["Chair Lin"], people.staff).result
+    glossary.put_all_on_agenda(later, [ids["hamasen"], bay], people.staff)
+    glossary.correct(later, ids["hamasen"], "Hamasen", "the neighbourhood's own name", people.staff)
+    glossary.defer(later, bay, people.staff)
+    projector.catch_up(page=2)
+    before = table_rows(db, GLOSSARY_TABLES)
+    rebuild(log, tmp_path / "rebuilt.db", [GlossaryView()])
+    rebuilt = open_read_db(tmp_path / "rebuilt.db")
+    assert table_rows(rebuilt, GLOSSARY_TABLES) == before
+    rebuilt.close()
+
+    first = read.meeting(db, str(ids["meeting"]))
+    assert first is not None
+    approval = first["decisions"][1]  # decision 2, kept as it was, marked as corrected
+    assert (approval["outcome"], approval["en"], approval["corrected_by_meeting_id"], approval["corrected_by_number"]) == (
+        "approve", "Hamaxing", str(later), 1
+    )  # fmt: skip
+    second = read.meeting(db, str(later))
+    assert second is not None
+    correction = second["decisions"][0]
+    assert (correction["outcome"], correction["en"], correction["corrects_meeting_id"], correction["corrects_number"]) == (
+        "correct", "Hamasen", str(ids["meeting"]), 2
+    )  # fmt: skip
+    hamasen = read.term(db, str(ids["hamasen"]))
+    assert hamasen is not None
+    assert (hamasen["en"], hamasen["approved_meeting_id"], hamasen["approved_decision"]) == ("Hamasen", str(later), 1)
+    assert [(v["text"], v["kind"]) for v in hamasen["variants"]] == [("Hamaxing", "historic")]
+    assert read.history(db, str(ids["hamasen"]))[-1]["event"] == "corrected"
+    assert read.search(db, "hamaxing")[0]["zh"] == "哈瑪星"
+
+    assert {row["zh"]: row["kind"] for row in queues.staff_queue(db)} == {"旗津燈塔": "proposal", "西子灣": "deferred"}
+    assert {row["zh"] for row in queues.waiting_for_review(db)} == {"旗津燈塔", "西子灣"}
+    states = {row["zh"]: row["state"] for row in queues.my_proposals(db, people.translator)}
+    assert states == {
+        "駁二藝術特區": "approved_amended", "哈瑪星": "approved", "六合夜市": "rejected", "旗津燈塔": "waiting",
+        "西子灣": "deferred",
+    }  # fmt: skip
+    assert queues.my_proposals(db, people.staff) == []
+    assert lighthouse and queues.approvals_by_kind(db) == {"initial_list": 2, "review": 2}

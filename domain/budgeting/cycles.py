@@ -1,0 +1,124 @@
+"""A budgeting cycle: its published settings and its phases.
+
+Phases: intake → endorsement → review (feasibility) → voting → counting → results. A change of
+phase is an event (``PhaseAdvanced``), by staff or, for a ``[schedule]``, at the scheduled time:
+the schedule is applied lazily. ``phase_at(now)`` is the later of the recorded phase and the one
+the schedule has opened by ``now``, and every rule checks that one, so a deadline holds to the
+second whether or not anyone has recorded the change yet; ``civic cycle tick`` (or the next staff
+action) records the scheduled changes that are due, so the log and the pages catch up.
+
+Once voting opens, the counting rule, the ballot rules, the areas and their budgets are locked.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.budgeting.errors import CycleLockedError, PhaseError
+from domain.budgeting.spec import PHASES, VOTING, CycleSpec
+
+
+def cycle_id_for(slug: str) -> UUID:
+    """One cycle per slug: a second create conflicts in the store itself."""
+    return uuid5(NAMESPACE_URL, f"civic:budgeting:cycle:{slug}")
+
+
+def phase_index(phase: str) -> int:
+    return PHASES.index(phase)
+
+
+def scheduled_phase(schedule: dict[str, str], now: datetime) -> str | None:
+    """The last phase whose scheduled start is at or before ``now`` (None: none scheduled yet)."""
+    due = None
+    for phase in PHASES:
+        start = schedule.get(phase)
+        if start and datetime.fromisoformat(start) <= now:
+            due = phase
+    return due
+
+
+class Cycle(Aggregate):
+    if TYPE_CHECKING:
+
+        class Event(Aggregate.Event):
+            actor: str
+
+        class Opened(Event, Aggregate.Created):
+            spec: dict[str, Any]
+            name: str  # its Chinese name, for the audit trail
+
+        class SettingsChanged(Event):
+            spec: dict[str, Any]
+
+        class PhaseAdvanced(Event):
+            phase: str
+            scheduled: bool
+
+    @staticmethod
+    def create_id(spec: dict[str, Any], **_: object) -> UUID:
+        return cycle_id_for(spec["slug"])
+
+    @event("Opened")
+    def __init__(self, spec: dict[str, Any], name: str, actor: str) -> None:
+        self.spec = CycleSpec.from_dict(spec)
+        self.phase = PHASES[0]
+
+    @property
+    def slug(self) -> str:
+        return self.spec.slug
+
+    def phase_at(self, now: datetime) -> str:
+        due = scheduled_phase(self.spec.schedule, now)
+        if due and phase_index(due) > phase_index(self.phase):
+            return due
+        return self.phase
+
+    def is_locked(self, now: datetime) -> bool:
+        return phase_index(self.phase_at(now)) >= phase_index(VOTING)
+
+    def change_settings(self, spec: CycleSpec, now: datetime, actor: str) -> None:
+        """New names, schedule or threshold at any time; the locked part never once voting opened.
+
+        A schedule changed after a phase opened cannot move the cycle back: the recorded phase
+        stands (``phase_at`` takes the later of the two)."""
+        if spec.slug != self.slug:
+            raise PhaseError(self.slug, self.phase, "rename")
+        if self.is_locked(now) and spec.locked_part() != self.spec.locked_part():
+            raise CycleLockedError(self.slug)
+        if spec != self.spec:
+            self._settings_changed(spec.to_dict(), actor)
+
+    @event("SettingsChanged")
+    def _settings_changed(self, spec: dict[str, Any], actor: str) -> None:
+        self.spec = CycleSpec.from_dict(spec)
+
+    def advance(self, phase: str, now: datetime, actor: str) -> None:
+        """Moves on to ``phase`` (skipping none: each phase in between is recorded in turn)."""
+        if phase not in PHASES:
+            raise PhaseError(self.slug, self.phase, "unknown_phase")
+        if phase_index(phase) <= phase_index(self.phase):
+            raise PhaseError(self.slug, self.phase, "advance")
+        while self.phase != phase:
+            self._phase_advanced(PHASES[phase_index(self.phase) + 1], False, actor)
+
+    def apply_schedule(self, now: datetime, actor: str) -> bool:
+        """Records the scheduled phase changes that are due; True when it recorded any."""
+        due = scheduled_phase(self.spec.schedule, now)
+        moved = False
+        while due and phase_index(self.phase) < phase_index(due):
+            self._phase_advanced(PHASES[phase_index(self.phase) + 1], True, actor)
+            moved = True
+        return moved
+
+    @event("PhaseAdvanced")
+    def _phase_advanced(self, phase: str, scheduled: bool, actor: str) -> None:
+        self.phase = phase
+
+    def require_phase(self, now: datetime, action: str, *phases: str) -> None:
+        current = self.phase_at(now)
+        if current not in phases:
+            raise PhaseError(self.slug, current, action)
