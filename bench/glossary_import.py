@@ -58,7 +58,7 @@ def main() -> None:
             decoded = time.perf_counter()
             with services.reader("glossary") as db:
                 known = KnownNamesInReadModel(db)
-                report = check_file(text, known, format="tbx")
+                report = check_file(text, KnownNamesInReadModel(db, correct_typos=False), format="tbx")
                 checked = time.perf_counter()
                 result = services.glossary.import_file(text, SYSTEM_ACTOR, format="tbx", source="glossary.tbx",
                                                        known=known).result  # fmt: skip

@@ -291,8 +291,9 @@ def export_entries(db: Database, statuses: Sequence[str] = (APPROVED, DEPRECATED
 class KnownNamesInReadModel:
     """What the proposal checks need to know, answered from the read model."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, correct_typos: bool = True) -> None:
         self.db = db
+        self.correct_typos = correct_typos  # False: near duplicates by prefix only (a file's thousands of rows)
 
     def approved_for_chinese(self, zh: str) -> list[Known]:
         return self._known("t.zh = ?", [zh])
@@ -306,7 +307,7 @@ class KnownNamesInReadModel:
     def similar_english(self, en: str) -> list[Known]:
         """Approved terms whose English the search finds for ``en`` (typos corrected): the
         candidates for a near duplicate, which the checks then measure."""
-        ids = [hit.term_id for hit in find(self.db, en, limit=10)]
+        ids = [hit.term_id for hit in find(self.db, en, limit=10, correct_typos=self.correct_typos)]
         if not ids:
             return []
         return self._known(f"t.id IN ({','.join('?' * len(ids))})", ids)

@@ -213,8 +213,10 @@ def find(
     statuses: Sequence[str] | None = ("approved",),
     category: str | None = None,
     district: str | None = None,
+    correct_typos: bool = True,
 ) -> list[Hit]:
-    """Term hits for a query, best first: exact, then prefix, then part, then corrected typos."""
+    """Term hits for a query, best first: exact, then prefix, then part, then corrected typos
+    (``correct_typos=False``: none, for checks of whole files, a search per row)."""
     text = normalized(bounded_query(text))
     key = fold(text)
     if not key:
@@ -225,7 +227,7 @@ def find(
     converted = fold(in_tongyong(text))
     if converted and converted != key:
         _scan(db, hits, converted, filters, limit, other_system=True)
-    if len(hits) < limit and not CJK.search(key) and len(key) >= SHORTEST_DELETED:
+    if correct_typos and len(hits) < limit and not CJK.search(key) and len(key) >= SHORTEST_DELETED:
         for corrected in corrections(db, text):
             _scan(db, hits, fold(corrected), filters, limit, fuzzy=corrected)
             if len(hits) >= limit:

@@ -105,7 +105,8 @@ def _format(name: str) -> str:
 
 def _check(services: Any, content: str, format: str, approved_column: str) -> FileReport:
     with services.reader(VIEW) as db:
-        return check_file(content, queries.KnownNamesInReadModel(db), format=format, approved_column=approved_column)
+        known = queries.KnownNamesInReadModel(db, correct_typos=False)  # a search per row: no typo corrections
+        return check_file(content, known, format=format, approved_column=approved_column)
 
 
 def _import(services: Any, content: str, actor: str, name: str, approved_column: str, progress: Any = None) -> Any:

@@ -155,7 +155,7 @@ def _check(text: str, file_format: str, approved_column: str, category_default: 
     try:
         services.catch_up()
         with services.reader("glossary") as db:
-            return check_file(text, KnownNamesInReadModel(db), **options)
+            return check_file(text, KnownNamesInReadModel(db, correct_typos=False), **options)
     finally:
         services.close()
 
