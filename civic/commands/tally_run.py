@@ -27,6 +27,7 @@ from domain.tally.gcpause import collector_paused
 from domain.tally.outcome import count_profile
 from domain.tally.pabulib import PabulibFormatError, Problem, format_amount
 from domain.tally.reader import Counted, read_counted
+from domain.tally.record import fields
 from domain.tally.satisfaction import Measure
 
 if TYPE_CHECKING:
@@ -192,11 +193,10 @@ def _as_json(outcome: Outcome, explain: bool) -> dict[str, object]:
 
 
 def _plain(value: object) -> object:
-    """Dataclasses to dicts; fractions to exact decimal strings (or "p/q")."""
-    import dataclasses
-
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {field.name: _plain(getattr(value, field.name)) for field in dataclasses.fields(value)}
+    """Records (``domain.tally.record``) to dicts; fractions to exact decimal strings (or "p/q")."""
+    names = fields(value)
+    if names:
+        return {name: _plain(getattr(value, name)) for name in names}
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, Fraction):

@@ -28,12 +28,12 @@ one-unit-at-a-time scan's, without most of its runs. Without numpy, that plain s
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from fractions import Fraction
 from itertools import count
 from typing import TYPE_CHECKING
 
 from domain.tally.mes import ExactMES
+from domain.tally.record import record
 from domain.tally.satisfaction import Profile
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ def _certifier(profile: Profile) -> Certifier | None:
     return Certifier(profile)
 
 
-@dataclass(frozen=True)
+@record
 class Result:
     selected: frozenset[int]  # the outcome before greedy: free projects plus what MES bought
     sequence: tuple[int, ...]  # what MES bought, in order, at the chosen per-voter budget

@@ -21,23 +21,23 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from fractions import Fraction
 
 from domain.tally.greedy import total_satisfaction
+from domain.tally.record import record
 from domain.tally.satisfaction import Measure, Profile
 
 ClassKey = int | tuple[tuple[int, Fraction], ...]
 
 
-@dataclass(frozen=True)
+@record
 class Purchase:
     project: int
     rho: Fraction
     payments: tuple[tuple[Fraction, tuple[int, ...], bool], ...]  # (amount, groups, full share)
 
 
-@dataclass(frozen=True)
+@record
 class Run:
     sequence: tuple[int, ...]  # projects bought, in order (free projects not included)
     purchases: tuple[Purchase, ...]  # filled when recording

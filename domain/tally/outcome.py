@@ -15,7 +15,6 @@ id compared as strings ("10" before "9"), as the reference (pabutools 1.2.3,
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -31,6 +30,7 @@ from domain.tally.explain import (
 )
 from domain.tally.gcpause import collector_paused
 from domain.tally.greedy import greedy, votes
+from domain.tally.record import record
 from domain.tally.satisfaction import Measure, Profile, compile_profile
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ class RuleNotApplicableError(ValueError):
         self.vote_type = vote_type
 
 
-@dataclass(frozen=True)
+@record
 class Outcome:
     rule: str
     selected: tuple[str, ...]  # project ids, in project-id (string) order

@@ -14,7 +14,6 @@ with the same ballot are treated alike by every rule here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from fractions import Fraction
 from itertools import groupby
 from operator import attrgetter, itemgetter
@@ -28,6 +27,7 @@ from domain.tally.ballots import (
     OrdinalBallot,
     VoteType,
 )
+from domain.tally.record import record
 
 
 class Measure:
@@ -53,7 +53,7 @@ class Group(NamedTuple):
         return zip(self.projects, self.values)
 
 
-@dataclass(frozen=True)
+@record
 class Profile:
     ids: tuple[str, ...]  # project ids, sorted as strings: the tie-breaking order
     costs: tuple[Fraction, ...]
