@@ -17,7 +17,6 @@ from collections.abc import Callable
 from decimal import ROUND_HALF_EVEN, Decimal
 from enum import Enum
 from fractions import Fraction
-from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from civic.words import N_
 from civic.words import gettext as _
@@ -30,8 +29,10 @@ from domain.tally.reader import Counted, read_counted
 from domain.tally.record import fields
 from domain.tally.satisfaction import Measure
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING (and so for type checkers), without importing typing at run time
 if TYPE_CHECKING:
     from os import PathLike
+    from typing import NoReturn, TextIO
 
     from domain.tally.outcome import Outcome
 

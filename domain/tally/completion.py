@@ -31,12 +31,12 @@ from collections.abc import Callable, Iterator
 from fractions import Fraction
 from itertools import count
 from operator import itemgetter
-from typing import TYPE_CHECKING
 
 from domain.tally.mes import ExactMES
 from domain.tally.record import record
 from domain.tally.satisfaction import Profile
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING (and so for type checkers), without importing typing at run time
 if TYPE_CHECKING:
     from domain.tally.certify import Certifier
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from fractions import Fraction
-from typing import TYPE_CHECKING
 
 from domain.tally.ballots import Election
 from domain.tally.explain import (
@@ -33,6 +32,7 @@ from domain.tally.greedy import greedy, votes
 from domain.tally.record import record
 from domain.tally.satisfaction import Measure, Profile, compile_profile
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING (and so for type checkers), without importing typing at run time
 if TYPE_CHECKING:
     from domain.tally.completion import Result
 
