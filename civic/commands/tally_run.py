@@ -17,7 +17,6 @@ from collections.abc import Callable
 from decimal import ROUND_HALF_EVEN, Decimal
 from enum import Enum
 from fractions import Fraction
-from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from civic.words import N_
 from civic.words import gettext as _
@@ -27,10 +26,13 @@ from domain.tally.gcpause import collector_paused
 from domain.tally.outcome import count_profile
 from domain.tally.pabulib import PabulibFormatError, Problem, format_amount
 from domain.tally.reader import Counted, read_counted
+from domain.tally.record import fields
 from domain.tally.satisfaction import Measure
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING (and so for type checkers), without importing typing at run time
 if TYPE_CHECKING:
     from os import PathLike
+    from typing import NoReturn, TextIO
 
     from domain.tally.outcome import Outcome
 
@@ -192,11 +194,10 @@ def _as_json(outcome: Outcome, explain: bool) -> dict[str, object]:
 
 
 def _plain(value: object) -> object:
-    """Dataclasses to dicts; fractions to exact decimal strings (or "p/q")."""
-    import dataclasses
-
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {field.name: _plain(getattr(value, field.name)) for field in dataclasses.fields(value)}
+    """Records (``domain.tally.record``) to dicts; fractions to exact decimal strings (or "p/q")."""
+    names = fields(value)
+    if names:
+        return {name: _plain(getattr(value, name)) for name in names}
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, Fraction):

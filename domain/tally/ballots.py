@@ -15,10 +15,11 @@ are strings and their string order is the tie-breaking order of every rule.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from enum import Enum
 from fractions import Fraction
 from operator import attrgetter
+
+from domain.tally.record import hidden, record
 
 Fields = tuple[tuple[str, str], ...]
 
@@ -39,7 +40,7 @@ class VoteType(str, Enum):
         return self in (VoteType.CUMULATIVE, VoteType.SCORING)
 
 
-@dataclass(frozen=True)
+@record
 class Project:
     id: str
     cost: Fraction
@@ -47,7 +48,7 @@ class Project:
     fields: Fields = ()  # the other columns of the file (category, votes, ...), in file order
 
 
-@dataclass(frozen=True)
+@record
 class ApprovalBallot:
     projects: frozenset[str]
 
@@ -55,7 +56,7 @@ class ApprovalBallot:
         return tuple(sorted(self.projects))
 
 
-@dataclass(frozen=True)
+@record
 class CumulativeBallot:
     """Points per project, in the order the voter gave them; each project at most once."""
 
@@ -65,7 +66,7 @@ class CumulativeBallot:
         return tuple(project for project, _ in self.points)
 
 
-@dataclass(frozen=True)
+@record
 class OrdinalBallot:
     """Most preferred first; each project at most once."""
 
@@ -85,7 +86,7 @@ BALLOT_KIND: dict[VoteType, type] = {
 }
 
 
-@dataclass(frozen=True)
+@record
 class Voter:
     id: str
     ballot: Ballot
@@ -103,7 +104,7 @@ class Violation(str, Enum):
     TOTAL_POINTS_TOO_HIGH = "total_points_too_high"
 
 
-@dataclass(frozen=True)
+@record
 class BallotRules:
     """The limits a city puts on a ballot. Tallies count every ballot as cast (as the reference
     does); these rules are for checking a ballot when it is cast."""
@@ -164,7 +165,7 @@ class ElectionError(ValueError):
         self.subject = subject
 
 
-@dataclass(frozen=True)
+@record
 class Election:
     budget: Fraction
     vote_type: VoteType
@@ -172,7 +173,7 @@ class Election:
     voters: tuple[Voter, ...]
     rules: BallotRules = BallotRules()
     meta: Fields = ()  # every META row as read, for writing the file back
-    _by_id: dict[str, Project] = field(init=False, repr=False, compare=False)
+    _by_id: dict[str, Project] = hidden(init=False)  # (init=False said outright for type checkers)
 
     def __post_init__(self) -> None:
         by_id: dict[str, Project] = {}

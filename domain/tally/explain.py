@@ -5,12 +5,13 @@ Amounts are exact fractions; money is in the election's currency, ``per_voter_bu
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
 from fractions import Fraction
 
+from domain.tally.record import record
 
-@dataclass(frozen=True)
+
+@record
 class Payment:
     """What each of ``voters`` paid for a project bought by the Method of Equal Shares."""
 
@@ -19,7 +20,7 @@ class Payment:
     full_share: bool  # True: paid their full share; False: paid everything they had left
 
 
-@dataclass(frozen=True)
+@record
 class MesRound:
     project: str
     cost: Fraction
@@ -34,7 +35,7 @@ class Reason(str, Enum):
     COSTS_NOTHING = "costs_nothing"  # with the cost measure it satisfies nobody; greedy adds it
 
 
-@dataclass(frozen=True)
+@record
 class MesRejection:
     project: str
     cost: Fraction
@@ -43,7 +44,7 @@ class MesRejection:
     reason: Reason
 
 
-@dataclass(frozen=True)
+@record
 class GreedyStep:
     project: str
     cost: Fraction
@@ -52,13 +53,13 @@ class GreedyStep:
     remaining: Fraction  # budget left after this step
 
 
-@dataclass(frozen=True)
+@record
 class GreedyExplanation:
     budget: Fraction  # what was left to spend when greedy started
     steps: tuple[GreedyStep, ...]  # in the order greedy considered the projects
 
 
-@dataclass(frozen=True)
+@record
 class MesExplanation:
     per_voter_budget: Fraction  # what each voter started with
     increments: int  # how many currency units were added per voter (0 for plain MES)
@@ -68,14 +69,14 @@ class MesExplanation:
     completion: GreedyExplanation | None  # mes-completed: how greedy used the rest
 
 
-@dataclass(frozen=True)
+@record
 class PhragmenRound:
     project: str
     load: Fraction  # every supporter's load after buying it
     supporters: int
 
 
-@dataclass(frozen=True)
+@record
 class PhragmenExplanation:
     rounds: tuple[PhragmenRound, ...]
     stopped_by: str | None  # the next project in line that would have overrun the budget

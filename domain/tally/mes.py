@@ -21,23 +21,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from fractions import Fraction
 
 from domain.tally.greedy import total_satisfaction
+from domain.tally.record import record
 from domain.tally.satisfaction import Measure, Profile
 
-ClassKey = int | tuple[tuple[int, Fraction], ...]
 
-
-@dataclass(frozen=True)
+@record
 class Purchase:
     project: int
     rho: Fraction
     payments: tuple[tuple[Fraction, tuple[int, ...], bool], ...]  # (amount, groups, full share)
 
 
-@dataclass(frozen=True)
+@record
 class Run:
     sequence: tuple[int, ...]  # projects bought, in order (free projects not included)
     purchases: tuple[Purchase, ...]  # filled when recording
@@ -49,15 +47,26 @@ class ExactMES:
         self.profile = profile
         count = len(profile.ids)
         self.cost_sat = profile.measure == Measure.COST
-        self.supporters: list[list[int]] = [[] for _ in range(count)]
-        self.sats: list[dict[int, Fraction]] = []
-        self.masks: list[int] = []
+        # Each project's supporters as (group, code): ``values[project][code]`` is the group's
+        # satisfaction with it. Equal values share a code, so that the classes below stay few;
+        # they are told apart by numerator and denominator (a fraction's own hash is slow), and
+        # each value object is looked at once (profiles share them between groups).
+        self.supporters: list[list[tuple[int, int]]] = [[] for _ in range(count)]
+        self.values: list[list[Fraction]] = [[] for _ in range(count)]
+        self.sizes = [len(group.voters) for group in profile.groups]
+        codes: list[dict[tuple[int, int], int]] = [{} for _ in range(count)]
+        seen: dict[tuple[int, int], int] = {}  # (project, id of a value object) -> code
         for index, group in enumerate(profile.groups):
-            sats = dict(group.sats)
-            self.sats.append(sats)
-            self.masks.append(sum(1 << project for project in sats))
-            for project in sats:
-                self.supporters[project].append(index)
+            for project, value in zip(group.projects, group.values):
+                code = seen.get((project, id(value)))
+                if code is None:
+                    known = codes[project]
+                    code = known.get((value.numerator, value.denominator))
+                    if code is None:
+                        code = known[value.numerator, value.denominator] = len(known)
+                        self.values[project].append(value)
+                    seen[project, id(value)] = code
+                self.supporters[project].append((index, code))
         self.tot = total_satisfaction(profile)
         self.free = tuple(p for p in range(count) if profile.costs[p] == 0 and self.tot[p] > 0)
         self.eligible = tuple(p for p in range(count) if profile.costs[p] > 0 and self.tot[p] > 0)
@@ -81,6 +90,10 @@ class ExactMES:
 
 
 class _RunState:
+    """Voters are kept in classes: a class is what its voters paid for so far (each purchase
+    with their satisfaction in it), so everyone in it has the same money left. Classes are
+    numbered as they appear; ``budgets[c]`` is what each voter of class ``c`` has left."""
+
     def __init__(self, mes: ExactMES, beta: Fraction) -> None:
         self.mes = mes
         self.beta = beta
@@ -88,51 +101,35 @@ class _RunState:
         self.stale = {p: mes.profile.costs[p] / mes.tot[p] for p in mes.eligible}
         self.sequence: list[int] = []
         self.bought: set[int] = set(mes.free)
-        self.selected_mask = 0
         self.rho: dict[int, Fraction] = {}
-        self.budgets: dict[ClassKey, Fraction] = {}
+        self.of = [0] * len(mes.profile.groups)  # each group's class; 0: paid nothing yet
+        self.budgets = [beta]
+        self.after: dict[tuple[int, int, int], int] = {}  # (class, project, code) -> class after paying
 
-    def key(self, group: int) -> ClassKey:
-        mes = self.mes
-        if mes.cost_sat:  # satisfaction is the cost: the set of winners supported says it all
-            return mes.masks[group] & self.selected_mask
-        mask = mes.masks[group] & self.selected_mask
-        return tuple((p, value) for p, value in mes.sats[group].items() if mask >> p & 1)
-
-    def budget(self, key: ClassKey) -> Fraction:
-        value = self.budgets.get(key)
-        if value is None:
-            if isinstance(key, int):
-                paid = sum((self.rho[p] * self.mes.profile.costs[p] for p in _bits(key)), Fraction(0))
-            else:
-                paid = sum((self.rho[p] * sat for p, sat in key), Fraction(0))
-            value = self.budgets[key] = max(Fraction(0), self.beta - paid)
-        return value
-
-    def classes(self, project: int) -> dict[tuple[ClassKey, Fraction], list[int]]:
-        """Supporters of ``project`` by (class, satisfaction with it)."""
-        found: dict[tuple[ClassKey, Fraction], list[int]] = defaultdict(list)
-        for group in self.mes.supporters[project]:
-            found[self.key(group), self.mes.sats[group][project]].append(group)
+    def classes(self, project: int) -> dict[tuple[int, int], list[int]]:
+        """Supporters of ``project`` by (class, code of their satisfaction with it)."""
+        found: dict[tuple[int, int], list[int]] = defaultdict(list)
+        of = self.of
+        for group, code in self.mes.supporters[project]:
+            found[of[group], code].append(group)
         return found
 
     def money(self, project: int) -> Fraction:
-        groups = self.mes.profile.groups
+        sizes = self.mes.sizes.__getitem__
+        budgets = self.budgets
         return sum(
-            (
-                self.budget(key) * sum(groups[g].size for g in members)
-                for (key, _), members in self.classes(project).items()
-            ),
+            (budgets[cls] * sum(map(sizes, members)) for (cls, _), members in self.classes(project).items()),
             Fraction(0),
         )
 
     def price(self, project: int) -> Fraction | None:
         """The least rho its supporters can pay (None: they cannot afford it)."""
         cost = self.mes.profile.costs[project]
-        groups = self.mes.profile.groups
+        sizes = self.mes.sizes.__getitem__
+        budgets, values = self.budgets, self.mes.values[project]
         items = [
-            (self.budget(key), sat, sum(groups[g].size for g in members))
-            for (key, sat), members in self.classes(project).items()
+            (budgets[cls], values[code], sum(map(sizes, members)))
+            for (cls, code), members in self.classes(project).items()
         ]
         if sum((budget * size for budget, _, size in items), Fraction(0)) < cost:
             return None
@@ -171,9 +168,10 @@ class _RunState:
 
     def purchase(self, project: int, rho: Fraction) -> Purchase:
         payments: dict[tuple[Fraction, bool], list[int]] = defaultdict(list)
-        for (key, sat), members in self.classes(project).items():
-            budget = self.budget(key)
-            share = rho * sat
+        values = self.mes.values[project]
+        for (cls, code), members in self.classes(project).items():
+            budget = self.budgets[cls]
+            share = rho * values[code]
             if share <= budget:
                 payments[share, True].extend(members)
             else:
@@ -189,13 +187,11 @@ class _RunState:
         self.bought.add(project)
         self.remaining.discard(project)
         self.rho[project] = rho
-        self.selected_mask |= 1 << project
-
-
-def _bits(mask: int) -> list[int]:
-    found = []
-    while mask:
-        low = mask & -mask
-        found.append(low.bit_length() - 1)
-        mask ^= low
-    return found
+        of, budgets, after, values = self.of, self.budgets, self.after, self.mes.values[project]
+        for group, code in self.mes.supporters[project]:
+            step = (of[group], project, code)
+            moved = after.get(step)
+            if moved is None:  # the first of its class to pay this: a new class
+                moved = after[step] = len(budgets)
+                budgets.append(max(Fraction(0), budgets[step[0]] - rho * values[code]))
+            of[group] = moved

@@ -15,9 +15,7 @@ id compared as strings ("10" before "9"), as the reference (pabutools 1.2.3,
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from fractions import Fraction
-from typing import TYPE_CHECKING
 
 from domain.tally.ballots import Election
 from domain.tally.explain import (
@@ -31,8 +29,10 @@ from domain.tally.explain import (
 )
 from domain.tally.gcpause import collector_paused
 from domain.tally.greedy import greedy, votes
+from domain.tally.record import record
 from domain.tally.satisfaction import Measure, Profile, compile_profile
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING (and so for type checkers), without importing typing at run time
 if TYPE_CHECKING:
     from domain.tally.completion import Result
 
@@ -55,7 +55,7 @@ class RuleNotApplicableError(ValueError):
         self.vote_type = vote_type
 
 
-@dataclass(frozen=True)
+@record
 class Outcome:
     rule: str
     selected: tuple[str, ...]  # project ids, in project-id (string) order

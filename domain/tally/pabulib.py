@@ -17,7 +17,6 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 from fractions import Fraction
@@ -36,6 +35,7 @@ from domain.tally.ballots import (
     VoteType,
 )
 from domain.tally.gcpause import collector_paused
+from domain.tally.record import record
 
 SECTIONS = ("meta", "projects", "votes")
 _RULE_KEYS = {
@@ -158,7 +158,7 @@ def format_amount(value: Fraction) -> str:
 # --- reading -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class _Section:
     start: int  # the index of its name's row in the file's rows
     header_at: int

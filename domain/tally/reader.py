@@ -18,7 +18,6 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
-from dataclasses import dataclass
 from fractions import Fraction
 from itertools import repeat
 from operator import itemgetter
@@ -39,12 +38,13 @@ from domain.tally.pabulib import (
     _vote_type,
     parse,
 )
+from domain.tally.record import record
 from domain.tally.satisfaction import Group, Profile, compile_profile, measure_for, ranked_satisfaction
 
 _SECTIONS = frozenset(SECTIONS)
 
 
-@dataclass(frozen=True)
+@record
 class Counted:
     """An election as counting needs it: what the command line shows, and the profile."""
 

@@ -14,11 +14,9 @@ with the same ballot are treated alike by every rule here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from fractions import Fraction
 from itertools import groupby
 from operator import attrgetter, itemgetter
-from typing import NamedTuple
 
 from domain.tally.ballots import (
     ApprovalBallot,
@@ -28,6 +26,7 @@ from domain.tally.ballots import (
     OrdinalBallot,
     VoteType,
 )
+from domain.tally.record import record
 
 
 class Measure:
@@ -36,13 +35,26 @@ class Measure:
     BORDA = "borda"
 
 
-class Group(NamedTuple):
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING (and so for type checkers), without importing typing at run time
+if TYPE_CHECKING:
+    from typing import NamedTuple
+
+    class _Group(NamedTuple):
+        projects: tuple[int, ...]
+        values: tuple[Fraction, ...]
+        voters: tuple[int, ...]  # positions in ``Election.voters``
+
+else:  # the same named tuple; ``typing.NamedTuple`` would import typing, a few milliseconds
+    from collections import namedtuple
+
+    _Group = namedtuple("Group", ("projects", "values", "voters"))
+
+
+class Group(_Group):
     """Voters who cast the same ballot: the projects on it (in index order), their satisfaction
     with each, and who they are. (A named tuple: profiles hold many of these.)"""
 
-    projects: tuple[int, ...]
-    values: tuple[Fraction, ...]
-    voters: tuple[int, ...]  # positions in ``Election.voters``
+    __slots__ = ()
 
     @property
     def size(self) -> int:
@@ -53,7 +65,7 @@ class Group(NamedTuple):
         return zip(self.projects, self.values)
 
 
-@dataclass(frozen=True)
+@record
 class Profile:
     ids: tuple[str, ...]  # project ids, sorted as strings: the tie-breaking order
     costs: tuple[Fraction, ...]

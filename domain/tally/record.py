@@ -1,0 +1,110 @@
+"""``@record``: frozen value classes as ``@dataclass(frozen=True)`` makes them, without importing
+``dataclasses``.
+
+Importing ``dataclasses`` pulls in ``inspect`` (and ``ast``, ``dis``, ``tokenize``...), and each
+class it builds compiles four or five generated functions: together about half of the modules'
+import time on a short whole-process ``civic tally`` (``bench/tally_process.py``). A record has
+what the tally's values use of a frozen dataclass: an ``__init__`` from the annotated fields (in
+order, with their defaults; then ``__post_init__`` if the class has one), ``__repr__``, ``__eq__``
+and ``__hash__`` over the fields, ``__match_args__``, and no assignment after construction. A
+field given as ``= hidden(init=False)`` is set by ``__post_init__`` only: it is not an argument, not shown
+and not compared. ``fields(value)`` names a record's fields (the ``dataclasses.fields`` of
+``--json``'s output). Type checkers see records as dataclasses (``dataclass_transform``).
+"""
+
+from __future__ import annotations
+
+from operator import attrgetter
+
+TYPE_CHECKING = False  # typing itself is not imported at run time: a few milliseconds more
+if TYPE_CHECKING:
+    from typing import Any, TypeVar, dataclass_transform
+
+    T = TypeVar("T")
+else:
+
+    def dataclass_transform(**options):
+        return lambda decorator: decorator
+
+
+class FrozenInstanceError(AttributeError):
+    """An assignment to a record after construction (as ``dataclasses.FrozenInstanceError``)."""
+
+
+class _Hidden:
+    __slots__ = ()
+
+
+_HIDDEN = _Hidden()
+
+
+def hidden(*, init: bool = False, repr: bool = False, compare: bool = False) -> Any:
+    """A field that ``__post_init__`` sets (``field(init=False, repr=False, compare=False)``)."""
+    return _HIDDEN
+
+
+def fields(value: object) -> tuple[str, ...]:
+    """The names of a record's shown fields, in order; ``()`` for anything else."""
+    return getattr(type(value), "__record_fields__", ())
+
+
+@dataclass_transform(frozen_default=True, field_specifiers=(hidden,))
+def record(cls: type[T]) -> type[T]:
+    own = cls.__dict__.get("__annotations__", {})  # noqa: RUF063 - inspect is what this module avoids
+    names = tuple(name for name in own if not _is_classvar(own[name]))
+    shown = tuple(name for name in names if cls.__dict__.get(name) is not _HIDDEN)
+    for name in names:
+        if cls.__dict__.get(name) is _HIDDEN:
+            delattr(cls, name)
+    defaults = {name: cls.__dict__[name] for name in shown if name in cls.__dict__}
+    parameters, lines = [], []
+    for name in shown:
+        parameters.append(f"{name}=_default_{name}" if name in defaults else name)
+        lines.append(f"    _values[{name!r}] = {name}")
+    if hasattr(cls, "__post_init__"):
+        lines.append("    self.__post_init__()")
+    source = f"def __init__(self, {', '.join(parameters)}):\n    _values = self.__dict__\n" + "\n".join(
+        lines or ["    pass"]
+    )
+    namespace = {f"_default_{name}": value for name, value in defaults.items()}
+    exec(source, namespace)  # one generated function per class (dataclasses compiles four or five)
+    init = namespace["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    key = attrgetter(*shown) if shown else (lambda _: ())
+    cls.__init__ = init  # type: ignore[method-assign]
+    for name, method in _methods(cls, shown, key).items():
+        setattr(cls, name, method)
+    return cls
+
+
+def _methods(cls: type, shown: tuple[str, ...], key: Any) -> dict[str, Any]:
+    def __repr__(self: Any) -> str:
+        return f"{type(self).__qualname__}({', '.join(f'{name}={getattr(self, name)!r}' for name in shown)})"
+
+    def __eq__(self: Any, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return bool(key(self) == key(other))
+
+    def __hash__(self: Any) -> int:
+        return hash(key(self))
+
+    def __setattr__(self: Any, name: str, value: object) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self: Any, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    return {
+        "__repr__": __repr__,
+        "__eq__": __eq__,
+        "__hash__": __hash__,
+        "__setattr__": __setattr__,
+        "__delattr__": __delattr__,
+        "__match_args__": shown,
+        "__record_fields__": shown,
+    }
+
+
+def _is_classvar(annotation: object) -> bool:
+    return isinstance(annotation, str) and annotation.startswith(("ClassVar", "typing.ClassVar"))
