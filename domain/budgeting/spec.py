@@ -240,7 +240,7 @@ def _projects(
         title_zh, title_en = _text(item, "title_zh", path, where), _text(item, "title_en", path, where)
         cost = _int(item, "cost", path, where, minimum=1, maximum=MAX_BUDGET)
         if cost > budget:
-            raise where.error(OVER_BUDGET, path, "cost", cost=cost, budget=budget)
+            raise where.error(OVER_BUDGET, path, "cost", cost=f"{cost:,}", budget=f"{budget:,}")
         projects.append(Project(code, title_zh, title_en, cost))
     return tuple(projects)
 
