@@ -119,7 +119,7 @@ class BudgetingView(ViewBase):
     def _(self, event: Cycle.EntryAdded, db: Database) -> None:
         db.execute(
             "INSERT OR REPLACE INTO budgeting_ballot VALUES (?, ?, ?, ?, ?, ?, 'proposal', ?, ?)",
-            [str(event.originator_id), event.code, event.area, event.title, event.title, event.cost,
+            [str(event.originator_id), event.code, event.area, event.proposal_title, event.proposal_title, event.cost,
              str(event.proposal_id), event.originator_version],
         )  # fmt: skip
         db.execute("UPDATE budgeting_cycles SET version = ? WHERE id = ?",

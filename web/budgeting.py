@@ -149,7 +149,9 @@ async def create_cycle(request: Request) -> Response:
 
 async def cycle_page(request: Request, problem: str = "", status_code: int = 200) -> Response:
     found = await _cycle(request, request.path_params["slug"])
-    phases, ballot = await _read(request, lambda db: (queries.phase_log(db, found["id"]), queries.ballot(db, found["id"])))
+    phases, ballot = await _read(
+        request, lambda db: (queries.phase_log(db, found["id"]), queries.ballot(db, found["id"]))
+    )
     context = {"cycle": found, "spec": found["spec"], "phase_log": phases, "ballot": ballot, "problem": problem,
                "next_phases": PHASES[PHASES.index(found["phase"]) + 1:], **_texts()}  # fmt: skip
     return render(request, "budgeting/cycle.html", context, block="phase", status_code=status_code)

@@ -73,7 +73,7 @@ class Cycle(Aggregate):
             code: str
             area: str
             proposal_id: UUID
-            title: str
+            proposal_title: str  # not "title": the audit would take it for the cycle's new name
             language: str
             cost: int
 
@@ -160,7 +160,7 @@ class Cycle(Aggregate):
         return code
 
     @event("EntryAdded")
-    def _entry_added(self, code: str, area: str, proposal_id: UUID, title: str, language: str, cost: int,
+    def _entry_added(self, code: str, area: str, proposal_id: UUID, proposal_title: str, language: str, cost: int,
                      actor: str) -> None:  # fmt: skip
         self.entries[code] = proposal_id
 

@@ -219,9 +219,7 @@ def _areas(data: dict[str, Any], where: _Where) -> tuple[Area, ...]:
     return tuple(areas)
 
 
-def _projects(
-    raw: Any, area_path: tuple[Any, ...], budget: int, codes: set[str], where: _Where
-) -> tuple[Project, ...]:
+def _projects(raw: Any, area_path: tuple[Any, ...], budget: int, codes: set[str], where: _Where) -> tuple[Project, ...]:
     """An area's ballot loaded from the file: each code once in the whole cycle, each cost within the budget."""
     if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
         raise where.error(NOT_TEXT, area_path, "projects")

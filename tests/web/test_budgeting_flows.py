@@ -139,6 +139,14 @@ def test_part_one_end_to_end_over_http(browser: Browser) -> None:
     assert "Feasible: NT$480,000, 90 days" in mine.text
     assert "駁二倉庫前的遮陽棚" in bob.get("/budgeting/mine/endorsements").text
 
+    # The audit names each thing: the agency by its Chinese name, the cycle by its own (not the entry's).
+    audit = browser("demo-admin", ("admin",)).get("/admin/audit/?context=budgeting&lang=en").text
+    rows = re.findall(r"<tr>\s*<td data-label=.*?</tr>", audit[audit.index('<div id="audit-results">') :], re.S)
+    for what, label in (("Registered a review agency", "工務局"), ("Added a reviewer to an agency", "工務局"),
+                        ("Gave a proposal its code on the ballot", "駁二參與式預算 2027")):  # fmt: skip
+        row = next(row for row in rows if what in row)
+        assert label in row, row
+
 
 def _ballot_section(page: str, area: str) -> str:
     match = re.search(rf'<section[^>]*data-testid="ballot-{area}">(.*?)</section>', page, re.S)

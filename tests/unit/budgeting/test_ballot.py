@@ -125,7 +125,7 @@ def ballot_of(projector: Projector) -> dict[str, list[tuple[str, str, str, int, 
 def test_loaded_projects_are_on_the_ballot_from_the_start_and_proposals_join_with_the_next_free_code(
     world: tuple[Budgeting, EventLog, Projector, list[str]],
 ) -> None:
-    budgeting, log, projector, (staff, reviewer, alice, *_) = world
+    budgeting, _log, projector, (staff, reviewer, alice, *_) = world
     budgeting.create_cycle(parse(LOADED), staff)
     assert ballot_of(projector) == {
         "hamasen": [
