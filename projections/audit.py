@@ -18,7 +18,7 @@ from sqlite_utils import Database
 from projections.runner import ViewBase
 
 # Fields whose value names what an event is about, in the order they are preferred.
-LABEL_FIELDS = ("name", "title", "zh", "en", "subject", "date")
+LABEL_FIELDS = ("name", "title", "name_zh", "zh", "en", "subject", "date")  # name_zh: an agency
 # Events that create a thing name it; later events keep its name unless they rename it.
 CREATED = ("Registered", "Proposed", "Imported", "Convened", "Created")
 DETAIL_LIMIT = 200  # characters kept of each detail: the audit says what changed, the log keeps it all
@@ -59,7 +59,7 @@ class AuditView(ViewBase):
     """One row per audited event, and the latest label of each thing they changed."""
 
     name = "audit"
-    version = 2  # 2: a thing keeps its first name unless renamed
+    version = 3  # 2: a thing keeps its first name unless renamed; 3: agencies by their Chinese name
 
     def __init__(self) -> None:
         self.topics = audited_event_classes()

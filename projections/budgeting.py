@@ -24,7 +24,7 @@ class BudgetingView(ViewBase):
     """Cycles, proposals and their history; one row per endorsement (a person counts once)."""
 
     name = "budgeting"
-    version = 1
+    version = 2  # 2: budgeting_ballot, each area's ballot entries (loaded from the file or put there by staff)
     topics = (Cycle.Event, Proposal.Event, Agency.Event)
 
     def create(self, db: Database) -> None:
@@ -32,6 +32,11 @@ class BudgetingView(ViewBase):
             "CREATE TABLE IF NOT EXISTS budgeting_cycles (id TEXT PRIMARY KEY, slug TEXT UNIQUE NOT NULL, "
             "name_zh TEXT NOT NULL, name_en TEXT NOT NULL, rule TEXT NOT NULL, phase TEXT NOT NULL, "
             "spec TEXT NOT NULL, created_at TEXT NOT NULL, version INTEGER NOT NULL)"
+        )
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS budgeting_ballot (cycle_id TEXT NOT NULL, code TEXT NOT NULL, "
+            "area TEXT NOT NULL, title_zh TEXT NOT NULL, title_en TEXT NOT NULL, cost INTEGER NOT NULL, "
+            "source TEXT NOT NULL, proposal_id TEXT, position INTEGER NOT NULL, PRIMARY KEY (cycle_id, code))"
         )
         db.execute(
             "CREATE TABLE IF NOT EXISTS budgeting_phases (cycle_id TEXT NOT NULL, phase TEXT NOT NULL, "
@@ -98,6 +103,7 @@ class BudgetingView(ViewBase):
             "INSERT OR REPLACE INTO budgeting_phases VALUES (?, ?, ?, ?, 0)",
             [str(event.originator_id), PHASES[0], _at(event), event.actor],
         )
+        self._loaded_ballot(db, str(event.originator_id), spec)
 
     @apply.register
     def _(self, event: Cycle.SettingsChanged, db: Database) -> None:
@@ -107,6 +113,27 @@ class BudgetingView(ViewBase):
             [spec["name_zh"], spec["name_en"], spec["rule"], json.dumps(spec, ensure_ascii=False),
              event.originator_version, str(event.originator_id)],
         )  # fmt: skip
+        self._loaded_ballot(db, str(event.originator_id), spec)
+
+    @apply.register
+    def _(self, event: Cycle.EntryAdded, db: Database) -> None:
+        db.execute(
+            "INSERT OR REPLACE INTO budgeting_ballot VALUES (?, ?, ?, ?, ?, ?, 'proposal', ?, ?)",
+            [str(event.originator_id), event.code, event.area, event.proposal_title, event.proposal_title, event.cost,
+             str(event.proposal_id), event.originator_version],
+        )  # fmt: skip
+        db.execute("UPDATE budgeting_cycles SET version = ? WHERE id = ?",
+                   [event.originator_version, str(event.originator_id)])  # fmt: skip
+
+    def _loaded_ballot(self, db: Database, cycle_id: str, spec: dict[str, Any]) -> None:
+        """The file's projects are the ballot's 'file' entries: a new file replaces them all."""
+        db.execute("DELETE FROM budgeting_ballot WHERE cycle_id = ? AND source = 'file'", [cycle_id])
+        rows = [
+            (cycle_id, project["code"], area["code"], project["title_zh"], project["title_en"], project["cost"],
+             "file", None, position)
+            for area in spec["areas"] for position, project in enumerate(area.get("projects", []))
+        ]  # fmt: skip
+        db.conn.executemany("INSERT OR REPLACE INTO budgeting_ballot VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
     @apply.register
     def _(self, event: Cycle.PhaseAdvanced, db: Database) -> None:

@@ -191,12 +191,18 @@ def similar(db: Database, cycle_id: str, text: str, *, exclude: str = "", limit:
     return [row for _, row in scored[:limit]]
 
 
-def ballot(db: Database, cycle_id: str, area: str) -> list[dict[str, Any]]:
-    return _rows(
+def ballot(db: Database, cycle_id: str) -> dict[str, list[dict[str, Any]]]:
+    """Each area's ballot entries (area code → entries): the file's projects in its order, then the
+    proposals staff put there, in the order they came. Entries have ``code``, ``title_zh``,
+    ``title_en``, ``cost``, ``source`` (file or proposal) and, for a proposal, ``proposal_id``."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for row in _rows(
         db,
-        "SELECT * FROM budgeting_proposals WHERE cycle_id = ? AND area = ? AND status = 'on_ballot' ORDER BY title",
-        [cycle_id, area],
-    )
+        "SELECT * FROM budgeting_ballot WHERE cycle_id = ? ORDER BY area, source = 'proposal', position, code",
+        [cycle_id],
+    ):
+        found.setdefault(row["area"], []).append(row)
+    return found
 
 
 def cycle_count(db: Database) -> int:

@@ -149,8 +149,10 @@ async def create_cycle(request: Request) -> Response:
 
 async def cycle_page(request: Request, problem: str = "", status_code: int = 200) -> Response:
     found = await _cycle(request, request.path_params["slug"])
-    phases = await _read(request, lambda db: queries.phase_log(db, found["id"]))
-    context = {"cycle": found, "spec": found["spec"], "phase_log": phases, "problem": problem,
+    phases, ballot = await _read(
+        request, lambda db: (queries.phase_log(db, found["id"]), queries.ballot(db, found["id"]))
+    )
+    context = {"cycle": found, "spec": found["spec"], "phase_log": phases, "ballot": ballot, "problem": problem,
                "next_phases": PHASES[PHASES.index(found["phase"]) + 1:], **_texts()}  # fmt: skip
     return render(request, "budgeting/cycle.html", context, block="phase", status_code=status_code)
 
@@ -635,8 +637,9 @@ AUDIT = AuditWording(
     context=N_("Participatory budgeting"),
     events={
         "Cycle.Opened": N_("Created a budgeting cycle"),
-        "Cycle.SettingsChanged": N_("Changed a cycle's settings"),
+        "Cycle.SettingsChanged": N_("Changed a cycle's settings (its loaded ballot follows)"),
         "Cycle.PhaseAdvanced": N_("Moved a cycle to its next phase"),
+        "Cycle.EntryAdded": N_("Gave a proposal its code on the ballot"),
         "Proposal.Submitted": N_("Submitted a proposal"),
         "Proposal.Edited": N_("Edited a proposal"),
         "Proposal.Withdrawn": N_("Withdrew a proposal"),

@@ -110,6 +110,7 @@ SPEC_PROBLEMS = {
     "schedule_order": N_("%(key)s must come after the phase before it"),
     "unknown_phase": N_("%(key)s is not a phase (one of %(phases)s)"),
     "too_long": N_("%(key)s is too long (at most %(most)s characters)"),
+    "over_budget": N_("%(key)s: the project costs NT$%(cost)s, more than its area's budget of NT$%(budget)s"),
 }
 ACTIONS = {
     "submit": N_("Proposals can be submitted only during intake."),

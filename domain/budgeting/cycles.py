@@ -8,6 +8,15 @@ second whether or not anyone has recorded the change yet; ``civic cycle tick`` (
 action) records the scheduled changes that are due, so the log and the pages catch up.
 
 Once voting opens, the counting rule, the ballot rules, the areas and their budgets are locked.
+
+The ballot. Each area's ballot is a list of entries, each with a code unique within the cycle
+(counting, paper ballots and the ``.pb`` export name projects by it), a title and a cost (NT$):
+- projects loaded from the cycle file (``[[areas.projects]]``, for a city that runs intake
+  elsewhere) are on the ballot from the start. ``civic cycle update`` may change them before
+  voting opens (recorded as ``SettingsChanged``, and the ballot follows the new file: a project
+  left out of it leaves the ballot); once voting opens they are locked with the areas.
+- a feasible proposal that staff put on the ballot becomes an entry (``EntryAdded``) with the
+  next free code ``P1``, ``P2``...; a file that later uses that code is refused.
 """
 
 from __future__ import annotations
@@ -18,8 +27,10 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.budgeting.errors import CycleLockedError, PhaseError
-from domain.budgeting.spec import PHASES, VOTING, CycleSpec
+from domain.budgeting.errors import CycleLockedError, PhaseError, SpecError
+from domain.budgeting.spec import DUPLICATE, PHASES, VOTING, CycleSpec
+
+ENTRY_PREFIX = "P"  # a proposal's ballot code: P1, P2... (the first not already taken in the cycle)
 
 
 def cycle_id_for(slug: str) -> UUID:
@@ -58,6 +69,14 @@ class Cycle(Aggregate):
             phase: str
             scheduled: bool
 
+        class EntryAdded(Event):
+            code: str
+            area: str
+            proposal_id: UUID
+            proposal_title: str  # not "title": the audit would take it for the cycle's new name
+            language: str
+            cost: int
+
     @staticmethod
     def create_id(spec: dict[str, Any], **_: object) -> UUID:
         return cycle_id_for(spec["slug"])
@@ -66,6 +85,7 @@ class Cycle(Aggregate):
     def __init__(self, spec: dict[str, Any], name: str, actor: str) -> None:
         self.spec = CycleSpec.from_dict(spec)
         self.phase = PHASES[0]
+        self.entries: dict[str, UUID] = {}  # proposals on the ballot: code → proposal id
 
     @property
     def slug(self) -> str:
@@ -89,6 +109,11 @@ class Cycle(Aggregate):
             raise PhaseError(self.slug, self.phase, "rename")
         if self.is_locked(now) and spec.locked_part() != self.spec.locked_part():
             raise CycleLockedError(self.slug)
+        for area_number, area in enumerate(spec.areas, start=1):
+            for number, project in enumerate(area.projects, start=1):
+                if project.code in self.entries:  # a proposal on the ballot has that code already
+                    key = f"areas.{area_number}.projects.{number}.code"
+                    raise SpecError(DUPLICATE, key, 0, value=project.code)
         if spec != self.spec:
             self._settings_changed(spec.to_dict(), actor)
 
@@ -117,6 +142,27 @@ class Cycle(Aggregate):
     @event("PhaseAdvanced")
     def _phase_advanced(self, phase: str, scheduled: bool, actor: str) -> None:
         self.phase = phase
+
+    def add_entry(self, proposal_id: UUID, area: str, title: str, language: str, cost: int, now: datetime,
+                  actor: str) -> str:  # fmt: skip
+        """A proposal joins its area's ballot with the next free code; not once voting opened."""
+        if self.is_locked(now):
+            raise CycleLockedError(self.slug)
+        for code, existing in self.entries.items():
+            if existing == proposal_id:
+                return code
+        taken = set(self.entries) | set(self.spec.project_codes())
+        number = 1
+        while f"{ENTRY_PREFIX}{number}" in taken:
+            number += 1
+        code = f"{ENTRY_PREFIX}{number}"
+        self._entry_added(code, area, proposal_id, title, language, cost, actor)
+        return code
+
+    @event("EntryAdded")
+    def _entry_added(self, code: str, area: str, proposal_id: UUID, proposal_title: str, language: str, cost: int,
+                     actor: str) -> None:  # fmt: skip
+        self.entries[code] = proposal_id
 
     def require_phase(self, now: datetime, action: str, *phases: str) -> None:
         current = self.phase_at(now)

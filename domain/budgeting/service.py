@@ -249,14 +249,21 @@ class Budgeting:
 
     def put_on_ballot(self, proposal_id: UUID, actor: str, expected_version: int | None = None,
                       now: datetime | None = None) -> Recorded:  # fmt: skip
-        """A feasible proposal goes on its area's ballot with the reviewed cost; not once voting opened."""
+        """A feasible proposal goes on its area's ballot with the reviewed cost; the result is its code."""
         self.accounts.require(actor, STAFF)
-        proposal = self._expected(proposal_id, expected_version)
-        cycle = self._cycle_of(proposal)
-        if cycle.is_locked(now or city_now()):
-            raise CycleLockedError(cycle.slug)
-        proposal.put_on_ballot(actor)
-        return Recorded(self._save(proposal))
+        moment = now or city_now()
+
+        def run() -> Recorded:
+            proposal = self._expected(proposal_id, expected_version)
+            cycle = self._cycle_of(proposal)
+            if cycle.is_locked(moment):
+                raise CycleLockedError(cycle.slug)
+            proposal.put_on_ballot(actor)
+            code = cycle.add_entry(proposal.id, proposal.area, proposal.content.title, proposal.content.language,
+                                   proposal.ballot_cost, moment, actor)  # fmt: skip
+            return Recorded(self._save(proposal, cycle), code)
+
+        return self._retrying(run)  # another entry taken at the same time: the next free code
 
     # --- reads ------------------------------------------------------------------------------
 

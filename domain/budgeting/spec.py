@@ -49,6 +49,7 @@ NOT_A_DATE = "not_a_date"
 SCHEDULE_ORDER = "schedule_order"
 UNKNOWN_PHASE = "unknown_phase"
 TOO_LONG = "too_long"
+OVER_BUDGET = "over_budget"
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,10 @@ class CycleSpec:
     def area(self, code: str) -> Area | None:
         return next((area for area in self.areas if area.code == code), None)
 
+    def project_codes(self) -> dict[str, str]:
+        """The loaded projects' codes, each with its area's code."""
+        return {project.code: area.code for area in self.areas for project in area.projects}
+
     def locked_part(self) -> tuple[Any, ...]:
         """What voting locks: the rule, the ballot, the areas and their budgets."""
         return (self.rule, self.min_age, self.ballot, self.areas)
@@ -193,6 +198,7 @@ def _areas(data: dict[str, Any], where: _Where) -> tuple[Area, ...]:
     if len(raw) > MAX_AREAS:
         raise where.error(TOO_LARGE, (), "areas", most=MAX_AREAS)
     areas: list[Area] = []
+    codes: set[str] = set()  # project codes: unique within the cycle (counting and the .pb export use them)
     for index, item in enumerate(raw):
         path = ("areas", index)
         _known(item, ("code", "name_zh", "name_en", "districts", "budget", "projects"), path, where)
@@ -208,13 +214,16 @@ def _areas(data: dict[str, Any], where: _Where) -> tuple[Area, ...]:
         if not all(isinstance(d, str) and d.strip() and len(d) <= MAX_TEXT for d in districts):
             raise where.error(NOT_TEXT, path, "districts")
         budget = _int(item, "budget", path, where, minimum=1, maximum=MAX_BUDGET)
-        projects = _projects(item.get("projects", []), path, where)
+        projects = _projects(item.get("projects", []), path, budget, codes, where)
         areas.append(Area(code, name_zh, name_en, tuple(d.strip() for d in districts), budget, projects))
     return tuple(areas)
 
 
-def _projects(raw: Any, area_path: tuple[Any, ...], where: _Where) -> tuple[Project, ...]:
-    if not isinstance(raw, list) or len(raw) > MAX_PROJECTS:
+def _projects(raw: Any, area_path: tuple[Any, ...], budget: int, codes: set[str], where: _Where) -> tuple[Project, ...]:
+    """An area's ballot loaded from the file: each code once in the whole cycle, each cost within the budget."""
+    if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
+        raise where.error(NOT_TEXT, area_path, "projects")
+    if len(raw) > MAX_PROJECTS:
         raise where.error(TOO_LARGE, area_path, "projects", most=MAX_PROJECTS)
     projects: list[Project] = []
     for index, item in enumerate(raw):
@@ -223,10 +232,13 @@ def _projects(raw: Any, area_path: tuple[Any, ...], where: _Where) -> tuple[Proj
         code = _text(item, "code", path, where)
         if not CODE.match(code):
             raise where.error(BAD_CODE, path, "code")
-        if any(project.code == code for project in projects):
+        if code in codes:
             raise where.error(DUPLICATE, path, "code", value=code)
+        codes.add(code)
         title_zh, title_en = _text(item, "title_zh", path, where), _text(item, "title_en", path, where)
         cost = _int(item, "cost", path, where, minimum=1, maximum=MAX_BUDGET)
+        if cost > budget:
+            raise where.error(OVER_BUDGET, path, "cost", cost=f"{cost:,}", budget=f"{budget:,}")
         projects.append(Project(code, title_zh, title_en, cost))
     return tuple(projects)
 

@@ -24,6 +24,7 @@ STORED_TOPICS = {
     "domain.budgeting.agencies:Agency.Registered",
     "domain.budgeting.agencies:Agency.ReviewerAdded",
     "domain.budgeting.agencies:Agency.ReviewerRemoved",
+    "domain.budgeting.cycles:Cycle.EntryAdded",
     "domain.budgeting.cycles:Cycle.Opened",
     "domain.budgeting.cycles:Cycle.PhaseAdvanced",
     "domain.budgeting.cycles:Cycle.SettingsChanged",

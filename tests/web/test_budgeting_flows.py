@@ -131,11 +131,66 @@ def test_part_one_end_to_end_over_http(browser: Browser) -> None:
     assert "需與文化局協調" not in bob.get(f"/budgeting/proposals/{pid}").text  # internal notes stay internal
     on_ballot = staff.post(f"/budgeting/proposals/{pid}/ballot", data={"version": _version(services, pid)})
     assert on_ballot.status_code == 200 and "以 新臺幣480,000元 列入選票。" in on_ballot.text
+    ballot = _ballot_section(staff.get("/budgeting/pier2-2027?lang=en").text, "pier2")
+    assert "<code>P1</code>" in ballot and "駁二倉庫前的遮陽棚" in ballot and "NT$480,000" in ballot
 
     # The author sees the answer on "my proposals"; bob sees his endorsement on "my endorsements".
     mine = resident.get("/budgeting/mine/proposals?lang=en")
     assert "Feasible: NT$480,000, 90 days" in mine.text
     assert "駁二倉庫前的遮陽棚" in bob.get("/budgeting/mine/endorsements").text
+
+    # The audit names each thing: the agency by its Chinese name, the cycle by its own (not the entry's).
+    audit = browser("demo-admin", ("admin",)).get("/admin/audit/?context=budgeting&lang=en").text
+    rows = re.findall(r"<tr>\s*<td data-label=.*?</tr>", audit[audit.index('<div id="audit-results">') :], re.S)
+    for what, label in (("Registered a review agency", "工務局"), ("Added a reviewer to an agency", "工務局"),
+                        ("Gave a proposal its code on the ballot", "駁二參與式預算 2027")):  # fmt: skip
+        row = next(row for row in rows if what in row)
+        assert label in row, row
+
+
+def _ballot_section(page: str, area: str) -> str:
+    match = re.search(rf'<section[^>]*data-testid="ballot-{area}">(.*?)</section>', page, re.S)
+    assert match, page
+    return match.group(1)
+
+
+LOADED_PROJECTS = """
+[[areas.projects]]
+code = "B1"
+title_zh = "駁二倉庫雙語導覽牌"
+title_en = "Bilingual signs for the Pier-2 warehouses"
+cost = 300000
+
+[[areas.projects]]
+code = "B2"
+title_zh = "大勇路自行車停車架"
+title_en = "Bicycle racks on Dayong Road"
+cost = 150000
+"""
+
+
+def test_a_ballot_loaded_from_the_file_is_on_the_cycle_page_in_both_languages(browser: Browser) -> None:
+    staff = browser("demo-staff", (STAFF,))
+    created = staff.post("/budgeting/new", data={"spec": SPEC + LOADED_PROJECTS}, follow_redirects=False)
+    assert created.status_code == 303
+    english = _ballot_section(staff.get("/budgeting/pier2-2027?lang=en").text, "pier2")
+    assert english.index("<code>B1</code>") < english.index("<code>B2</code>")
+    assert "Bilingual signs for the Pier-2 warehouses" in english and "NT$300,000" in english
+    assert "Bicycle racks on Dayong Road" in english and "NT$150,000" in english
+    assert "駁二倉庫雙語導覽牌" not in english
+    chinese = _ballot_section(staff.get("/budgeting/pier2-2027?lang=zh_Hant_TW").text, "pier2")
+    assert "駁二倉庫雙語導覽牌" in chinese and "新臺幣300,000元" in chinese and "大勇路自行車停車架" in chinese
+    assert "選票" in staff.get("/budgeting/pier2-2027?lang=zh_Hant_TW").text
+
+
+def test_a_loaded_project_over_the_budget_is_refused_on_the_web_with_its_line(browser: Browser) -> None:
+    staff = browser("demo-staff", (STAFF,))
+    services = staff.app.state.services  # type: ignore[attr-defined]
+    before = services.log.position()
+    text = SPEC + LOADED_PROJECTS.replace("cost = 150000", "cost = 2500000")
+    refused = staff.post("/budgeting/new?lang=zh_Hant_TW", data={"spec": text})
+    assert refused.status_code == 422 and "第 32 行" in refused.text and "新臺幣2,000,000元" in refused.text
+    assert services.log.position() == before
 
 
 def _version(services: object, pid: str) -> str:

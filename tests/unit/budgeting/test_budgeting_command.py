@@ -112,3 +112,59 @@ def test_once_voting_opens_the_rule_and_budgets_are_locked(civic: Civic, tmp_pat
         assert services.budgeting.cycle("hamasen-2027").spec.rule == "greedy"  # the published rule stands
     finally:
         services.close()
+
+
+BAD_PROJECTS = {
+    "cost over the area's budget": (("cost = 300000", "cost = 2000001"), 52,
+                                    "areas.2.projects.1.cost: the project costs NT$2,000,001, more than its area's "
+                                    "budget of NT$2,000,000"),
+    "a code used twice in the cycle": (('code = "B1"', 'code = "H2"'), 49, "areas.2.projects.1.code: H2 is used twice"),
+    "a missing title": (('title_en = "A sunshade at the Takao Railway Museum"\n', ""), 35,
+                        "areas.1.projects.2.title_en is missing"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", BAD_PROJECTS.values(), ids=BAD_PROJECTS.keys())
+def test_a_bad_loaded_project_is_named_with_its_line_exits_2_and_records_nothing(
+    civic: Civic, tmp_path: Path, data_dir: Path, case: tuple[tuple[str, str], int, str]
+) -> None:
+    from tests.unit.budgeting.test_ballot import LOADED
+
+    (old, new), line, words = case
+    assert old in LOADED
+    spec = tmp_path / "cycle.toml"
+    spec.write_text(LOADED.replace(old, new), encoding="utf-8")
+    code, out, err = civic("cycle", "create", str(spec))
+    assert (code, out) == (2, "")
+    assert f"cycle.toml: line {line}: {words}" in err, err
+    assert "Nothing was recorded." in err
+    assert log_position(data_dir) == 0
+
+
+def test_a_loaded_ballot_is_created_and_changed_from_the_file_until_voting_opens(
+    civic: Civic, tmp_path: Path, data_dir: Path
+) -> None:
+    from tests.unit.budgeting.test_ballot import LOADED, unscheduled
+
+    spec = tmp_path / "cycle.toml"
+    spec.write_text(unscheduled(LOADED), encoding="utf-8")
+    assert civic("cycle", "create", str(spec))[:2] == (0, "hamasen-2027\n")
+    spec.write_text(unscheduled(LOADED).replace("cost = 800000", "cost = 900000"), encoding="utf-8")
+    assert civic("cycle", "update", str(spec))[:2] == (0, "hamasen-2027\n")
+    assert civic("cycle", "advance", "hamasen-2027", "voting")[0] == 0
+    spec.write_text(unscheduled(LOADED).replace("cost = 800000", "cost = 950000"), encoding="utf-8")
+    before = log_position(data_dir)
+    code, _, err = civic("cycle", "update", str(spec))
+    assert code == 2 and "Voting has opened" in err and log_position(data_dir) == before
+    services = build_services(Settings(data_dir=data_dir))
+    try:
+        services.catch_up()
+        with services.reader("budgeting") as db:
+            from projections import budgeting_queries as queries
+
+            row = queries.cycle(db, "hamasen-2027")
+            assert row is not None
+            costs = {e["code"]: e["cost"] for entries in queries.ballot(db, row["id"]).values() for e in entries}
+        assert costs == {"P1": 1_200_000, "H2": 900_000, "B1": 300_000}  # the update before voting stands
+    finally:
+        services.close()
