@@ -1,7 +1,8 @@
-"""The glossary's workflow in a real browser, in both languages: a translator proposes, staff build
-an agenda from the review queue, amend the English at the meeting, confirm it with its warnings
-in view, and the public page shows the amended English. Every glossary page fits a 390 px phone
-without scrolling sideways, and axe-core finds nothing serious on the new pages and steps.
+"""The glossary's workflow in a real browser, in both languages: a translator meets a duplicate
+(the form shows the approved term) and proposes a new name, staff build an agenda from the review
+queue, amend the English at the meeting, confirm it with its warnings in view, and the public page
+shows the amended English. Every glossary page fits a 390 px phone without scrolling sideways, and
+axe-core finds nothing serious on the new pages and steps.
 """
 
 from __future__ import annotations
@@ -38,8 +39,13 @@ def test_staff_build_an_agenda_from_the_queue_amend_and_approve(new_page: NewPag
     term_id = term_id_for(zh, "landmark", district)
     page = new_page(locale="zh-TW" if lang == "zh_Hant_TW" else "en-US")
 
-    # A translator proposes the name in lowercase and is told it is recorded.
+    # A translator first types a name already approved: the form shows the existing term.
     sign_in(page, "demo-translator", next_path=f"/glossary/propose?lang={lang}")
+    page.locator("#field-zh").press_sequentially("愛河", delay=30)
+    page.locator("#field-en").press_sequentially("Love river", delay=20)
+    expect(page.get_by_test_id("duplicates").get_by_role("link", name=re.compile("Love River"))).to_be_visible()
+
+    # Then proposes the new name in lowercase and is told it is recorded.
     page.locator("#field-zh").fill(zh)
     page.locator("#field-en").fill(proposed)
     page.locator("#field-category").select_option("landmark")
