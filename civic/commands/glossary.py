@@ -5,10 +5,10 @@ from __future__ import annotations
 import dataclasses
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -31,6 +31,21 @@ from web.i18n import gettext as _
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def file_options(command: F) -> F:
+    """The options that say how to read a glossary file: ``import`` and ``check`` read it alike."""
+    command = click.option(
+        "--format", "file_format", type=click.Choice(FORMATS), default=None,
+        help="csv, json or tbx (default: from the file name).",
+    )(command)  # fmt: skip
+    command = click.option("--category-default", default="", help="Category for rows that have none.")(command)
+    return click.option(
+        "--approved-column", type=click.Choice(APPROVED_COLUMNS), default="en", show_default=True,
+        help="The column with the approved English; the other is kept as a variant.",
+    )(command)  # fmt: skip
+
 
 @click.group()
 def glossary() -> None:
@@ -39,21 +54,7 @@ def glossary() -> None:
 
 @glossary.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--approved-column",
-    type=click.Choice(APPROVED_COLUMNS),
-    default="en",
-    show_default=True,
-    help="The column with the approved English; the other is kept as a variant.",
-)
-@click.option("--category-default", default="", help="Category for rows that have none.")
-@click.option(
-    "--format",
-    "file_format",
-    type=click.Choice(FORMATS),
-    default=None,
-    help="csv, json or tbx (default: from the file name).",
-)
+@file_options
 def import_command(file: Path, approved_column: str, category_default: str, file_format: str | None) -> None:
     """Import FILE as approved terms, recorded as one 'initial list' decision."""
     services = build_services(Settings.from_env())
@@ -100,15 +101,7 @@ def _import(
 
 @glossary.command("check")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--approved-column",
-    type=click.Choice(APPROVED_COLUMNS),
-    default="en",
-    show_default=True,
-    help="The column with the approved English; the other is kept as a variant.",
-)
-@click.option("--category-default", default="", help="Category for rows that have none.")
-@click.option("--format", "file_format", type=click.Choice(FORMATS), default=None, help="Default: from the file name.")
+@file_options
 @click.option("--json", "as_json", is_flag=True, help="The report as JSON, one object per finding.")
 def check_command(
     file: Path, approved_column: str, category_default: str, file_format: str | None, as_json: bool
