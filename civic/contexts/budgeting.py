@@ -14,15 +14,19 @@ if TYPE_CHECKING:
 
 
 def _services(built: Services) -> Mapping[str, object]:
+    from domain.budgeting.census import CensusKeys
+    from domain.budgeting.census_book import CensusBook
     from domain.budgeting.service import Budgeting
 
-    return {"budgeting": Budgeting(built.log, built.accounts)}
+    keys = CensusKeys(built.settings.national_id_key())
+    return {"budgeting": Budgeting(built.log, built.accounts), "census": CensusBook(built.log, built.accounts, keys)}
 
 
 def _views() -> list[View]:
     from projections.budgeting import BudgetingView
+    from projections.census import CensusView
 
-    return [BudgetingView()]
+    return [BudgetingView(), CensusView()]
 
 
 def _seed(services: Services) -> Iterator[str]:
