@@ -77,6 +77,11 @@ CSV_UPLOAD: Upload = (
     "zh,en,category,district\n旗津燈塔,Cijin Lighthouse,landmark,旗津區\n".encode(),
     "text/csv",
 )
+CENSUS_UPLOAD: Upload = (
+    "census.csv",
+    "id_number,birth_date,district\nA123456789,079/05/17,鼓山區\n".encode(),
+    "text/csv",
+)
 PROPOSAL = {
     "zh": "蓮池潭", "en": "Lotus Pond", "category": "landmark", "district": "左營區",
     "variants": "hanyu: Lianchi Pond", "notes": "", "sources": "", "term_id": "",
@@ -193,6 +198,9 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("POST", "/budgeting/{slug}/propose"): Access(SIGNED_IN, form={**BUDGET_PROPOSAL, "action": "submit"}),
     ("GET", "/budgeting/{slug}/similar"): Access(EVERYONE, query={"title": "街角書櫃", "description": "共享書櫃"}),
     ("GET", "/budgeting/{slug}/review"): Access(STAFF, REVIEWER),
+    ("GET", "/budgeting/{slug}/census"): Access(STAFF),
+    ("POST", "/budgeting/{slug}/census"): Access(STAFF, files={"file": CENSUS_UPLOAD}),
+    ("GET", "/budgeting/{slug}/census/progress/{job}"): Access(STAFF),
 }
 
 UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
