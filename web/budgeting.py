@@ -657,6 +657,8 @@ AUDIT = AuditWording(
         "Agency.Registered": N_("Registered a review agency"),
         "Agency.ReviewerAdded": N_("Added a reviewer to an agency"),
         "Agency.ReviewerRemoved": N_("Removed a reviewer from an agency"),
+        "Census.Opened": N_("Started a cycle's census"),
+        "Census.Imported": N_("Imported a cycle's census"),
     },
     link=lambda kind, aggregate_id: {"Proposal": f"/budgeting/proposals/{aggregate_id}"}.get(kind),
 )
