@@ -124,3 +124,13 @@ class ConcurrentChangeError(BudgetingError):
     def __init__(self, aggregate_ids: tuple[UUID, ...]) -> None:
         super().__init__(" ".join(map(str, aggregate_ids)))
         self.aggregate_ids = aggregate_ids
+
+
+class BallotRuleError(BudgetingError):
+    """A ballot breaks one of its cycle's ballot rules: ``problem`` says which (too_many,
+    over_budget, ...), ``params`` carry what the message needs (codes and numbers, never a voter)."""
+
+    def __init__(self, problem: str, **params: object) -> None:
+        super().__init__(" ".join([problem, *(f"{name}={value}" for name, value in params.items())]))
+        self.problem = problem
+        self.params = params
