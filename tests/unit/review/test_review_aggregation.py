@@ -249,3 +249,17 @@ def test_a_member_twice_on_one_entry_and_an_unknown_method_are_refused() -> None
 
 def test_natural_order_of_entry_codes() -> None:
     assert sorted(["E10", "E2", "E1"], key=natural_key) == ["E1", "E2", "E10"]
+
+
+@given(
+    st.lists(st.lists(st.integers(0, 100), min_size=5, max_size=5), min_size=1, max_size=6),
+    st.sampled_from(["mean", "trimmed-mean", "rank-sum"]),
+    st.randoms(use_true_random=False),
+)
+def test_the_order_of_the_scores_changes_nothing_but_for_two_plus_third(
+    rows: list[list[int]], method: str, random: object
+) -> None:
+    scores = panel({f"E{n}": {f"M{m}": total for m, total in enumerate(row)} for n, row in enumerate(rows)})
+    shuffled = list(scores)
+    random.shuffle(shuffled)  # type: ignore[attr-defined]
+    assert aggregate(shuffled, method) == aggregate(scores, method)

@@ -128,3 +128,14 @@ def test_a_member_with_one_entry_or_one_total_counts_unchanged() -> None:
     scores = panel({"A": {"M1": 80, "M2": 90}, "B": {"M1": 80, "M2": None}})
     found = severity_normalised(scores, aggregate(scores))
     assert found["B"].score == 80  # M1 gave the same total twice: no severity to correct
+
+
+@given(st.lists(st.lists(st.integers(50, 100), min_size=3, max_size=3), min_size=2, max_size=8))
+def test_kendalls_w_lies_between_0_and_1(rows: list[list[int]]) -> None:
+    scores = panel({f"E{n}": {f"M{m}": total for m, total in enumerate(row)} for n, row in enumerate(rows)})
+    found = kendalls_w(scores).w
+    assert found is None or 0 <= found <= 1
+
+
+def test_no_scores_no_normalised_scores() -> None:
+    assert severity_normalised([], aggregate(panel({"A": {"M": 80}}))) == {}
