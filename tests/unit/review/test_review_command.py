@@ -43,6 +43,8 @@ def test_json_has_the_method_and_each_entry_with_a_decimal_score(civic) -> None:
     assert (e2["score"], e2["tier"], e2["members"], e2["flags"]) == ("86.50", "excellent", 4, ["recused"])
     assert entries[-1]["tier"] is None
     assert document["vacant"] == []
+    assert document["tiers"][0] == {"tier": "outstanding", "name_zh": "特優", "name_en": "Outstanding",
+                                    "min_score": "90.00", "cap": None, "prize_ntd": None, "entries": ["E1", "E3"]}  # fmt: skip
 
 
 def test_caps_cascade_from_the_command_line(civic) -> None:  # type: ignore[no-untyped-def]
