@@ -211,9 +211,9 @@ class Voting:
         binding = self.binding(slug, account)
         if binding is None:
             raise BallotError("not_verified")
-        self._require_area(cycle, binding.area, area)
-        checked = self.check_choices(cycle.spec, area, cycle.ballot(area), choices)
         ballot_id = self.ballot_keys.ballot_id(slug, binding.person)
+        self._require_area(cycle, binding.area, area, self.box.ballot(ballot_id))
+        checked = self.check_choices(cycle.spec, area, cycle.ballot(area), choices)
 
         def cast() -> Recorded:
             receipt = new_receipt()
@@ -249,9 +249,9 @@ class Voting:
         if entry.proof != self.census_keys.proof(number, birth_date):
             raise VerificationError("wrong_birth_date")
         own_area, band = self._eligible(cycle, entry, birth_date, moment)
-        self._require_area(cycle, own_area, area)
-        checked = self.check_choices(cycle.spec, area, cycle.ballot(area), choices)
         ballot_id = self.ballot_keys.ballot_id(slug, person)
+        self._require_area(cycle, own_area, area, self.box.ballot(ballot_id))
+        checked = self.check_choices(cycle.spec, area, cycle.ballot(area), choices)
         after_online = cycle.spec.voting.paper_after_online
 
         def cast() -> Recorded:
@@ -304,11 +304,16 @@ class Voting:
         return cycle
 
     @staticmethod
-    def _require_area(cycle: Cycle, own: str, area: str) -> None:
-        """Their own area; with ``other_area``, any one other area of the cycle instead."""
-        if area == own or (cycle.spec.voting.other_area and cycle.spec.area(area) is not None):
+    def _require_area(cycle: Cycle, own: str, area: str, ballot: Ballot | None) -> None:
+        """Their own area; with ``other_area``, one other area instead: the first other area their
+        ballot was cast in stays the one (a change may go back to their own area, or to it)."""
+        if area == own:
             return
-        raise BallotError("area_not_allowed", area=area)
+        if not cycle.spec.voting.other_area or cycle.spec.area(area) is None:
+            raise BallotError("area_not_allowed", area=area)
+        chosen = next((used for used in (ballot.areas if ballot else []) if used != own), None)
+        if chosen is not None and chosen != area:
+            raise BallotError("other_area_chosen", area=area, chosen=chosen)
 
     @staticmethod
     def _once_more(cast: Callable[[], T]) -> T:

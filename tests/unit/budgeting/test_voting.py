@@ -261,7 +261,40 @@ def test_with_other_area_a_resident_votes_in_one_other_area_instead(tmp_path: Pa
     for box in open_box(tmp_path, extra="\n[voting]\nother_area = true\n"):
         box.voting.verify(SLUG, box.alice, ANN.number, ANN.born, IN_VOTING)
         box.voting.cast_online(SLUG, box.alice, "pier2", {"P9": 1}, IN_VOTING)
+        assert [(b.area, b.choices) for b in ballots(box)] == [("pier2", {"P9": 1})]
+        box.voting.cast_online(SLUG, box.alice, "hamasen", {"H1": 1}, IN_VOTING)  # back home: still one ballot
+        assert [(b.area, b.choices) for b in ballots(box)] == [("hamasen", {"H1": 1})]
+        box.voting.cast_online(SLUG, box.alice, "pier2", {"P9": 1}, IN_VOTING)
+
+
+def test_with_other_area_the_one_other_area_stays_the_first_chosen(tmp_path: Path) -> None:
+    extra = """
+[[areas]]
+code = "cijin"
+name_zh = "旗津"
+name_en = "Cijin"
+districts = ["旗津區"]
+budget = 1000000
+
+[[areas.projects]]
+code = "C1"
+title_zh = "海堤"
+title_en = "Sea wall"
+cost = 900000
+
+[voting]
+other_area = true
+"""
+    for box in open_box(tmp_path, extra=extra):
+        box.voting.verify(SLUG, box.alice, ANN.number, ANN.born, IN_VOTING)
+        box.voting.cast_online(SLUG, box.alice, "pier2", {"P9": 1}, IN_VOTING)
         box.voting.cast_online(SLUG, box.alice, "hamasen", {"H1": 1}, IN_VOTING)
+
+        with pytest.raises(BallotError) as refused:
+            box.voting.cast_online(SLUG, box.alice, "cijin", {"C1": 1}, IN_VOTING)
+
+        assert (refused.value.problem, refused.value.params) == ("other_area_chosen", {"area": "cijin",
+                                                                                       "chosen": "pier2"})  # fmt: skip
         assert [(b.area, b.choices) for b in ballots(box)] == [("hamasen", {"H1": 1})]
 
 
