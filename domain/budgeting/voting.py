@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Protocol, TypeVar
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import RecordConflictError
@@ -212,12 +213,11 @@ class Voting:
         if binding is None:
             raise BallotError("not_verified")
         ballot_id = self.ballot_keys.ballot_id(slug, binding.person)
-        self._require_area(cycle, binding.area, area, self.box.ballot(ballot_id))
-        checked = self.check_choices(cycle.spec, area, cycle.ballot(area), choices)
 
-        def cast() -> Recorded:
+        def cast(ballot: Ballot | None) -> Recorded:
+            self._require_area(cycle, binding.area, area, ballot)
+            checked = self.check_choices(cycle.spec, area, cycle.ballot(area), choices)
             receipt = new_receipt()
-            ballot = self.box.ballot(ballot_id)
             if ballot is None:
                 ballot = Ballot(id=ballot_id, cycle=slug, area=area, choices=checked, channel=ONLINE, station="",
                                 age_band=binding.age_band, receipt=receipt)  # fmt: skip
@@ -227,7 +227,7 @@ class Voting:
                 ballot.change(area, checked, receipt)
             return Recorded(self.box.record(ballot), receipt)
 
-        return self._once_more(cast)
+        return self._once_more(cast, ballot_id)
 
     def cast_paper(
         self, slug: str, station: str, number: str, birth_date: date, area: str, choices: Mapping[str, int],
@@ -250,13 +250,12 @@ class Voting:
             raise VerificationError("wrong_birth_date")
         own_area, band = self._eligible(cycle, entry, birth_date, moment)
         ballot_id = self.ballot_keys.ballot_id(slug, person)
-        self._require_area(cycle, own_area, area, self.box.ballot(ballot_id))
-        checked = self.check_choices(cycle.spec, area, cycle.ballot(area), choices)
         after_online = cycle.spec.voting.paper_after_online
 
-        def cast() -> Recorded:
+        def cast(ballot: Ballot | None) -> Recorded:
+            self._require_area(cycle, own_area, area, ballot)
+            checked = self.check_choices(cycle.spec, area, cycle.ballot(area), choices)
             receipt = new_receipt()
-            ballot = self.box.ballot(ballot_id)
             if ballot is None:
                 ballot = Ballot(id=ballot_id, cycle=slug, area=area, choices=checked, channel=PAPER, station=station,
                                 age_band=band, receipt=receipt)  # fmt: skip
@@ -268,7 +267,7 @@ class Voting:
                 ballot.replace_with_paper(area, checked, station, receipt)
             return Recorded(self.box.record(ballot), receipt)
 
-        recorded = self._once_more(cast)
+        recorded = self._once_more(cast, ballot_id)
         self._audit_paper(slug, station, staff_actor)
         return recorded
 
@@ -315,18 +314,15 @@ class Voting:
         if chosen is not None and chosen != area:
             raise BallotError("other_area_chosen", area=area, chosen=chosen)
 
-    @staticmethod
-    def _once_more(cast: Callable[[], T]) -> T:
+    def _once_more(self, cast: Callable[[Ballot | None], T], ballot_id: UUID) -> T:
         """Two casts of one person at once: the store's version check lets one through; the other
         reloads and is cast again, as a change (or refused, when the first was on paper)."""
-        try:
-            return cast()
-        except RecordConflictError:
-            pass
-        try:
-            return cast()
-        except RecordConflictError:
-            raise BallotError("busy") from None
+        for _ in range(2):
+            try:
+                return cast(self.box.ballot(ballot_id))
+            except RecordConflictError:
+                continue
+        raise BallotError("busy")
 
 
 def _station(raw: str) -> str:
