@@ -193,6 +193,7 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("POST", "/budgeting/{slug}/propose"): Access(SIGNED_IN, form={**BUDGET_PROPOSAL, "action": "submit"}),
     ("GET", "/budgeting/{slug}/similar"): Access(EVERYONE, query={"title": "街角書櫃", "description": "共享書櫃"}),
     ("GET", "/budgeting/{slug}/review"): Access(STAFF, REVIEWER),
+    ("POST", "/budgeting/{slug}/ballot/meter"): Access(EVERYONE, form={"area": "hamasen", "choice": "P1"}),
 }
 
 UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
