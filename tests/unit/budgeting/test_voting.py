@@ -539,3 +539,15 @@ def test_two_nodes_casting_for_one_person_at_once_leave_one_ballot(box: Box, tmp
 
     [ballot] = ballots(box)
     assert ballot.receipt in outcomes and ballot.version == sum(1 for o in outcomes if o != "busy")
+
+
+def test_voting_closed_by_staff_is_closed_at_once_for_a_service_that_read_the_cycle_before(box: Box) -> None:
+    box.voting.verify(SLUG, box.alice, ANN.number, ANN.born, IN_VOTING)
+    box.voting.cast_online(SLUG, box.alice, "hamasen", {"H1": 1}, IN_VOTING)  # the service has read the cycle
+
+    box.budgeting.advance(SLUG, "counting", box.staff, IN_VOTING)  # ahead of the schedule
+
+    with pytest.raises(PhaseError) as refused:
+        box.voting.cast_online(SLUG, box.alice, "hamasen", {"H2": 1}, IN_VOTING)
+    assert refused.value.phase == "counting"
+    assert [b.choices for b in ballots(box)] == [{"H1": 1}]
