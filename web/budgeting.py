@@ -24,8 +24,8 @@ from domain.budgeting.service import BEFORE_VOTING, CATEGORIES, city_now
 from domain.budgeting.spec import MAX_BUDGET, PHASES, parse
 from projections import budgeting_queries as queries
 from projections.accounts import accounts as all_accounts
+from web import budgeting_census, i18n
 from web import budgeting_text as text
-from web import i18n
 from web.auth import require_role, require_user
 from web.ballot_form import ballot_meter
 from web.consistency import see_own_write
@@ -613,6 +613,7 @@ routes = [
             Route("/{slug}/similar", similar_fragment, name="budgeting_similar"),
             Route("/{slug}/review", review_page, name="budgeting_review"),
             Route("/{slug}/ballot/meter", ballot_meter, methods=["GET", "POST"], name="budgeting_ballot_meter"),
+            *budgeting_census.routes,
         ],
     )
 ]
@@ -658,6 +659,17 @@ AUDIT = AuditWording(
         "Agency.Registered": N_("Registered a review agency"),
         "Agency.ReviewerAdded": N_("Added a reviewer to an agency"),
         "Agency.ReviewerRemoved": N_("Removed a reviewer from an agency"),
+        # Voting (domain/budgeting/bindings.py, stations.py): ballots themselves are never audited.
+        "AccountBinding.Verified": N_("Verified as a resident on the census"),
+        "AccountBinding.Reverified": N_("Verified again after a binding was released"),
+        "AccountBinding.Released": N_("Released a resident's census binding"),
+        "EntryBinding.Bound": N_("Bound a census entry to an account"),
+        "EntryBinding.Rebound": N_("Bound a released census entry to an account"),
+        "EntryBinding.Released": N_("Released a census entry from its account"),
+        "FailedAttempts.Failed": N_("Failed a census verification"),
+        "FailedAttempts.FailedAgain": N_("Failed a census verification again"),
+        "PollingStation.Opened": N_("Opened a polling station"),
+        "PollingStation.BallotEntered": N_("Entered a paper ballot at a polling station"),
     },
     link=lambda kind, aggregate_id: {"Proposal": f"/budgeting/proposals/{aggregate_id}"}.get(kind),
 )
@@ -670,4 +682,5 @@ part = WebPart(
     errors={errors.BudgetingError: refused},
     home_widgets=[home_widget],
     views=(VIEW,),
+    uploads=budgeting_census.UPLOADS,
 )
