@@ -125,12 +125,12 @@ def election_of(spec: CycleSpec, budget: int, entries: Mapping[str, int], ballot
         key = tuple(choices.items())
         ballot = shared.get(key)
         if ballot is None:
-            ballot = shared[key] = _ballot(kind, {code: value for code, value in key if code in wanted})
+            ballot = shared[key] = ballot_of(kind, {code: value for code, value in key if code in wanted})
         voters.append(Voter(str(number), ballot))
     return Election(Fraction(budget), kind, projects, tuple(voters), ballot_rules(spec, budget))
 
 
-def _ballot(kind: VoteType, choices: Choices) -> ApprovalBallot | CumulativeBallot | OrdinalBallot:
+def ballot_of(kind: VoteType, choices: Choices) -> ApprovalBallot | CumulativeBallot | OrdinalBallot:
     if kind is VoteType.CUMULATIVE:
         return CumulativeBallot(tuple((code, Fraction(points)) for code, points in choices.items()))
     if kind is VoteType.ORDINAL:
