@@ -33,7 +33,7 @@ from fractions import Fraction
 from math import ceil
 from typing import Any
 
-from domain.budgeting.spec import TOP_PER_AREA, CycleSpec
+from domain.budgeting.spec import MAX_CHOICES, TOP_PER_AREA, CycleSpec
 from domain.tally import (
     ApprovalBallot,
     BallotRules,
@@ -100,13 +100,19 @@ def thresholds(spec: CycleSpec) -> tuple[Fraction, bool]:
 
 
 def ballot_rules(spec: CycleSpec, budget: int) -> BallotRules:
-    """The cycle's ballot limits in the engine's (and Pabulib's META) terms."""
+    """The cycle's ballot limits in the engine's (and Pabulib's META) terms. The number of choices
+    of a knapsack or points ballot is written only when the cycle limits it."""
     ballot = spec.ballot
+    low = ballot.min_choices or None
+    high = ballot.max_choices if ballot.max_choices < MAX_CHOICES else None
     if ballot.kind == "knapsack":
-        low = Fraction(budget * ballot.min_share, 100) if ballot.min_share else None
-        return BallotRules(min_sum_cost=low, max_sum_cost=Fraction(budget))
+        least = Fraction(budget * ballot.min_share, 100) if ballot.min_share else None
+        return BallotRules(min_length=low, max_length=high, min_sum_cost=least, max_sum_cost=Fraction(budget))
     if ballot.kind == "cumulative":
-        return BallotRules(max_points=Fraction(ballot.max_per_project), max_sum_points=Fraction(ballot.points))
+        return BallotRules(
+            min_length=low, max_length=high, max_points=Fraction(ballot.max_per_project),
+            max_sum_points=Fraction(ballot.points),
+        )  # fmt: skip
     return BallotRules(min_length=ballot.min_choices, max_length=ballot.max_choices)
 
 

@@ -151,7 +151,7 @@ def _ballot_table(election: Election, budget: int) -> dict[str, Any]:
     if election.vote_type.has_points:
         total = _whole(rules.max_sum_points) if rules.max_sum_points else 10000
         return {"kind": "cumulative", "points": min(total, 10000),
-                "max_per_project": min(_whole(rules.max_points) if rules.max_points else total, 10000)}  # fmt: skip
+                "max_per_project": min(_whole(rules.max_points) if rules.max_points else total, total, 10000)}  # fmt: skip
     kind = "ranked" if election.vote_type is VoteType.ORDINAL else "approval"
     if kind == "approval" and rules.max_sum_cost is not None:
         share = int(rules.min_sum_cost * 100 / budget) if rules.min_sum_cost and budget else 0

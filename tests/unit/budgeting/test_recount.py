@@ -19,6 +19,14 @@ pabutools = pytest.importorskip("pabutools")
 COSTS = {"P1": 300, "P2": 450, "P3": 200, "P4": 600, "P5": 150, "P6": 350}
 
 
+BALLOT = {
+    "approval": "min_choices = 1\nmax_choices = 4",
+    "knapsack": "min_choices = 1",
+    "cumulative": "points = 10\nmax_per_project = 6",
+    "ranked": "min_choices = 1\nmax_choices = 4",
+}
+
+
 def spec(kind: str, rule: str) -> CycleSpec:
     return parse(f"""\
 slug = "recount"
@@ -27,10 +35,7 @@ name_en = "Recount"
 rule = "{rule}"
 [ballot]
 kind = "{kind}"
-min_choices = 1
-max_choices = 4
-points = 10
-max_per_project = 6
+{BALLOT[kind]}
 [[areas]]
 code = "north"
 name_zh = "北區"
