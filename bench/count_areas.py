@@ -22,8 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from domain.budgeting.counting import Choices, count_area  # noqa: E402
-from domain.budgeting.spec import check  # noqa: E402
+from domain.budgeting.counting import Choices, count_area
+from domain.budgeting.spec import check
 
 GOAL_SECONDS = 30
 
