@@ -27,6 +27,7 @@ from projections.accounts import accounts as all_accounts
 from web import budgeting_text as text
 from web import i18n
 from web.auth import require_role, require_user
+from web.ballot_form import ballot_meter
 from web.budgeting_results import record_results
 from web.budgeting_results import routes as results_routes
 from web.consistency import see_own_write
@@ -578,7 +579,7 @@ def localized(row: Mapping[str, Any], field: str) -> str:
 
 
 async def refused(request: Request, exc: Exception) -> Response:
-    status = 404 if isinstance(exc, LookupError) else 409
+    status = 404 if isinstance(exc, LookupError) else 422 if isinstance(exc, errors.BallotRuleError) else 409
     return error_page(request, status, detail=text.refusal(exc))
 
 
@@ -615,6 +616,7 @@ routes = [
             Route("/{slug}/similar", similar_fragment, name="budgeting_similar"),
             Route("/{slug}/review", review_page, name="budgeting_review"),
             *results_routes,
+            Route("/{slug}/ballot/meter", ballot_meter, methods=["GET", "POST"], name="budgeting_ballot_meter"),
         ],
     )
 ]
