@@ -104,7 +104,7 @@ def _table(spec: dict[str, Any], entries: list[dict[str, Any]], area: AreaResult
         click.echo("  ".join(pad(cell, width, right=i in (2, 3)) for i, (cell, width) in enumerate(zip(row, widths))))
     click.echo(
         _(
-            "%(count)s projects selected by %(rule)s: NT$%(cost)s of NT$%(budget)s, from %(voters)s ballots",
+            "Rule %(rule)s. Projects selected: %(count)s; NT$%(cost)s of NT$%(budget)s; ballots counted: %(voters)s",
             count=len(area.selected),
             rule=area.rule,
             cost=f"{area.cost:,}",
