@@ -28,6 +28,8 @@ from web import budgeting_census, i18n
 from web import budgeting_text as text
 from web.auth import require_role, require_user
 from web.ballot_form import ballot_meter
+from web.budgeting_results import record_results
+from web.budgeting_results import routes as results_routes
 from web.consistency import see_own_write
 from web.errors import error_page
 from web.i18n import gettext
@@ -169,7 +171,8 @@ async def advance(request: Request) -> Response:
         recorded = await run_in_threadpool(_services(request).budgeting.advance, slug, phase, user["id"])
     except errors.PhaseError as error:
         return await cycle_page(request, text.refusal(error), 409)
-    await see_own_write(request, recorded.position, VIEW)
+    counted = await run_in_threadpool(record_results, _services(request), slug, user["id"])  # at counting
+    await see_own_write(request, max(recorded.position, counted.position), VIEW, "results")
     return _redirect(request, request.url_for("budgeting_cycle", slug=slug))
 
 
@@ -612,6 +615,7 @@ routes = [
             Route("/{slug}/propose", propose, methods=["POST"], name="budgeting_propose"),
             Route("/{slug}/similar", similar_fragment, name="budgeting_similar"),
             Route("/{slug}/review", review_page, name="budgeting_review"),
+            *results_routes,
             Route("/{slug}/ballot/meter", ballot_meter, methods=["GET", "POST"], name="budgeting_ballot_meter"),
             *budgeting_census.routes,
         ],
@@ -659,6 +663,8 @@ AUDIT = AuditWording(
         "Agency.Registered": N_("Registered a review agency"),
         "Agency.ReviewerAdded": N_("Added a reviewer to an agency"),
         "Agency.ReviewerRemoved": N_("Removed a reviewer from an agency"),
+        "CycleResults.Counted": N_("Counted a cycle's ballots"),
+        "CycleResults.Published": N_("Published a cycle's results"),
         # Voting (domain/budgeting/bindings.py, stations.py): ballots themselves are never audited.
         "AccountBinding.Verified": N_("Verified as a resident on the census"),
         "AccountBinding.Reverified": N_("Verified again after a binding was released"),
