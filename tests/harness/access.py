@@ -201,6 +201,11 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("GET", "/budgeting/{slug}/census"): Access(STAFF),
     ("POST", "/budgeting/{slug}/census"): Access(STAFF, files={"file": CENSUS_UPLOAD}),
     ("GET", "/budgeting/{slug}/census/progress/{job}"): Access(STAFF),
+    # Public once published; staff may preview at counting (before that: 404 for everyone).
+    ("GET", "/budgeting/{slug}/results"): Access(EVERYONE),
+    ("GET", "/budgeting/{slug}/results/{area}.pb"): Access(EVERYONE),
+    ("GET", "/budgeting/{slug}/ballot/meter"): Access(EVERYONE, query={"area": "hamasen"}),
+    ("POST", "/budgeting/{slug}/ballot/meter"): Access(EVERYONE, form={"area": "hamasen", "choice": "P1"}),
 }
 
 UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
