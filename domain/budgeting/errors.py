@@ -162,3 +162,13 @@ class BindingNotFoundError(BudgetingError, LookupError):
         super().__init__(f"{cycle} {account}")
         self.cycle = cycle
         self.account = account
+
+
+class BallotRuleError(BudgetingError):
+    """A ballot breaks one of its cycle's ballot rules: ``problem`` says which (too_many,
+    over_budget, ...), ``params`` carry what the message needs (codes and numbers, never a voter)."""
+
+    def __init__(self, problem: str, **params: object) -> None:
+        super().__init__(" ".join([problem, *(f"{name}={value}" for name, value in params.items())]))
+        self.problem = problem
+        self.params = params
