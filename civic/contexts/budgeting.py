@@ -17,13 +17,18 @@ if TYPE_CHECKING:
 def _services(built: Services) -> Mapping[str, object]:
     from domain.budgeting.ballot_box import BallotKeys
     from domain.budgeting.census import CensusKeys
+    from domain.budgeting.census_book import CensusBook
     from domain.budgeting.service import Budgeting
     from domain.budgeting.voting import Voting
 
     census_keys = CensusKeys(built.settings.national_id_key())
     ballot_keys = BallotKeys(built.settings.ballot_secret())
     voting = Voting(built.log, built.ballot_box, built.accounts, census_keys, ballot_keys, _census_lookup(built))
-    return {"budgeting": Budgeting(built.log, built.accounts), "voting": voting}
+    return {
+        "budgeting": Budgeting(built.log, built.accounts),
+        "census": CensusBook(built.log, built.accounts, census_keys),
+        "voting": voting,
+    }
 
 
 def _census_lookup(built: Services) -> CensusLookup:
@@ -41,8 +46,9 @@ def _census_lookup(built: Services) -> CensusLookup:
 def _views() -> list[View]:
     from projections.ballots import BallotsView, BindingsView
     from projections.budgeting import BudgetingView
+    from projections.census import CensusView
 
-    return [BudgetingView(), BallotsView(), BindingsView()]
+    return [BudgetingView(), CensusView(), BallotsView(), BindingsView()]
 
 
 def _seed(services: Services) -> Iterator[str]:
