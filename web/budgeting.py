@@ -26,6 +26,7 @@ from projections import budgeting_queries as queries
 from projections.accounts import accounts as all_accounts
 from web import budgeting_text as text
 from web import i18n
+from web import voting as voting_pages
 from web.auth import require_role, require_user
 from web.consistency import see_own_write
 from web.errors import error_page
@@ -611,6 +612,7 @@ routes = [
             Route("/{slug}/propose", propose, methods=["POST"], name="budgeting_propose"),
             Route("/{slug}/similar", similar_fragment, name="budgeting_similar"),
             Route("/{slug}/review", review_page, name="budgeting_review"),
+            *voting_pages.routes,
         ],
     )
 ]
