@@ -28,6 +28,7 @@ from web import budgeting_text as text
 from web import i18n
 from web import voting as voting_pages
 from web.auth import require_role, require_user
+from web.ballot_form import ballot_meter
 from web.consistency import see_own_write
 from web.errors import error_page
 from web.i18n import gettext
@@ -576,7 +577,7 @@ def localized(row: Mapping[str, Any], field: str) -> str:
 
 
 async def refused(request: Request, exc: Exception) -> Response:
-    status = 404 if isinstance(exc, LookupError) else 409
+    status = 404 if isinstance(exc, LookupError) else 422 if isinstance(exc, errors.BallotRuleError) else 409
     return error_page(request, status, detail=text.refusal(exc))
 
 
@@ -612,6 +613,7 @@ routes = [
             Route("/{slug}/propose", propose, methods=["POST"], name="budgeting_propose"),
             Route("/{slug}/similar", similar_fragment, name="budgeting_similar"),
             Route("/{slug}/review", review_page, name="budgeting_review"),
+            Route("/{slug}/ballot/meter", ballot_meter, methods=["POST"], name="budgeting_ballot_meter"),
             *voting_pages.routes,
         ],
     )
