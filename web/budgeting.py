@@ -24,8 +24,8 @@ from domain.budgeting.service import BEFORE_VOTING, CATEGORIES, city_now
 from domain.budgeting.spec import MAX_BUDGET, PHASES, parse
 from projections import budgeting_queries as queries
 from projections.accounts import accounts as all_accounts
+from web import budgeting_census, i18n
 from web import budgeting_text as text
-from web import i18n
 from web import voting as voting_pages
 from web.auth import require_role, require_user
 from web.ballot_form import ballot_meter
@@ -614,6 +614,7 @@ routes = [
             Route("/{slug}/similar", similar_fragment, name="budgeting_similar"),
             Route("/{slug}/review", review_page, name="budgeting_review"),
             Route("/{slug}/ballot/meter", ballot_meter, methods=["POST"], name="budgeting_ballot_meter"),
+            *budgeting_census.routes,
             *voting_pages.routes,
         ],
     )
@@ -672,4 +673,5 @@ part = WebPart(
     errors={errors.BudgetingError: refused},
     home_widgets=[home_widget],
     views=(VIEW,),
+    uploads=budgeting_census.UPLOADS,
 )
