@@ -16,7 +16,6 @@ if TYPE_CHECKING:
 
 def _services(built: Services) -> Mapping[str, object]:
     from domain.budgeting.ballot_box import BallotKeys
-    from domain.budgeting.ballot_rules import check_choices
     from domain.budgeting.census import CensusKeys
     from domain.budgeting.census_book import CensusBook
     from domain.budgeting.service import Budgeting
@@ -24,7 +23,7 @@ def _services(built: Services) -> Mapping[str, object]:
 
     census_keys = CensusKeys(built.settings.national_id_key())
     ballot_keys = BallotKeys(built.settings.ballot_secret())
-    voting = Voting(built.log, built.ballot_box, built.accounts, census_keys, ballot_keys, _census_lookup(built), check_choices)
+    voting = Voting(built.log, built.ballot_box, built.accounts, census_keys, ballot_keys, _census_lookup(built))
     return {
         "budgeting": Budgeting(built.log, built.accounts),
         "census": CensusBook(built.log, built.accounts, census_keys),

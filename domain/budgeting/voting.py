@@ -21,11 +21,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Protocol, TypeVar
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import RecordConflictError
 
 from domain.accounts import STAFF, Accounts, PermissionDeniedError
+from domain.budgeting import ballot_rules as rules
 from domain.budgeting.ballot_box import ONLINE, PAPER, Ballot, BallotBox, BallotKeys, age_band, new_receipt
 from domain.budgeting.bindings import (
     AccountBinding,
@@ -52,7 +54,7 @@ from domain.budgeting.stations import PollingStation, station_audit_id
 from domain.eventlog import EventLog, Recorded
 from domain.identity import InvalidNationalIdError
 
-Choices = dict[str, int]
+Choices = rules.Choices
 REPLACE, REFUSE = "replace", "refuse"  # the cycle's ``paper_after_online``
 MAX_STATION = 100
 MAX_REASON = 1000
@@ -74,7 +76,7 @@ ChoiceCheck = Callable[[CycleSpec, str, Mapping[str, int], Mapping[str, int]], C
 class Voting:
     def __init__(
         self, log: EventLog, box: BallotBox, accounts: Accounts, census_keys: CensusKeys, ballot_keys: BallotKeys,
-        census: CensusLookup, check_choices: ChoiceCheck | None = None,
+        census: CensusLookup, check_choices: ChoiceCheck = rules.check_choices,
     ) -> None:  # fmt: skip
         self.log = log
         self.box = box
@@ -82,7 +84,7 @@ class Voting:
         self.census_keys = census_keys
         self.ballot_keys = ballot_keys
         self.census = census
-        self.check_choices = check_choices or check_choices_minimal
+        self.check_choices = check_choices  # domain/budgeting/ballot_rules.py (BallotRuleError)
 
     # --- verification -----------------------------------------------------------------------
 
@@ -210,13 +212,12 @@ class Voting:
         binding = self.binding(slug, account)
         if binding is None:
             raise BallotError("not_verified")
-        self._require_area(cycle, binding.area, area)
-        checked = self.check_choices(cycle.spec, area, cycle.ballot(area), choices)
         ballot_id = self.ballot_keys.ballot_id(slug, binding.person)
 
-        def cast() -> Recorded:
+        def cast(ballot: Ballot | None) -> Recorded:
+            self._require_area(cycle, binding.area, area, ballot)
+            checked = self.check_choices(cycle.spec, area, cycle.ballot(area), choices)
             receipt = new_receipt()
-            ballot = self.box.ballot(ballot_id)
             if ballot is None:
                 ballot = Ballot(id=ballot_id, cycle=slug, area=area, choices=checked, channel=ONLINE, station="",
                                 age_band=binding.age_band, receipt=receipt)  # fmt: skip
@@ -226,7 +227,7 @@ class Voting:
                 ballot.change(area, checked, receipt)
             return Recorded(self.box.record(ballot), receipt)
 
-        return self._once_more(cast)
+        return self._once_more(cast, ballot_id)
 
     def cast_paper(
         self, slug: str, station: str, number: str, birth_date: date, area: str, choices: Mapping[str, int],
@@ -248,14 +249,13 @@ class Voting:
         if entry.proof != self.census_keys.proof(number, birth_date):
             raise VerificationError("wrong_birth_date")
         own_area, band = self._eligible(cycle, entry, birth_date, moment)
-        self._require_area(cycle, own_area, area)
-        checked = self.check_choices(cycle.spec, area, cycle.ballot(area), choices)
         ballot_id = self.ballot_keys.ballot_id(slug, person)
-        after_online = getattr(getattr(cycle.spec, "voting", None), "paper_after_online", REPLACE)
+        after_online = cycle.spec.voting.paper_after_online
 
-        def cast() -> Recorded:
+        def cast(ballot: Ballot | None) -> Recorded:
+            self._require_area(cycle, own_area, area, ballot)
+            checked = self.check_choices(cycle.spec, area, cycle.ballot(area), choices)
             receipt = new_receipt()
-            ballot = self.box.ballot(ballot_id)
             if ballot is None:
                 ballot = Ballot(id=ballot_id, cycle=slug, area=area, choices=checked, channel=PAPER, station=station,
                                 age_band=band, receipt=receipt)  # fmt: skip
@@ -267,7 +267,7 @@ class Voting:
                 ballot.replace_with_paper(area, checked, station, receipt)
             return Recorded(self.box.record(ballot), receipt)
 
-        recorded = self._once_more(cast)
+        recorded = self._once_more(cast, ballot_id)
         self._audit_paper(slug, station, staff_actor)
         return recorded
 
@@ -303,25 +303,26 @@ class Voting:
         return cycle
 
     @staticmethod
-    def _require_area(cycle: Cycle, own: str, area: str) -> None:
-        """Their own area; with ``other_area``, any one other area of the cycle instead."""
-        other_area = bool(getattr(getattr(cycle.spec, "voting", None), "other_area", False))
-        if area == own or (other_area and cycle.spec.area(area) is not None):
+    def _require_area(cycle: Cycle, own: str, area: str, ballot: Ballot | None) -> None:
+        """Their own area; with ``other_area``, one other area instead: the first other area their
+        ballot was cast in stays the one (a change may go back to their own area, or to it)."""
+        if area == own:
             return
-        raise BallotError("area_not_allowed", area=area)
+        if not cycle.spec.voting.other_area or cycle.spec.area(area) is None:
+            raise BallotError("area_not_allowed", area=area)
+        chosen = next((used for used in (ballot.areas if ballot else []) if used != own), None)
+        if chosen is not None and chosen != area:
+            raise BallotError("other_area_chosen", area=area, chosen=chosen)
 
-    @staticmethod
-    def _once_more(cast: Callable[[], T]) -> T:
+    def _once_more(self, cast: Callable[[Ballot | None], T], ballot_id: UUID) -> T:
         """Two casts of one person at once: the store's version check lets one through; the other
         reloads and is cast again, as a change (or refused, when the first was on paper)."""
-        try:
-            return cast()
-        except RecordConflictError:
-            pass
-        try:
-            return cast()
-        except RecordConflictError:
-            raise BallotError("busy") from None
+        for _ in range(2):
+            try:
+                return cast(self.box.ballot(ballot_id))
+            except RecordConflictError:
+                continue
+        raise BallotError("busy")
 
 
 def _station(raw: str) -> str:
@@ -331,20 +332,3 @@ def _station(raw: str) -> str:
     if len(station) > MAX_STATION or any(ord(char) < 32 for char in station):
         raise InvalidFieldError("station", "too_long" if len(station) > MAX_STATION else "control")
     return station
-
-
-def check_choices_minimal(
-    spec: CycleSpec, area: str, entries: Mapping[str, int], choices: Mapping[str, int]
-) -> Choices:
-    """Stand-in until the cycle's full ballot rules (domain/budgeting/ballot_rules.py) are merged."""
-    from domain.budgeting.errors import BudgetingError
-
-    chosen = {code: value for code, value in choices.items()}
-    if any(code not in entries for code in chosen):
-        raise BudgetingError("unknown_project")
-    if not spec.ballot.min_choices <= len(chosen) <= spec.ballot.max_choices:
-        raise BudgetingError("count")
-    budget = next(a.budget for a in spec.areas if a.code == area)
-    if spec.ballot.kind == "knapsack" and sum(entries[code] for code in chosen) > budget:
-        raise BudgetingError("over_budget")
-    return chosen
