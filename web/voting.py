@@ -166,7 +166,7 @@ async def verify(request: Request) -> Response:
 
 
 def _area_name(found: Mapping[str, Any], code: str) -> str:
-    area = next((area for area in found["spec"]["areas"] if area["code"] == code), {})
+    area: Mapping[str, Any] = next((area for area in found["spec"]["areas"] if area["code"] == code), {})
     suffix = "zh" if i18n.current_locale.get() == i18n.ZH else "en"
     return str(area.get(f"name_{suffix}") or area.get("name_zh") or code)
 

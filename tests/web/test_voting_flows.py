@@ -234,7 +234,9 @@ def test_with_other_area_a_resident_may_vote_in_one_other_area(
             assert list(ballot_queries.ballots_of_area(db, SLUG, "pier2")) == [{"P9": 1}]
 
 
-def test_over_budget_on_a_knapsack_ballot(make_client: MakeClient, sign_in: SignIn, oidc_provider: LocalProvider) -> None:
+def test_over_budget_on_a_knapsack_ballot(
+    make_client: MakeClient, sign_in: SignIn, oidc_provider: LocalProvider
+) -> None:
     for cycle in open_cycle(make_client, sign_in, oidc_provider, kind="knapsack"):
         ann = verified(cycle, "ann", ANN.number, "1980-03-04")
         answer = ann.post(f"{BASE}/vote{EN}", data={"area": "hamasen", "choice": ["H1", "H2"], "action": "cast"})
