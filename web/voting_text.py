@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from domain.budgeting import errors
+from domain.budgeting import errors, paper
+from domain.budgeting.paper import BadPaperLine
 from web import budgeting_text, i18n
 from web.i18n import N_, gettext
 
@@ -88,3 +89,43 @@ def _day(iso: str) -> str:
     except ValueError:
         return iso
     return i18n.format_date(day, i18n.current_locale.get())
+
+
+# What is wrong with a line of a station's paper-batch file (domain/budgeting/paper.py).
+PAPER_PROBLEMS = {
+    paper.NOT_UTF8: N_("The file is not UTF-8 text: save it as “CSV UTF-8”."),
+    paper.TOO_LARGE: N_("The file is larger than %(detail)s bytes."),
+    paper.EMPTY_FILE: N_("The file holds no ballot: it needs the header station,id_number,birth_date,area,choices and a "
+                         "line per ballot."),
+    paper.MISSING_COLUMNS: N_("The header lacks the columns %(detail)s (station, id_number, birth_date, area, choices)."),
+    paper.UNKNOWN_COLUMNS: N_("The header has columns a paper batch does not have: %(detail)s."),
+    paper.FIELD_COUNT: N_("%(detail)s fields, not as many as the header has."),
+    paper.BAD_STATION: N_("the station is missing, too long or holds characters that cannot be stored."),
+    paper.BAD_ID_NUMBER: N_("not a valid national ID or resident certificate number (its format or check digit)."),
+    paper.BAD_DATE: N_("the birth date is not a date written 1990-05-17 or as a 民國 date 079/05/17."),
+    paper.FUTURE_DATE: N_("the birth date is after today."),
+    paper.UNKNOWN_AREA: N_("%(detail)s is not an area of this cycle."),
+    paper.DUPLICATE: N_("the same person as line %(detail)s."),
+    paper.NOT_IN_CENSUS: N_("this number is not on the cycle's census."),
+    paper.WRONG_BIRTH_DATE: N_("the birth date does not match the census entry of this number."),
+    paper.UNKNOWN_DISTRICT: N_("the census entry's district %(detail)s is in no area of this cycle."),
+    paper.AREA_NOT_ALLOWED: N_("this person may not vote in the area %(detail)s."),
+    paper.PAPER_TWICE: N_("this person has already voted on paper."),
+    paper.ONLINE_EXISTS: N_("this person has voted online, and this cycle refuses a paper ballot after an online one."),
+}  # fmt: skip
+
+
+def paper_bad_line(bad: BadPaperLine) -> str:
+    """``Line 4: the same person as line 2.`` (a fault of the whole file: the fault alone)."""
+    params = dict(bad.params)
+    if bad.problem == paper.BAD_CHOICES:
+        problem = budgeting_text.ballot_problem(bad.rule, params)
+    elif bad.problem == paper.UNDER_AGE:
+        problem = verification_problem(errors.VerificationError("under_age", **params))
+    elif bad.problem in PAPER_PROBLEMS:
+        problem = gettext(PAPER_PROBLEMS[bad.problem], detail=bad.detail)
+    else:
+        problem = bad.problem
+    if bad.line <= 0:
+        return problem
+    return gettext("Line %(line)s: %(problem)s", line=bad.line, problem=problem)
