@@ -613,7 +613,7 @@ routes = [
             Route("/{slug}/propose", propose, methods=["POST"], name="budgeting_propose"),
             Route("/{slug}/similar", similar_fragment, name="budgeting_similar"),
             Route("/{slug}/review", review_page, name="budgeting_review"),
-            Route("/{slug}/ballot/meter", ballot_meter, methods=["POST"], name="budgeting_ballot_meter"),
+            Route("/{slug}/ballot/meter", ballot_meter, methods=["GET", "POST"], name="budgeting_ballot_meter"),
             *budgeting_census.routes,
             *voting_pages.routes,
         ],

@@ -194,6 +194,7 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("POST", "/budgeting/{slug}/propose"): Access(SIGNED_IN, form={**BUDGET_PROPOSAL, "action": "submit"}),
     ("GET", "/budgeting/{slug}/similar"): Access(EVERYONE, query={"title": "街角書櫃", "description": "共享書櫃"}),
     ("GET", "/budgeting/{slug}/review"): Access(STAFF, REVIEWER),
+    ("GET", "/budgeting/{slug}/ballot/meter"): Access(EVERYONE, query={"area": "hamasen"}),
     ("POST", "/budgeting/{slug}/ballot/meter"): Access(EVERYONE, form={"area": "hamasen", "choice": "P1"}),
     # Voting (web/voting.py): the seeded cycle is in intake, so these meet their refusals.
     ("GET", "/budgeting/{slug}/verify"): Access(SIGNED_IN),
