@@ -98,6 +98,8 @@ def alert_of(html: str) -> str:
 
 def test_verify_then_vote_then_change_then_check_the_receipt(cycle: Voting) -> None:
     ann = cycle.browser("ann")
+    home = ann.get(f"{BASE}{EN}")
+    assert f'href="{BASE_URL}{BASE}/vote">Vote</a>' in home.text and "/station" not in home.text
     assert ann.get(f"{BASE}/vote", follow_redirects=False).headers["location"].endswith(f"{BASE}/verify")
     form = ann.get(f"{BASE}/verify{EN}")
     assert form.status_code == 200 and 'name="id_number"' in form.text and 'name="birth_date"' in form.text
