@@ -91,3 +91,25 @@ def test_verify_and_vote_without_javascript(new_page: NewPage, slug: str) -> Non
     page.locator("#field-code").fill(receipt)
     page.get_by_role("button", name="Check", exact=True).click()
     expect(page.get_by_test_id("receipt-outcome")).to_contain_text("A ballot with this code is in the box.")
+
+
+def test_a_polling_station_enters_a_paper_ballot(new_page: NewPage, slug: str) -> None:
+    page = new_page(locale="zh-TW", bypass_csp=True)
+    sign_in(page, "demo-staff", next_path=f"/budgeting/{slug}/station")
+    page.locator("#field-station").fill("鼓山國小")
+    page.get_by_role("button", name="開啟選票").click()
+    expect(page.locator("#field-id_number")).to_be_visible()
+    assert_accessible(page)
+    page.locator("#field-id_number").fill(ANN.number)  # voted online above: the paper ballot replaces it
+    page.locator("#field-birth_date").fill("69/03/04")
+    page.locator("#choice-H2").check()
+    page.get_by_role("button", name="投出我的選票").click()
+    expect(page.locator("#flash")).to_contain_text("紙本選票已登錄")
+    expect(page.locator("#field-id_number")).to_have_value("")  # a fresh form for the next person
+    expect(page.locator("#field-station")).to_have_value("鼓山國小")
+    page.locator("#field-id_number").fill(ANN.number)
+    page.locator("#field-birth_date").fill("1980-03-04")
+    page.locator("#choice-H1").check()
+    page.get_by_role("button", name="投出我的選票").click()
+    expect(page.get_by_test_id("ballot-refused")).to_have_text("此人已投過紙本選票，不得再投第二張紙本選票。")
+    assert_accessible(page)
