@@ -86,6 +86,8 @@ def test_only_staff_see_the_census_page_or_upload(browser: Browser) -> None:  # 
     files = {"file": ("census.csv", census_file(3, DISTRICTS), "text/csv")}
     assert resident.post(f"/budgeting/{SLUG}/census", files=files).status_code == 403
     assert resident.get(f"/budgeting/{SLUG}/census/progress/made-up").status_code == 403
-    assert staff.get(f"/budgeting/{SLUG}/census/progress/made-up").status_code == 404
+    gone = staff.get(f"/budgeting/{SLUG}/census/progress/made-up?lang=en", follow_redirects=False)
+    assert gone.status_code == 303 and gone.headers["location"].endswith(f"/budgeting/{SLUG}/census")
+    assert "no longer known here" in staff.get(gone.headers["location"] + "?lang=en").text
     assert staff.get("/budgeting/no-such-cycle/census").status_code == 404
     assert services.log.position() == before
