@@ -19,7 +19,12 @@ installed package and as pabutools' modules were compiled when it was installed.
 install under ``PYTHONDONTWRITEBYTECODE=1`` (this machine's environment) otherwise keeps no
 bytecode for civic, and every run would compile its modules from source again.
 
-``--quick``: three files (small, medium, large) and the rules greedy and mes.
+Each side is timed twice: wall seconds, and CPU seconds (the child's user + system time, from
+``RUSAGE_CHILDREN``). On a machine shared with other jobs the wall time also counts their turns
+on the cores; the CPU ratio is the steadier one there. The target verdict is on wall time.
+
+``--quick``: three files (small, medium, large) and the rules greedy and mes. ``--small``: the
+files of at most 10,000 voters.
 
 Prints a JSON document on stdout and a readable table on stderr.
 """
