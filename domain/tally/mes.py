@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from fractions import Fraction
+from math import gcd, lcm
 
 from domain.tally.greedy import total_satisfaction
 from domain.tally.record import record
@@ -67,6 +68,14 @@ class ExactMES:
                         self.values[project].append(value)
                     seen[project, id(value)] = code
                 self.supporters[project].append((index, code))
+        # The same numbers as integers, for pricing (``_RunState.price``): each project's cost as
+        # (numerator, denominator), and its satisfactions over their common denominator.
+        self.cost_ratios = [(cost.numerator, cost.denominator) for cost in profile.costs]
+        self.value_ratios = [[(value.numerator, value.denominator) for value in values] for values in self.values]
+        self.scaled: list[tuple[int, list[int]]] = []
+        for values in self.values:
+            scale = lcm(*(value.denominator for value in values))
+            self.scaled.append((scale, [value.numerator * (scale // value.denominator) for value in values]))
         self.tot = total_satisfaction(profile)
         self.free = tuple(p for p in range(count) if profile.costs[p] == 0 and self.tot[p] > 0)
         self.eligible = tuple(p for p in range(count) if profile.costs[p] > 0 and self.tot[p] > 0)
@@ -92,18 +101,22 @@ class ExactMES:
 class _RunState:
     """Voters are kept in classes: a class is what its voters paid for so far (each purchase
     with their satisfaction in it), so everyone in it has the same money left. Classes are
-    numbered as they appear; ``budgets[c]`` is what each voter of class ``c`` has left."""
+    numbered as they appear; ``budgets[c]`` is what each voter of class ``c`` has left, as
+    (numerator, denominator) in lowest terms (fractions only where a value is handed out)."""
 
     def __init__(self, mes: ExactMES, beta: Fraction) -> None:
         self.mes = mes
         self.beta = beta
         self.remaining = set(mes.eligible)
         self.stale = {p: mes.profile.costs[p] / mes.tot[p] for p in mes.eligible}
+        # Sort keys for the stale prices: the float first, which rounding keeps in order (a < b
+        # gives float(a) <= float(b)), then the exact price for equal floats, then the project.
+        self.order = {p: (float(rho), rho, p) for p, rho in self.stale.items()}
         self.sequence: list[int] = []
         self.bought: set[int] = set(mes.free)
         self.rho: dict[int, Fraction] = {}
         self.of = [0] * len(mes.profile.groups)  # each group's class; 0: paid nothing yet
-        self.budgets = [beta]
+        self.budgets = [(beta.numerator, beta.denominator)]
         self.after: dict[tuple[int, int, int], int] = {}  # (class, project, code) -> class after paying
 
     def classes(self, project: int) -> dict[tuple[int, int], list[int]]:
@@ -114,31 +127,46 @@ class _RunState:
             found[of[group], code].append(group)
         return found
 
+    def budget(self, cls: int) -> Fraction:
+        return Fraction(*self.budgets[cls])
+
     def money(self, project: int) -> Fraction:
         sizes = self.mes.sizes.__getitem__
-        budgets = self.budgets
         return sum(
-            (budgets[cls] * sum(map(sizes, members)) for (cls, _), members in self.classes(project).items()),
+            (self.budget(cls) * sum(map(sizes, members)) for (cls, _), members in self.classes(project).items()),
             Fraction(0),
         )
 
     def price(self, project: int) -> Fraction | None:
-        """The least rho its supporters can pay (None: they cannot afford it)."""
-        cost = self.mes.profile.costs[project]
+        """The least rho its supporters can pay (None: they cannot afford it).
+
+        Computed in integers: money over a common denominator of the budgets and the cost,
+        satisfaction over one of the satisfactions, so the walk compares products of integers
+        instead of doing fraction arithmetic (each of which normalises by a gcd); only the
+        answer is made a fraction. The same numbers exactly, several times faster.
+        """
+        cost, cost_denominator = self.mes.cost_ratios[project]
         sizes = self.mes.sizes.__getitem__
-        budgets, values = self.budgets, self.mes.values[project]
+        budgets = self.budgets
+        scale, sats = self.mes.scaled[project]
         items = [
-            (budgets[cls], values[code], sum(map(sizes, members)))
+            (budgets[cls], sats[code], sum(map(sizes, members)))
             for (cls, code), members in self.classes(project).items()
         ]
-        if sum((budget * size for budget, _, size in items), Fraction(0)) < cost:
+        money = lcm(cost_denominator, *(denominator for (_, denominator), _, _ in items))
+        whole = [(numerator * (money // denominator), sat, size) for (numerator, denominator), sat, size in items]
+        need = cost * (money // cost_denominator)
+        if sum(budget * size for budget, _, size in whole) < need:
             return None
-        items.sort(key=lambda item: item[0] / item[1])
-        paid, weight = Fraction(0), self.mes.tot[project]
-        for budget, sat, size in items:
-            rho = (cost - paid) / weight
-            if rho * sat <= budget:  # this class and all richer ones pay rho x satisfaction
-                return rho
+        if len(sats) == 1:  # one satisfaction for every supporter: poorest first is by budget
+            whole.sort()
+        else:
+            whole.sort(key=lambda item: Fraction(item[0], item[1]))
+        paid, weight = 0, sum(sat * size for _, sat, size in whole)
+        for budget, sat, size in whole:
+            # rho = (need - paid) / money / (weight / scale); this class pays rho x sat if it can
+            if (need - paid) * sat <= budget * weight:  # and so can all richer ones
+                return Fraction((need - paid) * scale, money * weight)
             paid += budget * size
             weight -= sat * size
         raise AssertionError("an affordable project always has a paying class")
@@ -150,7 +178,7 @@ class _RunState:
             return forced, rho
         best: Fraction | None = None
         tied: list[int] = []
-        for project in sorted(self.remaining, key=lambda p: (self.stale[p], p)):
+        for project in sorted(self.remaining, key=self.order.__getitem__):
             if best is not None and self.stale[project] > best:
                 break
             rho = self.price(project)
@@ -158,6 +186,7 @@ class _RunState:
                 self.remaining.discard(project)
                 continue
             self.stale[project] = rho
+            self.order[project] = (float(rho), rho, project)
             if best is None or rho < best:
                 best, tied = rho, [project]
             elif rho == best:
@@ -170,7 +199,7 @@ class _RunState:
         payments: dict[tuple[Fraction, bool], list[int]] = defaultdict(list)
         values = self.mes.values[project]
         for (cls, code), members in self.classes(project).items():
-            budget = self.budgets[cls]
+            budget = self.budget(cls)
             share = rho * values[code]
             if share <= budget:
                 payments[share, True].extend(members)
@@ -187,11 +216,23 @@ class _RunState:
         self.bought.add(project)
         self.remaining.discard(project)
         self.rho[project] = rho
-        of, budgets, after, values = self.of, self.budgets, self.after, self.mes.values[project]
+        of, budgets, after, values = self.of, self.budgets, self.after, self.mes.value_ratios[project]
+        rho_ratio = (rho.numerator, rho.denominator)
         for group, code in self.mes.supporters[project]:
             step = (of[group], project, code)
             moved = after.get(step)
             if moved is None:  # the first of its class to pay this: a new class
                 moved = after[step] = len(budgets)
-                budgets.append(max(Fraction(0), budgets[step[0]] - rho * values[code]))
+                budgets.append(_less(budgets[step[0]], rho_ratio, values[code]))
             of[group] = moved
+
+
+def _less(budget: tuple[int, int], rho: tuple[int, int], sat: tuple[int, int]) -> tuple[int, int]:
+    """``max(0, budget - rho x sat)``, each as (numerator, denominator), in lowest terms: one
+    gcd, where fraction arithmetic takes three."""
+    (b, d), (r, e), (u, f) = budget, rho, sat
+    left, below = b * e * f - r * u * d, d * e * f
+    if left <= 0:
+        return 0, 1
+    common = gcd(left, below)
+    return left // common, below // common

@@ -103,8 +103,20 @@ def ranked_satisfaction(ballot: CumulativeBallot | OrdinalBallot) -> dict[str, F
         return {project: value for project, value in ballot.points if value > 0}
     if isinstance(ballot, OrdinalBallot):
         last = len(ballot.ranking) - 1
-        return {project: Fraction(last - place) for place, project in enumerate(ballot.ranking) if place < last}
+        scores = _borda(last)
+        return {project: scores[last - place] for place, project in enumerate(ballot.ranking) if place < last}
     raise TypeError(type(ballot).__name__)
+
+
+_BORDA: list[Fraction] = []  # the Borda scores 0, 1, 2, ... as one Fraction object each
+
+
+def _borda(most: int) -> list[Fraction]:
+    """The scores up to ``most``. Every ballot's score 3 is the same object: counting then goes
+    by value object (``greedy.total_satisfaction``), and a fraction is not made per ranking."""
+    while len(_BORDA) <= most:
+        _BORDA.append(Fraction(len(_BORDA)))
+    return _BORDA
 
 
 def compile_profile(election: Election) -> Profile:
