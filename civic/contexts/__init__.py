@@ -13,7 +13,7 @@ import importlib
 from civic.contexts.base import Context
 
 # In the order their services are built, views applied, pages listed and demo data seeded.
-NAMES = ("accounts", "glossary", "tally", "budgeting", "audit")
+NAMES = ("accounts", "glossary", "tally", "budgeting", "review", "audit")
 
 
 def all_contexts() -> list[Context]:
