@@ -12,6 +12,7 @@ import csv
 import io
 from collections.abc import Callable, Mapping
 from datetime import date
+from fractions import Fraction
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -25,11 +26,13 @@ from starlette.routing import Mount, Route
 
 from domain.accounts import REVIEWER, STAFF
 from domain.review import refusals as errors
+from domain.review.aggregation import format_score
 from domain.review.call_settings import KINDS, METHODS
 from domain.review.entries import DECISIONS
 from projections import review_queries as queries
 from web import i18n
-from web import review_text as text
+from web import review_panel_text as text
+from web import review_text as rules_text
 from web.auth import require_role, require_user
 from web.consistency import see_own_write
 from web.errors import error_page
@@ -55,8 +58,8 @@ async def _read(request: Request, query: Callable[[Database], T]) -> T:
 
 
 def _texts() -> dict[str, Any]:
-    return {"kinds_text": text.KINDS, "phases_text": text.PHASES, "methods_text": text.METHODS,
-            "decisions_text": text.DECISIONS, "member_kinds": text.MEMBER_KINDS, "flags_text": text.FLAGS}  # fmt: skip
+    return {"kinds_text": text.KINDS, "phases_text": text.PHASES, "method_name": rules_text.method_name,
+            "decisions_text": text.DECISIONS, "member_kinds": text.MEMBER_KINDS}  # fmt: skip
 
 
 def _roles(request: Request) -> set[str]:
@@ -434,12 +437,17 @@ async def chair_page(request: Request, problem: str = "", status_code: int = 200
         raise HTTPException(403)
     viewer = user["id"] if is_chair else None
     rows = await _read(request, lambda db: queries.progress(db, found, viewer))
-    standing = await run_in_threadpool(_services(request).review.standing, found["slug"])
+    computed = await run_in_threadpool(_services(request).review.standing, found["slug"])
     hidden = {row["entry"]["id"] for row in rows if row["hidden"]}
-    scored = {s.entry: s for s in standing}
-    context = {"call": found, "rows": rows, "standing": scored, "hidden": hidden, "members": members,
+    method_error = rules_text.method_error(computed.error, found["gap"]) if computed.error else ""
+    context = {"call": found, "rows": rows, "standing": computed.by_entry(), "hidden": hidden, "members": members,
+               "round": computed, "method_error": method_error, "decimal": _decimal, "flag": rules_text.flag,
                "is_chair": is_chair, "problem": problem, "tier_name": tier_name, **_texts()}  # fmt: skip
     return render(request, "review/chair.html", context, status_code=status_code)
+
+
+def _decimal(value: Fraction | None) -> str:
+    return "—" if value is None else format_score(value)
 
 
 def _count(raw: object) -> int:
@@ -499,11 +507,11 @@ async def sheet_csv(request: Request) -> Response:
     require_role(request, STAFF)
     found = await _call(request)
     rows = await _read(request, lambda db: queries.sheet_rows(db, found))
-    standing = await run_in_threadpool(_services(request).review.standing, found["slug"])
+    standing = (await run_in_threadpool(_services(request).review.standing, found["slug"])).standings
     body: list[list[object]] = [["entry", "entry_agency", "member", "member_agency", "criterion", "score"]]
     body += [[r["entry"], r["entry_agency"], r["member"], r["member_agency"], r["criterion"], r["score"]] for r in rows]
     body += [[], ["entry", "method", "members", "score", "tier", "tied", "flags"]]
-    body += [[s.entry, found["method"], s.members, s.printed(), s.tier or "", int(s.tied), " ".join(s.flags)]
+    body += [[s.entry, found["method"], s.members, s.printed, s.tier or "", int(s.tied), " ".join(s.flags)]
              for s in standing]  # fmt: skip
     return _csv(body, f"{found['slug']}-score-sheet.csv")
 

@@ -1,120 +1,100 @@
-"""The review context's codes in words: kinds, phases, methods, decisions, flags, every refusal."""
+"""Review's codes in words: methods, flags, tiers, sheet problems and method refusals.
+
+The domain speaks in codes; this is where they become translated sentences, for the pages and the
+command line alike. Criterion and tier names are the call's own data in both languages
+(``name_zh`` / ``name_en``), chosen by the active language here.
+"""
 
 from __future__ import annotations
 
-from domain.accounts import PermissionDeniedError
-from domain.review import refusals as errors
-from web.i18n import N_, gettext
+from domain.review import aggregation, errors, sheet
+from domain.review.awards import BY_IMPACT, BY_INNOVATION, BY_PAIRWISE, Tier
+from domain.review.errors import MethodError, SheetProblem
+from domain.review.rubric import Criterion
+from web.i18n import EN, N_, current_locale, gettext
 
-KINDS = {"innovation": N_("Municipal innovation proposals"), "thesis": N_("Thesis grants"), "other": N_("Other call")}
-PHASES = {
-    "submission": N_("Taking entries"),
-    "screening": N_("First screen"),
-    "scoring": N_("Panel scoring"),
-    "closed": N_("Round closed"),
-    "decided": N_("Awards decided"),
-    "published": N_("Awards published"),
-}
 METHODS = {
-    "mean": N_("Mean of the members' totals"),
-    "trimmed-mean": N_("Trimmed mean (the highest and lowest dropped from five totals up)"),
-    "rank-sum": N_("Rank sum (序位法)"),
-    "two-plus-third": N_("Two reviewers, a third when they differ by the gap"),
+    aggregation.MEAN: N_("Mean of the members' totals"),
+    aggregation.TRIMMED_MEAN: N_("Trimmed mean: with five totals or more, the highest and the lowest are dropped"),
+    aggregation.RANK_SUM: N_("Rank sum (序位法): each member ranks the entries; the lowest sum wins"),
+    aggregation.TWO_PLUS_THIRD: N_("Two reviewers, and a third when they differ by %(gap)s points or more"),
 }
-DECISIONS = {"pass": N_("Pass"), "revise": N_("Pass with revision"), "fail": N_("Fail")}
-MEMBER_KINDS = {"internal": N_("Internal (agency representative)"), "external": N_("External expert")}
+
 FLAGS = {
-    "too_few_to_trim": N_("fewer than five totals: the plain mean"),
-    "method_pending": N_("the official method is not available yet: the plain mean"),
-    "no_scores": N_("no scores"),
-}
-FIELDS = {
-    "slug": N_("Short name"),
-    "kind": N_("Kind"),
-    "title_zh": N_("Title (Chinese)"),
-    "title_en": N_("Title (English)"),
-    "opens": N_("Entries open"),
-    "closes": N_("Entries close"),
-    "method": N_("Official aggregation method"),
-    "rounds": N_("Rounds"),
-    "title": N_("Title"),
-    "agency": N_("Agency"),
-    "team": N_("Team members"),
-    "summary": N_("Summary"),
-    "benefits": N_("Expected benefits"),
-    "attachment": N_("Attachment (PDF)"),
-    "comment": N_("Comment"),
-    "note": N_("Note to the secretariat"),
-    "reason": N_("Reason"),
-    "decision": N_("Decision"),
-    "name": N_("Name"),
-    "account_id": N_("Account"),
-    "entries": N_("Entries"),
-    "mode": N_("Assignment"),
-    "per_entry": N_("Members per entry"),
-}
-PROBLEMS = {
-    "missing": N_("%(field)s is required."),
-    "too_long": N_("%(field)s is too long."),
-    "control": N_("%(field)s holds characters that cannot be shown."),
-    "unknown": N_("%(field)s is not one of the choices."),
-    "out_of_range": N_("%(field)s is out of range."),
-    "not_pdf": N_("%(field)s must be a PDF file."),
-    "not_a_number": N_("%(field)s must be a whole number."),
+    aggregation.FEW_TO_TRIM: N_("fewer than five totals: plain mean, nothing dropped"),
+    aggregation.RECUSED: N_("not every member scored it (recusal)"),
+    aggregation.THIRD_USED: N_("third reviewer's score used"),
+    aggregation.THIRD_EQUIDISTANT: N_("third reviewer exactly between the two: the third's score"),
+    aggregation.THIRD_NOT_NEEDED: N_("third score not counted: the two were within the gap"),
+    BY_IMPACT: N_("tie at a cap broken by the mean impact score"),
+    BY_INNOVATION: N_("tie at a cap broken by the mean innovation score"),
+    BY_PAIRWISE: N_("tie at a cap broken by the members who scored both"),
+    "tied": N_("tied at a cap, not broken: placed in the lower tier for the chair to decide"),
 }
 
+METHOD_ERRORS = {
+    errors.INCOMPLETE_PANEL: N_("The rank sum needs every member to score every entry; not scored: %(missing)s"),
+    errors.THIRD_REVIEWER_REQUIRED: N_(
+        "The two reviewers differ by %(gap)s points or more and there is no third score for: %(entries)s"
+    ),
+    errors.TOO_FEW_REVIEWERS: N_("Fewer than two reviewers scored: %(entries)s"),
+    errors.TOO_MANY_REVIEWERS: N_("More than three reviewers scored: %(entries)s"),
+    errors.UNKNOWN_METHOD: N_("Unknown method %(method)s"),
+    errors.DUPLICATE_SCORE: N_("A member scored these entries twice: %(entries)s"),
+    errors.NO_SCORES: N_("There are no scores."),
+}
 
-def field_problem(field: str, code: str, **params: object) -> str:
-    if field.startswith("score-"):
-        if code == "out_of_range" and "most" in params:
-            return gettext("Give a whole number from 0 to %(most)s.", most=params["most"])
-        return gettext("Give this criterion a score.") if code == "missing" else gettext("This score is refused.")
-    return gettext(PROBLEMS.get(code, PROBLEMS["unknown"]), field=gettext(FIELDS.get(field, field)))
+SHEET_PROBLEMS = {
+    sheet.NOT_UTF8: N_("the file is not UTF-8 text"),
+    sheet.TOO_LARGE: N_("the file is larger than %(bytes)s bytes"),
+    sheet.TOO_MANY_ROWS: N_("the file has more than %(rows)s rows"),
+    sheet.NO_ROWS: N_("the file has no scores"),
+    sheet.BAD_HEADER: N_("the header must be %(expected)s, found %(found)s"),
+    sheet.COLUMN_COUNT: N_("expected %(expected)s fields, found %(found)s"),
+    sheet.EMPTY_FIELD: N_("%(column)s is empty"),
+    sheet.TOO_LONG: N_("%(column)s is longer than %(limit)s characters"),
+    sheet.CONTROL_CHARACTER: N_("%(column)s contains a control character"),
+    sheet.FORMULA: N_("%(column)s starts with =, +, - or @ (a spreadsheet formula)"),
+    sheet.NOT_A_WHOLE_NUMBER: N_("score '%(value)s' is not a whole number"),
+    sheet.OUT_OF_RANGE: N_("score %(value)s for %(criterion)s is outside 0 to %(max)s"),
+    sheet.UNKNOWN_CRITERION: N_("unknown criterion '%(criterion)s'"),
+    sheet.OWN_AGENCY: N_(
+        "member %(member)s is from %(agency)s, the agency of entry %(entry)s, and must be recused from it"
+    ),
+    sheet.DUPLICATE: N_("member %(member)s scored %(criterion)s of entry %(entry)s already on line %(first)s"),
+    sheet.MISSING_CRITERION: N_("member %(member)s gave entry %(entry)s no score for %(missing)s"),
+    sheet.ENTRY_AGENCY_CHANGES: N_("entry %(entry)s is from %(first)s on an earlier line, here from %(agency)s"),
+    sheet.MEMBER_AGENCY_CHANGES: N_("member %(member)s is from %(first)s on an earlier line, here from %(agency)s"),
+}
 
 
-def refusal(error: Exception) -> str:
-    """One translated sentence per refusal (pages and the command line)."""
-    if isinstance(error, errors.RoundClosedError):
-        return gettext("Round %(round)s is closed: scores can no longer be given or changed.", round=error.round)
-    if isinstance(error, errors.WindowClosedError):
-        return gettext("The submission window is closed: entries can no longer be submitted or changed.")
-    if isinstance(error, errors.PhaseError):
-        return gettext(
-            "This cannot be done while the call is at “%(phase)s”.", phase=gettext(PHASES.get(error.phase, error.phase))
-        )
-    if isinstance(error, errors.RecusedError):
-        if error.reason == "own_agency":
-            return gettext("You are recused from this entry: it comes from your own agency.")
-        return gettext("You are recused from this entry: you declared a conflict of interest.")
-    if isinstance(error, errors.NotAssignedError):
-        return gettext("This entry is not assigned to you.")
-    if isinstance(error, errors.NotMemberError):
-        if error.needed == "chair":
-            return gettext("Only the panel's chair may do this.")
-        return gettext("You are not on this call's panel.")
-    if isinstance(error, errors.AlreadyMemberError):
-        return gettext("That person is already on the panel.")
-    if isinstance(error, errors.NotScreenerError):
-        return gettext("You are not a screener of this call.")
-    if isinstance(error, errors.ScreeningFullError):
-        return gettext("Two screeners have already decided this entry.")
-    if isinstance(error, errors.NotShortlistableError):
-        return gettext("Only entries both screeners passed can be shortlisted.")
-    if isinstance(error, errors.NotSubmitterError):
-        return gettext("Only the person who submitted the entry may change it.")
-    if isinstance(error, errors.VoteError):
-        return {
-            "no_majority": gettext("The decision needs the votes of more than half of the members attending."),
-            "attending": gettext("The members attending must be between 1 and the panel's size."),
-        }.get(error.code, gettext("The votes for and against cannot exceed the members attending."))
-    if isinstance(error, errors.CallExistsError):
-        return gettext("A call with this short name already exists.")
-    if isinstance(error, errors.CallNotFoundError | errors.EntryNotFoundError):
-        return gettext("There is no such call or entry.")
-    if isinstance(error, errors.InvalidFieldError):
-        return field_problem(error.field, error.code, **error.params)
-    if isinstance(error, errors.ConcurrentChangeError):
-        return gettext("Someone else changed this at the same time: please try again.")
-    if isinstance(error, PermissionDeniedError):
-        return gettext("You may not do this.")
-    return gettext("This was refused.")
+def method_name(method: str, gap: int = aggregation.DEFAULT_GAP) -> str:
+    return gettext(METHODS[method], gap=gap) if method in METHODS else method
+
+
+def flag(code: str) -> str:
+    return gettext(FLAGS[code]) if code in FLAGS else code
+
+
+def sheet_problem(problem: SheetProblem) -> str:
+    """One problem as the command line prints it: ``line 4: …`` (or without a line)."""
+    text = gettext(SHEET_PROBLEMS[problem.code], **problem.params) if problem.code in SHEET_PROBLEMS else problem.code
+    return gettext("line %(line)s: %(problem)s", line=problem.line, problem=text) if problem.line else text
+
+
+def method_error(error: MethodError, gap: int = aggregation.DEFAULT_GAP) -> str:
+    params = {
+        "entries": ", ".join(error.entries),
+        "missing": ", ".join(gettext("%(member)s on %(entry)s", member=m, entry=e) for e, m in error.missing),
+        "gap": gap,
+        "method": error.method,
+    }
+    return gettext(METHOD_ERRORS[error.code], **params) if error.code in METHOD_ERRORS else error.code
+
+
+def tier_name(tier: Tier) -> str:
+    return tier.name_en if current_locale.get() == EN else tier.name_zh
+
+
+def criterion_name(criterion: Criterion) -> str:
+    return criterion.name_en if current_locale.get() == EN else criterion.name_zh

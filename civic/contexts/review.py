@@ -1,4 +1,9 @@
-"""Review panels and awards: calls, entries, the first screen, panels, scoring and award tiers."""
+"""Review panels and awards: calls, entries, the first screen, panels, scoring and award tiers (issue 13).
+
+The pure rules live in ``domain/review`` (rubric, aggregation, diagnostics, awards, sheet);
+``civic review tally`` counts a score sheet with them. The panels' aggregates and service are
+``domain/review/{calls,entries,panels,scores,service}.py``.
+"""
 
 from __future__ import annotations
 
@@ -36,6 +41,7 @@ context = Context(
     services=_services,
     views=_views,
     web="web.review",
-    help=N_("Review panels and awards: score sheets counted from a file."),
+    commands="civic.commands.review:review",
+    help=N_("Review panels: count a score sheet into award tiers."),
     seed=_seed,
 )

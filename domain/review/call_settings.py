@@ -1,69 +1,58 @@
 """A call's settings as plain data: its rubric (criteria with score bands) and its award tiers.
 
-Stored in the Call's ``Opened`` event as dicts, so a call keeps the rubric it was opened with
-whatever the defaults become. The defaults follow issue 13 (innovation proposals: 創意性 30,
-可行性 20, 效益性 30, 擴散性 10, 完整性與簡報 10; tiers 特優 ≥ 90, 優等 ≥ 85, 甲等 ≥ 80, 佳作 ≥ 75,
-the thresholds of 臺北市停車管理工程處's 2021 rules in review-data/tier_rules.csv).
-
-The pure rules (``rubric.py``, ``aggregation.py``, ``awards.py``) are R1's; until their interfaces
-settle this module holds the data the aggregates need.
+Stored in the Call's ``Opened`` event as dicts, so a call keeps the rubric and tiers it was
+opened with whatever the defaults become. The defaults are the rules' (``rubric.py``: 創意性 30,
+可行性 20, 效益性 30, 擴散性 10, 完整性與簡報 10; ``awards.py``: 特優 ≥ 90, 優等 ≥ 85, 甲等 ≥ 80,
+佳作 ≥ 75); thesis grants get the five equal criteria of 教育部獎助家庭教育碩博士論文要點 (碩士,
+review-data/rules.md §2), with bands at the same shares of each weight.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from domain.review.aggregation import DEFAULT_GAP, METHODS, TWO_PLUS_THIRD
+from domain.review.awards import DEFAULT_TIERS
+from domain.review.rubric import DEFAULT_INNOVATION_RUBRIC, Criterion
+
 KINDS = ("innovation", "thesis", "other")
-METHODS = ("mean", "trimmed-mean", "rank-sum", "two-plus-third")
-DEFAULT_GAP = 15
+__all__ = ["DEFAULT_GAP", "KINDS", "METHODS", "default_method", "default_rubric", "default_tiers"]
 
 
-def _bands(most: int) -> list[dict[str, Any]]:
-    """Four bands over 0..most: excellent (≥ 90 %), good (≥ 75 %), fair (≥ 50 %), weak."""
-    cuts = [(round(most * 0.9), "卓越", "Excellent"), (round(most * 0.75), "良好", "Good"),
-            (round(most * 0.5), "尚可", "Fair"), (0, "待加強", "Needs work")]  # fmt: skip
-    bands, top = [], most
-    for low, zh, en in cuts:
-        bands.append({"low": low, "high": top, "text_zh": zh, "text_en": en})
-        top = low - 1
-    return bands
+def criterion_dict(criterion: Criterion) -> dict[str, Any]:
+    return {"code": criterion.code, "name_zh": criterion.name_zh, "name_en": criterion.name_en,
+            "weight": criterion.weight, "bands": [{"low": b.low, "high": b.high, "text_zh": b.text_zh,
+                                                  "text_en": b.text_en} for b in criterion.bands]}  # fmt: skip
 
 
-def criterion(code: str, name_zh: str, name_en: str, most: int, about_zh: str, about_en: str) -> dict[str, Any]:
-    return {"code": code, "name_zh": name_zh, "name_en": name_en, "weight": most,
-            "about_zh": about_zh, "about_en": about_en, "bands": _bands(most)}  # fmt: skip
+def _thesis(code: str, name_zh: str, name_en: str) -> dict[str, Any]:
+    texts = (("優異", "Outstanding"), ("良好", "Good"), ("尚可", "Fair"), ("待加強", "Needs work"))
+    edges = (21, 17, 14, 10, 0)  # of 20 points: 17-20, 14-16, 10-13, 0-9
+    bands = [
+        {"low": edges[i + 1], "high": edges[i] - 1, "text_zh": zh, "text_en": en} for i, (zh, en) in enumerate(texts)
+    ]
+    return {"code": code, "name_zh": name_zh, "name_en": name_en, "weight": 20, "bands": bands}
 
 
-INNOVATION_RUBRIC = [
-    criterion("innovation", "創意性", "Innovation", 30, "作法新穎，突破既有流程", "New ways that break with the usual process"),
-    criterion("feasibility", "可行性", "Feasibility", 20, "人力、經費與時程可行", "Staff, money and time make it workable"),
-    criterion("impact", "效益性", "Impact", 30, "對市民與機關的具體效益", "Concrete benefits to residents and the agency"),
-    criterion("transferability", "擴散性", "Transferability", 10, "可推廣至其他機關", "Other agencies could adopt it"),
-    criterion("presentation", "完整性與簡報", "Completeness and presentation", 10, "資料完整，簡報清楚",
-              "Complete papers, a clear presentation"),
-]  # fmt: skip
 THESIS_RUBRIC = [
-    criterion("significance", "主題重要性與創新性", "Significance and originality", 20, "", ""),
-    criterion("literature", "理論與文獻", "Theory and literature", 20, "", ""),
-    criterion("method", "研究方法", "Method", 20, "", ""),
-    criterion("writing", "文字組織架構", "Writing and structure", 20, "", ""),
-    criterion("contribution", "研究貢獻", "Contribution", 20, "", ""),
-]  # fmt: skip
-DEFAULT_TIERS = [
-    {"code": "special", "name_zh": "特優", "name_en": "Special merit", "min": 90, "cap": None, "prize": None},
-    {"code": "excellent", "name_zh": "優等", "name_en": "Excellent", "min": 85, "cap": None, "prize": None},
-    {"code": "first", "name_zh": "甲等", "name_en": "First class", "min": 80, "cap": None, "prize": None},
-    {"code": "honourable", "name_zh": "佳作", "name_en": "Honourable mention", "min": 75, "cap": None, "prize": None},
+    _thesis("significance", "主題重要性與創新性", "Significance and originality"),
+    _thesis("literature", "理論與文獻", "Theory and literature"),
+    _thesis("method", "研究方法", "Method"),
+    _thesis("writing", "文字組織架構", "Writing and structure"),
+    _thesis("contribution", "研究貢獻", "Contribution"),
 ]
 
 
 def default_rubric(kind: str) -> list[dict[str, Any]]:
-    return [dict(c) for c in (THESIS_RUBRIC if kind == "thesis" else INNOVATION_RUBRIC)]
+    if kind == "thesis":
+        return [dict(c) for c in THESIS_RUBRIC]
+    return [criterion_dict(c) for c in DEFAULT_INNOVATION_RUBRIC.criteria]
 
 
 def default_tiers() -> list[dict[str, Any]]:
-    return [dict(t) for t in DEFAULT_TIERS]
+    return [{"code": t.code, "name_zh": t.name_zh, "name_en": t.name_en, "min": int(t.min_score), "cap": t.cap,
+             "prize": t.prize_ntd} for t in DEFAULT_TIERS]  # fmt: skip
 
 
 def default_method(kind: str) -> str:
-    return "two-plus-third" if kind == "thesis" else "mean"
+    return TWO_PLUS_THIRD if kind == "thesis" else "mean"

@@ -27,7 +27,7 @@ from domain.review.calls import CLOSED, SCREENING, SUBMISSION, Call, call_id_for
 from domain.review.entries import DECISIONS, FAIL, Entry
 from domain.review.panels import ALL, BALANCED, EXTERNAL, INTERNAL, Panel, balanced, panel_id_for
 from domain.review.scores import Score, score_id_for
-from domain.review.standings import Standing, standings
+from domain.review.standings import Round, standings
 
 CITY = ZoneInfo("Asia/Taipei")
 SLUG_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
@@ -261,7 +261,7 @@ class Review:
 
     # --- awards -------------------------------------------------------------------------------
 
-    def standing(self, slug: str) -> list[Standing]:
+    def standing(self, slug: str) -> Round:
         """Each shortlisted entry's official score and tier in the current round, from the log."""
         call, panel = self.call(slug), self.panel(slug)
         found = []
@@ -270,7 +270,7 @@ class Review:
                 score = self.log.find(score_id_for(call.id, call.round, member, UUID(entry_id)), Score)
                 if score is not None:
                     found.append((entry_id, panel.members[member]["code"], score.scores))
-        return standings(call.method, call.tiers, found, call.shortlist)
+        return standings(call.method, call.gap, call.rubric, call.tiers, found, call.shortlist)
 
     def confirm_awards(self, slug: str, attending: int, in_favour: int, against: int, actor: str) -> Recorded:
         """The chair confirms the tiers as computed, with the vote of the members attending.
@@ -289,7 +289,10 @@ class Review:
             raise errors.VoteError("counts")
         if in_favour * 2 <= attending:
             raise errors.VoteError("no_majority")
-        awards = [standing.as_dict() for standing in self.standing(slug)]
+        computed = self.standing(slug)
+        if computed.error is not None:
+            raise computed.error
+        awards = [standing.as_dict() for standing in computed.standings]
         call.confirm_awards(awards, attending, in_favour, against, actor)
         return Recorded(self._save(call), len([a for a in awards if a["tier"]]))
 

@@ -1,22 +1,37 @@
-"""The round's standing: each entry's official score and tier, from the members' scores.
+"""The round's standing: each entry's official score and tier, from the members' stored scores.
 
-The adapter between the aggregates (scores as stored) and the pure rules. R1's
-``aggregation.py`` and ``awards.py`` compute the official methods, the cascading caps and the
-tie-breaks; until they are merged into this branch, this module computes the plain and trimmed
-means and tiers by band with caps (a tie at a cap is reported, both in the lower tier), exactly,
-with ``Fraction``. Rank-sum and two-plus-third wait for the rules and fall back to the mean,
-flagged ``method_pending``.
+The adapter between the aggregates (a call's rubric and tiers as stored dicts, scores as
+recorded) and the pure rules: ``aggregation.aggregate`` by the call's official method,
+``awards.award`` for the tiers (caps that cascade, ties broken or reported), and the chair's
+diagnostics (spread, severity-normalised tier changes, Kendall's W, Krippendorff's alpha), which
+never decide anything. Members are named by their panel codes (M1, M2...), as on score sheets.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
-TRIM_AT_LEAST = 5
+from domain.review import aggregation, diagnostics
+from domain.review.aggregation import Score, format_score
+from domain.review.awards import Tier, award, boundaries
+from domain.review.errors import MethodError
+from domain.review.rubric import Band, Criterion, Rubric
+
+
+def rubric_of(criteria: Sequence[Mapping[str, Any]]) -> Rubric:
+    return Rubric(tuple(
+        Criterion(c["code"], c["name_zh"], c["name_en"], int(c["weight"]), tuple(
+            Band(int(b["low"]), int(b["high"]), b["text_zh"], b["text_en"]) for b in c["bands"]))
+        for c in criteria
+    ))  # fmt: skip
+
+
+def tiers_of(tiers: Sequence[Mapping[str, Any]]) -> tuple[Tier, ...]:
+    return tuple(Tier(t["code"], t["name_zh"], t["name_en"], Fraction(t["min"]), t.get("cap"), t.get("prize"))
+                 for t in tiers)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -26,64 +41,54 @@ class Standing:
     members: int
     tier: str | None = None
     tied: bool = False
-    flags: tuple[str, ...] = field(default_factory=tuple)
-
-    def printed(self) -> str:
-        """Two decimals, rounded half up from the exact score (89.995 prints 90.00 but is not 90)."""
-        if self.score is None:
-            return ""
-        exact = Decimal(self.score.numerator) / Decimal(self.score.denominator)
-        return str(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    flags: tuple[str, ...] = ()
+    printed: str = ""  # two decimals, never rounded up onto a tier's threshold
+    spread_flagged: bool = False
+    normalised_tier_differs: bool = False
 
     def as_dict(self) -> dict[str, Any]:
-        return {"entry": self.entry, "score": self.printed(), "members": self.members, "tier": self.tier,
+        return {"entry": self.entry, "score": self.printed, "members": self.members, "tier": self.tier,
                 "tied": self.tied, "flags": list(self.flags)}  # fmt: skip
 
 
-def _aggregate(totals: list[int], method: str) -> tuple[Fraction | None, tuple[str, ...]]:
-    if not totals:
-        return None, ("no_scores",)
-    flags: tuple[str, ...] = ()
-    if method == "trimmed-mean":
-        if len(totals) >= TRIM_AT_LEAST:
-            totals = sorted(totals)[1:-1]
-        else:
-            flags = ("too_few_to_trim",)
-    elif method in ("rank-sum", "two-plus-third"):
-        flags = ("method_pending",)
-    return Fraction(sum(totals), len(totals)), flags
+@dataclass(frozen=True)
+class Round:
+    standings: list[Standing]
+    error: MethodError | None = None  # the method cannot score the round yet (and why)
+    kendalls_w: Fraction | None = None
+    alpha: Fraction | None = None
+    spreads: dict[str, diagnostics.Spread] = field(default_factory=dict)
+
+    def by_entry(self) -> dict[str, Standing]:
+        return {standing.entry: standing for standing in self.standings}
 
 
-def standings(method: str, tiers: list[Mapping[str, Any]],
-              scores: Iterable[tuple[str, str, Mapping[str, int]]], entries: Iterable[str]) -> list[Standing]:  # fmt: skip
-    """``scores`` are (entry, member, criterion scores); ``entries`` every entry of the round."""
-    totals: dict[str, list[int]] = {entry: [] for entry in entries}
-    for entry, _member, criteria in scores:
-        totals.setdefault(entry, []).append(sum(criteria.values()))
-    scored = []
-    for entry, values in totals.items():
-        score, flags = _aggregate(values, method)
-        scored.append(Standing(entry, score, len(values), flags=flags))
-    return _tiered(scored, tiers)
-
-
-def _tiered(scored: list[Standing], tiers: list[Mapping[str, Any]]) -> list[Standing]:
-    """Tiers by band, highest first; over a cap the highest keep it and the rest drop a tier."""
-    ranked = sorted(scored, key=lambda s: (s.score is None, -(s.score or 0), s.entry))
-    placed: dict[str, str] = {}
-    tied: set[str] = set()
-    waiting = [s for s in ranked if s.score is not None]
-    for tier in tiers:
-        eligible = [s for s in waiting if s.score is not None and s.score >= tier["min"]]
-        cap = tier.get("cap")
-        keep = eligible
-        if cap is not None and len(eligible) > cap:
-            keep = eligible[:cap]
-            if cap and keep[-1].score == eligible[cap].score:  # a tie across the cap: reported, not decided
-                boundary = keep[-1].score
-                tied |= {s.entry for s in eligible if s.score == boundary}
-                keep = [s for s in keep if s.score != boundary]
-        for s in keep:
-            placed[s.entry] = tier["code"]
-        waiting = [s for s in waiting if s.entry not in placed]
-    return [Standing(s.entry, s.score, s.members, placed.get(s.entry), s.entry in tied, s.flags) for s in ranked]
+def standings(method: str, gap: int, rubric: Sequence[Mapping[str, Any]], tiers: Sequence[Mapping[str, Any]],
+              scores: Iterable[tuple[str, str, Mapping[str, int]]], entries: Iterable[str]) -> Round:  # fmt: skip
+    """``scores`` are (entry, member code, criterion scores); ``entries`` every entry of the round."""
+    given = [Score(entry, member, dict(criteria)) for entry, member, criteria in scores]
+    unscored = [Standing(entry, None, 0) for entry in entries if entry not in {s.entry for s in given}]
+    if not given:
+        return Round(unscored)
+    capped = tiers_of(tiers)
+    try:
+        tally = aggregation.aggregate(given, method, rubric=rubric_of(rubric), gap=gap)
+    except MethodError as error:
+        return Round(unscored, error=error)
+    placed = award(tally, given, capped)
+    spreads = diagnostics.spreads(given)
+    normalised = diagnostics.severity_normalised(given, tally, capped)
+    found = tally.by_entry()
+    edges = boundaries(capped)
+    ranked = []
+    for placement in placed.placements:
+        aggregate_ = found[placement.entry]
+        flags = aggregate_.flags + ((placement.tie_break,) if placement.tie_break else ()) + (
+            ("tied",) if placement.tied else ())  # fmt: skip
+        spread = spreads.get(placement.entry)
+        moved = normalised.get(placement.entry)
+        ranked.append(Standing(
+            placement.entry, placement.score, aggregate_.members, placement.tier, placement.tied, flags,
+            format_score(placement.score, edges), bool(spread and spread.flagged), bool(moved and moved.changes_tier),
+        ))  # fmt: skip
+    return Round(ranked + unscored, None, diagnostics.kendalls_w(given).w, diagnostics.panel_alpha(given), spreads)

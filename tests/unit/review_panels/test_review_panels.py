@@ -11,7 +11,7 @@ from domain.eventlog import EventLog
 from domain.review import refusals as errors
 from domain.review.scores import Score, score_id_for
 from domain.review.service import Review
-from tests.unit.review.conftest import AFTER_WINDOW, FULL, IN_WINDOW, People, shortlisted
+from tests.unit.review_panels.conftest import AFTER_WINDOW, FULL, IN_WINDOW, People, shortlisted
 
 SLUG = "innovation-2027"
 
@@ -154,7 +154,7 @@ def test_the_chair_confirms_awards_with_a_majority_of_those_attending(review: Re
         review.confirm_awards(SLUG, 9, 9, 0, people.chair)
     review.confirm_awards(SLUG, 4, 3, 1, people.chair)
     awards = {a["entry"]: a for a in review.call(SLUG).awards}
-    assert awards[str(top)]["tier"] == "special" and awards[str(top)]["score"] == "90.00"
+    assert awards[str(top)]["tier"] == "outstanding" and awards[str(top)]["score"] == "90.00"
     assert awards[str(low)]["tier"] is None and awards[str(low)]["score"] == "73.00"
     review.publish(SLUG, people.chair)
     assert review.call(SLUG).phase == "published"
