@@ -105,7 +105,13 @@ REVIEW_CALL = {
     "slug": "harness-call", "kind": "innovation", "title_zh": "測試創新提案", "title_en": "Harness call",
     "opens": "2026-01-01", "closes": "2026-12-31", "method": "mean",
 }  # fmt: skip
-REVIEW_ENTRY = {"title": "智慧停車導引", "agency": "交通局", "team": "王小明", "summary": "停車導引。", "benefits": "減少繞行。"}
+REVIEW_ENTRY = {
+    "title": "智慧停車導引",
+    "agency": "交通局",
+    "team": "王小明",
+    "summary": "停車導引。",
+    "benefits": "減少繞行。",
+}
 REVIEW_SCORE = {
     "score-innovation": "25", "score-feasibility": "16", "score-impact": "25", "score-transferability": "8",
     "score-presentation": "8", "comment": "具體可行。", "note": "", "reason": "再看一次",
