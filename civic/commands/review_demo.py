@@ -97,13 +97,13 @@ def seed_demo(services: Services) -> Iterator[str]:
     for entry in shortlist:
         quality = draw.uniform(0.62, 0.97)
         agency = review.entry(entry).agency
-        for account, _ in members:
-            if panel.recusal(account, str(entry), agency):
+        for member_id, _agency in members:
+            if panel.recusal(member_id, str(entry), agency):
                 continue
             scores = {
                 code: max(0, min(w, round(w * (quality + draw.uniform(-0.06, 0.06))))) for code, w in weights.items()
             }
-            review.score(SLUG, entry, scores, "提案具體，建議補充量化指標。", account)
+            review.score(SLUG, entry, scores, "提案具體，建議補充量化指標。", member_id)
     review.close_round(SLUG, SYSTEM_ACTOR)
     review.confirm_awards(SLUG, 7, 6, 0, members[0][0])
     review.publish(SLUG, SYSTEM_ACTOR)
