@@ -196,15 +196,32 @@ async def panel_page(request: Request, problems: dict[str, str] | None = None, s
     found = await _call(request)
     members = await _read(request, lambda db: queries.members(db, found["id"]))
     accounts = await run_in_threadpool(_accounts, request)
-    context = {"call": found, "members": members, "accounts": accounts, "errors": problems or {}, **_texts()}
+    screeners = await run_in_threadpool(_accounts, request, REVIEWER, STAFF)
+    names = {a["id"]: a["name"] for a in screeners}
+    context = {"call": found, "members": members, "accounts": accounts, "screener_choices": screeners,
+               "screener_names": [names.get(a, a) for a in found["screeners"]], "errors": problems or {}, **_texts()}  # fmt: skip
     return render(request, "review/panel.html", context, status_code=status_code)
 
 
-def _accounts(request: Request) -> list[dict[str, Any]]:
+def _accounts(request: Request, *roles: str) -> list[dict[str, Any]]:
     from projections.accounts import accounts as all_accounts
 
     with _services(request).reader("accounts") as db:
-        return [a for a in all_accounts(db) if REVIEWER in a.get("roles", ())]
+        return [a for a in all_accounts(db) if set(roles or (REVIEWER,)) & set(a.get("roles", ()))]
+
+
+async def appoint_screener(request: Request) -> Response:
+    user = require_role(request, STAFF)
+    found = await _call(request)
+    form = await request.form()
+    try:
+        account = UUID(str(form.get("screener", "")))
+        recorded = await run_in_threadpool(_services(request).review.appoint_screener, found["slug"], account,
+                                           user["id"])  # fmt: skip
+    except (ValueError, LookupError):
+        return await panel_page(request, {"screener": gettext("There is no such account.")}, 422)
+    await see_own_write(request, recorded.position, VIEW)
+    return _redirect(request, request.url_for("review_panel", call=found["slug"]))
 
 
 async def appoint(request: Request) -> Response:
@@ -539,6 +556,7 @@ routes = [
             Route("/{call}/phase", advance, methods=["POST"], name="review_advance"),
             Route("/{call}/panel", panel_page, name="review_panel"),
             Route("/{call}/panel", appoint, methods=["POST"], name="review_appoint"),
+            Route("/{call}/screeners", appoint_screener, methods=["POST"], name="review_appoint_screener"),
             Route("/{call}/submit", submit_form, name="review_submit_form"),
             Route("/{call}/submit", submit, methods=["POST"], name="review_submit"),
             Route("/{call}/screening", screening_page, name="review_screening"),

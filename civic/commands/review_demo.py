@@ -67,7 +67,8 @@ def seed_demo(services: Services) -> Iterator[str]:
                      date(2026, 3, 1), date(2026, 4, 30), SYSTEM_ACTOR, method="trimmed-mean")  # fmt: skip
     members = []
     for subject, name, kind, agency, chair in PANEL:
-        services.accounts.sign_in(issuer, subject, name)
+        if subject != "demo-reviewer":  # the accounts' demo gave it its name already
+            services.accounts.sign_in(issuer, subject, name)
         services.accounts.grant_from_command_line(issuer, subject, REVIEWER)
         account = account_id_for(issuer, subject)
         review.appoint_member(SLUG, account, name, kind, agency, SYSTEM_ACTOR, chair=chair)

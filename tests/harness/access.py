@@ -222,6 +222,7 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("POST", "/review/{call}/panel"): Access(
         STAFF, form={"account_id": "{account_id}", "name": "外部委員", "kind": "external", "agency": "", "chair": ""}
     ),
+    ("POST", "/review/{call}/screeners"): Access(STAFF, form={"screener": "{account_id}"}),
     ("GET", "/review/{call}/submit"): Access(SIGNED_IN),
     ("POST", "/review/{call}/submit"): Access(SIGNED_IN, form=REVIEW_ENTRY, files={"attachment": PDF_UPLOAD}),
     ("GET", "/review/{call}/screening"): Access(STAFF, REVIEWER),
