@@ -271,15 +271,14 @@ async def submit(request: Request) -> Response:
     form = await request.form()
     values = {name: str(form.get(name, "")) for name in ENTRY_FIELDS}
     upload = form.get("attachment")
-    content = b""
+    attachment = None
     if isinstance(upload, UploadFile) and upload.filename:
-        content = await upload.read()
+        attachment = (upload.filename, await upload.read())
     review = _services(request).review
     try:
-        recorded = await run_in_threadpool(lambda: review.submit(found["slug"], *values.values(), user["id"]))
-        if content and isinstance(upload, UploadFile):
-            recorded = await run_in_threadpool(review.attach, recorded.result, upload.filename or "", content,
-                                               user["id"])  # fmt: skip
+        recorded = await run_in_threadpool(
+            lambda: review.submit(found["slug"], *values.values(), user["id"], attachment=attachment)
+        )
     except errors.InvalidFieldError as error:
         return await submit_form(request, values, {error.field: text.refusal(error)}, 422)
     except (errors.WindowClosedError, errors.PhaseError) as error:

@@ -158,13 +158,20 @@ class Review:
     # --- entries ------------------------------------------------------------------------------
 
     def submit(self, slug: str, title: str, agency: str, team: str, summary: str, benefits: str, actor: str,
-               now: datetime | None = None) -> Recorded:  # fmt: skip
-        """Agency staff submit an entry within the window; the result is its id."""
+               now: datetime | None = None, attachment: tuple[str, bytes] | None = None) -> Recorded:  # fmt: skip
+        """Agency staff submit an entry within the window, with a PDF or not; the result is its id.
+
+        The fields and the file are checked before the window, so that a bad form is told what is
+        wrong with it; the entry and its file are saved together or not at all.
+        """
         self._require_account(actor)
+        fields = _entry_fields(title, agency, team, summary, benefits)
+        paper = _attachment(*attachment) if attachment is not None else None
         call = self.call(slug)
         call.require_window(now or city_now())
-        fields = _entry_fields(title, agency, team, summary, benefits)
         entry = Entry(call_id=call.id, **fields, actor=actor)
+        if paper is not None:
+            entry.attach(*paper, actor=actor)
         return Recorded(self._save(entry), entry.id)
 
     def edit(self, entry_id: UUID, title: str, agency: str, team: str, summary: str, benefits: str, actor: str,
@@ -179,15 +186,11 @@ class Review:
         """A PDF, within the size limit, kept in the log (the entry's papers survive any rebuild)."""
         entry = self.entry(entry_id)
         entry.require_submitter(actor)
+        paper = _attachment(name, content)
         self._call_of(entry).require_window(now or city_now())
-        name = _required("attachment", name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1], MAX_NAME, multiline=False)
-        if not content.startswith(b"%PDF-"):
-            raise errors.InvalidFieldError("attachment", NOT_PDF)
-        if len(content) > MAX_ATTACHMENT:
-            raise errors.InvalidFieldError("attachment", TOO_LONG, most=MAX_ATTACHMENT)
         if len(entry.attachments) >= MAX_ATTACHMENTS:
             raise errors.InvalidFieldError("attachment", OUT_OF_RANGE, most=MAX_ATTACHMENTS)
-        entry.attach(name, len(content), hashlib.sha256(content).hexdigest(), base64.b64encode(content).decode(), actor)
+        entry.attach(*paper, actor=actor)
         return Recorded(self._save(entry), len(entry.attachments))
 
     # --- first screen -------------------------------------------------------------------------
@@ -356,6 +359,18 @@ def _checked_scores(call: Call, scores: dict[str, int]) -> dict[str, int]:
             raise errors.InvalidFieldError(f"score-{code}", OUT_OF_RANGE, most=weight)
         checked[code] = value
     return checked
+
+
+def _attachment(name: str, content: bytes) -> tuple[str, int, str, str]:
+    """A PDF's (name, size, sha256, base64 content), or the field's refusal."""
+    name = _required("attachment", name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1], MAX_NAME, multiline=False)
+    if any(0x202A <= ord(char) <= 0x202E or 0x2066 <= ord(char) <= 0x2069 for char in name):
+        raise errors.InvalidFieldError("attachment", CONTROL)  # bidirectional overrides disguise a name
+    if not content.startswith(b"%PDF-"):
+        raise errors.InvalidFieldError("attachment", NOT_PDF)
+    if len(content) > MAX_ATTACHMENT:
+        raise errors.InvalidFieldError("attachment", TOO_LONG, most=MAX_ATTACHMENT)
+    return name, len(content), hashlib.sha256(content).hexdigest(), base64.b64encode(content).decode()
 
 
 def _entry_fields(title: str, agency: str, team: str, summary: str, benefits: str) -> dict[str, str]:

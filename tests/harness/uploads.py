@@ -35,7 +35,11 @@ class Case:
 
 
 GLOSSARY_IMPORT = Upload("POST", "/glossary/import", "file", {"approved_column": "en"})
-UPLOADS = {"glossary import": GLOSSARY_IMPORT}
+REVIEW_ENTRY = Upload(
+    "POST", "/review/{call}/submit", "attachment",
+    {"title": "智慧停車導引", "agency": "交通局", "team": "", "summary": "停車導引。", "benefits": "減少繞行。"},
+)  # fmt: skip
+UPLOADS = {"glossary import": GLOSSARY_IMPORT, "review entry": REVIEW_ENTRY}
 # Next: "budget (.pb)": Upload("POST", "/budgets/import", "file", {...}),
 #       "census": Upload("POST", "/census/import", "file", {...}),
 
@@ -87,7 +91,20 @@ BILLION_LAUGHS = (
     + ']>\n<martif type="TBX-Basic"><text><body>' + TBX_ENTRY.format(en="&lol9;") + "</body></text></martif>"
 )  # fmt: skip
 
+
+def _pdf_over(limit: int, place: str) -> bytes:
+    return b"%PDF-1.4\n" + b"0" * (limit + 1)
+
+
 CASES: dict[str, list[Case]] = {
+    "review entry": [
+        Case("an executable named .pdf", "plan.pdf", lambda limit, place: b"MZ\x90\x00" + place.encode()),
+        Case("an empty file", "plan.pdf", lambda limit, place: b""),
+        Case("html posing as a pdf", "plan.pdf", lambda limit, place: b"<html><script>alert(1)</script></html>"),
+        Case("a pdf with a right-to-left name", "plan\u202efdp.exe", lambda limit, place: b"%PDF-1.4\n"),
+        Case("a pdf with an escape in its name", "plan\x1b[2J.pdf", lambda limit, place: b"%PDF-1.4\n"),
+        Case("a pdf over the upload limit", "plan.pdf", _pdf_over, TOO_LARGE),
+    ],
     "glossary import": [
         # CSV
         Case(
