@@ -124,6 +124,7 @@ def as_document(counted: Tally, awards: Awards) -> dict[str, object]:
                 "name_en": tier.name_en,
                 "min_score": format_score(tier.min_score),
                 "cap": tier.cap,
+                "prize_ntd": tier.prize_ntd,
                 "entries": list(awards.winners(tier.code)),
             }
             for tier in awards.tiers

@@ -2,7 +2,8 @@
 
 An entry reaches a tier when its exact score is at least the tier's threshold (特優 ≥ 90, 優等
 85 to < 90, 甲等 80 to < 85, 佳作 75 to < 80 by default: the bands of 臺北市停車管理工程處's
-獎勵研究案, ``tests/data/review/tier_rules.csv``). A tier with a cap keeps its best entries and the
+獎勵研究案, ``tests/data/review/tier_rules.csv``), and no entry ranked before it by the method
+misses that tier's band (with scores the same thing; with the rank sum, the order decides). A tier with a cap keeps its best entries and the
 rest drop to the next tier, and so on down. A tie at a cap is broken by the mean ``impact``
 score, then the mean ``innovation`` score, then the pairwise majority of the members who scored
 both; a tie still unbroken is not decided here: every entry in it is marked tied and drops to
@@ -124,7 +125,7 @@ def award(
     tie_breaks: dict[str, str] = {}
     ties: list[tuple[str, ...]] = []
     for tier in ordered_tiers:
-        eligible = [found for found in remaining if found.score >= tier.min_score]
+        eligible = _reaching(remaining, tier.min_score)
         keep = eligible
         if tier.cap is not None and len(eligible) > tier.cap:
             keep = []
@@ -153,6 +154,19 @@ def award(
         for found in tally.aggregates
     )
     return Awards(tuple(ordered_tiers), placements, tuple(ties))
+
+
+def _reaching(remaining: list[Aggregate], threshold: Fraction) -> list[Aggregate]:
+    """The entries that reach ``threshold``, from the best down to the first that does not: no
+    entry is placed above one the method ranks before it. With scores this is every entry at or
+    above the threshold; with the rank sum an entry ranked below one that misses the band waits
+    for that one's tier ("the lowest sum wins"), whatever its mean."""
+    reaching: list[Aggregate] = []
+    for run in _runs(remaining, standing):
+        reaching.extend(found for found in run if found.score >= threshold)
+        if any(found.score < threshold for found in run):
+            break
+    return reaching
 
 
 def _code(tier: Tier | None) -> str | None:

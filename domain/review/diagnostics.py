@@ -83,6 +83,8 @@ def severity_normalised(
     official score (before caps, which are about places, not severity).
     """
     given = list(scores)
+    if not given:
+        return {}
     everything = [float(score.total) for score in given]
     centre, scale = statistics.fmean(everything), statistics.pstdev(everything)
     by_member: dict[str, list[float]] = defaultdict(list)

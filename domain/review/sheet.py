@@ -95,6 +95,7 @@ class _Reading:
         self.criterion_scores: dict[Pair, dict[str, int]] = {}
         self.seen: dict[tuple[str, str, str], int] = {}
         self.lines: dict[Pair, int] = {}
+        self.conflicts: set[Pair] = set()  # scores that should not exist: none of them is "missing"
         self.entry_agencies: dict[str, tuple[str, int]] = {}
         self.member_agencies: dict[str, tuple[str, int]] = {}
 
@@ -111,7 +112,7 @@ class _Reading:
             raise SheetError([SheetProblem(0, NO_ROWS)])
         for (entry, member), given in self.criterion_scores.items():
             missing = [code for code in self.rubric.codes if code not in given]
-            if missing:
+            if missing and (entry, member) not in self.conflicts:
                 self._problem(self.lines[entry, member], MISSING_CRITERION,
                               entry=entry, member=member, missing=",".join(missing))  # fmt: skip
         if self.problems:
@@ -138,6 +139,7 @@ class _Reading:
         self._agency(line, self.member_agencies, MEMBER_AGENCY_CHANGES, "member", member, cells["member_agency"])
         if cells["entry_agency"] and cells["entry_agency"] == cells["member_agency"]:
             self._problem(line, OWN_AGENCY, entry=entry, member=member, agency=cells["entry_agency"])
+            self.conflicts.add((entry, member))
         self.lines.setdefault((entry, member), line)
         given = self.criterion_scores.setdefault((entry, member), {})
         if code not in self.rubric.codes:

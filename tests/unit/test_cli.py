@@ -74,7 +74,16 @@ def test_a_glossary_export_loads_neither_pypinyin_nor_the_web_stack(tmp_path: Pa
 
 
 def test_the_table_of_subcommands_lists_every_command() -> None:
-    assert [entry.name for entry in SUBCOMMANDS] == ["serve", "demo", "rebuild", "admin", "glossary", "tally", "cycle"]
+    assert [entry.name for entry in SUBCOMMANDS] == [
+        "serve",
+        "demo",
+        "rebuild",
+        "admin",
+        "glossary",
+        "tally",
+        "cycle",
+        "review",
+    ]
     assert all(":" in entry.target for entry in SUBCOMMANDS)
 
 
@@ -195,6 +204,7 @@ def _run(code: str, *args: str) -> subprocess.CompletedProcess[str]:
         (["tally"], None),
         (["--verbose", "tally", "f.pb"], None),
         (["glossary", "export"], None),
+        (["review", "tally", "f.csv"], None),
     ],
 )
 def test_only_a_plain_tally_takes_the_fast_path(args: list[str], plain: tuple[str, str, bool, bool] | None) -> None:
