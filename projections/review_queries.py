@@ -52,7 +52,7 @@ def entry(db: Database, entry_id: str) -> dict[str, Any] | None:
 
 def entries_of(db: Database, submitter: str) -> list[dict[str, Any]]:
     return _rows(
-        db, "SELECT e.*, c.slug, c.title_zh AS call_zh, c.title_en AS call_en FROM review_entries e "
+        db, "SELECT e.*, c.slug, c.phase, c.title_zh AS call_zh, c.title_en AS call_en FROM review_entries e "
         "JOIN review_calls c ON c.id = e.call_id WHERE e.submitter = ? ORDER BY e.submitted_at DESC", [submitter],
     )  # fmt: skip
 

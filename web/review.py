@@ -8,12 +8,14 @@ the pages only show what those return for the person asking.
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 from collections.abc import Callable, Mapping
 from datetime import date
 from fractions import Fraction
 from typing import Any, TypeVar
+from urllib.parse import quote
 from uuid import UUID
 
 from sqlite_utils import Database
@@ -198,7 +200,8 @@ async def panel_page(request: Request, problems: dict[str, str] | None = None, s
     accounts = await run_in_threadpool(_accounts, request)
     screeners = await run_in_threadpool(_accounts, request, REVIEWER, STAFF)
     names = {a["id"]: a["name"] for a in screeners}
-    context = {"call": found, "members": members, "accounts": accounts, "screener_choices": screeners,
+    mode = await _read(request, lambda db: queries.panel(db, found["id"]))
+    context = {"call": found, "members": members, "accounts": accounts, "screener_choices": screeners, "mode": mode,
                "screener_names": [names.get(a, a) for a in found["screeners"]], "errors": problems or {}, **_texts()}  # fmt: skip
     return render(request, "review/panel.html", context, status_code=status_code)
 
@@ -285,6 +288,64 @@ async def submit(request: Request) -> Response:
         return await submit_form(request, values, {"title": text.refusal(error)}, 409)
     await see_own_write(request, recorded.position, VIEW)
     return _redirect(request, request.url_for("review_mine"))
+
+
+async def edit_form(request: Request, values: dict[str, str] | None = None, problems: dict[str, str] | None = None,
+                    status_code: int = 200) -> Response:  # fmt: skip
+    user = require_user(request)
+    found = await _call(request)
+    entry_row = await _entry(request, found)
+    if entry_row["submitter"] != user["id"]:
+        raise HTTPException(403)
+    context = {"call": found, "entry": entry_row, "values": values or {k: entry_row[k] for k in ENTRY_FIELDS},
+               "errors": problems or {}}  # fmt: skip
+    return render(request, "review/edit.html", context, status_code=status_code)
+
+
+async def edit(request: Request) -> Response:
+    user = require_user(request)
+    found = await _call(request)
+    entry_row = await _entry(request, found)
+    if entry_row["submitter"] != user["id"]:
+        raise HTTPException(403)
+    form = await request.form()
+    values = {name: str(form.get(name, "")) for name in ENTRY_FIELDS}
+    try:
+        recorded = await run_in_threadpool(
+            lambda: _services(request).review.edit(UUID(entry_row["id"]), *values.values(), user["id"])
+        )
+    except errors.InvalidFieldError as error:
+        return await edit_form(request, values, {error.field: text.refusal(error)}, 422)
+    except (errors.WindowClosedError, errors.PhaseError) as error:
+        return await edit_form(request, values, {"title": text.refusal(error)}, 409)
+    await see_own_write(request, recorded.position, VIEW)
+    return _redirect(request, request.url_for("review_mine"))
+
+
+async def attachment(request: Request) -> Response:
+    """An entry's PDF: for staff, its submitter and the panel's members (recusal hides scores and
+    comments, not the entry's own papers)."""
+    user = require_user(request)
+    found = await _call(request)
+    entry_row = await _entry(request, found)
+    raw = request.path_params["attachment"]
+    number = int(raw) if raw.isascii() and raw.isdecimal() and len(raw) < 3 else 0
+
+    def allowed(db: Database) -> bool:
+        if STAFF in user["roles"] or entry_row["submitter"] == user["id"]:
+            return True
+        return queries.member(db, found["id"], user["id"]) is not None
+
+    if not await _read(request, allowed):
+        raise HTTPException(403)
+    papers = (await run_in_threadpool(_services(request).review.entry, UUID(entry_row["id"]))).attachments
+    if not 1 <= number <= len(papers):
+        raise HTTPException(404)
+    paper = papers[number - 1]
+    fallback = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in paper["name"]) or "entry.pdf"
+    disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(paper['name'])}"
+    return Response(base64.b64decode(paper["content"]), media_type="application/pdf",
+                    headers={"Content-Disposition": disposition, "X-Content-Type-Options": "nosniff"})  # fmt: skip
 
 
 async def mine_page(request: Request) -> Response:
@@ -438,6 +499,38 @@ async def give_score(request: Request) -> Response:
     return _redirect(request, request.url_for("review_score_form", call=found["slug"], entry=entry_row["id"]))
 
 
+async def declare_conflict(request: Request) -> Response:
+    """A member declares a conflict with an entry: from then on they are recused from it."""
+    user = require_role(request, REVIEWER)
+    found = await _call(request)
+    entry_row = await _entry(request, found)
+    form = await request.form()
+    try:
+        recorded = await run_in_threadpool(_services(request).review.declare_conflict, found["slug"],
+                                           UUID(entry_row["id"]), str(form.get("reason", "")), user["id"])  # fmt: skip
+    except errors.InvalidFieldError as error:
+        return await score_form(request, None, {"reason": text.refusal(error)}, 422)
+    await see_own_write(request, recorded.position, VIEW)
+    return _redirect(request, request.url_for("review_queue", call=found["slug"]))
+
+
+async def set_assignment(request: Request) -> Response:
+    user = require_role(request, STAFF)
+    found = await _call(request)
+    form = await request.form()
+    raw = str(form.get("per_entry", "")).strip()
+    per_entry = int(raw) if raw.isascii() and raw.isdecimal() and len(raw) < 3 else 0
+    try:
+        recorded = await run_in_threadpool(_services(request).review.set_assignment, found["slug"],
+                                           str(form.get("mode", "")), user["id"], per_entry)  # fmt: skip
+    except errors.InvalidFieldError as error:
+        return await panel_page(request, {error.field: text.refusal(error)}, 422)
+    except errors.PhaseError as error:
+        return await panel_page(request, {"mode": text.refusal(error)}, 409)
+    await see_own_write(request, recorded.position, VIEW)
+    return _redirect(request, request.url_for("review_panel", call=found["slug"]))
+
+
 # --- the chair --------------------------------------------------------------------------------
 
 
@@ -565,6 +658,11 @@ routes = [
             Route("/{call}/entries/{entry}/score", score_form, name="review_score_form"),
             Route("/{call}/entries/{entry}/score", give_score, methods=["POST"], name="review_score"),
             Route("/{call}/entries/{entry}/letter", letter_page, name="review_letter"),
+            Route("/{call}/entries/{entry}/edit", edit_form, name="review_edit_form"),
+            Route("/{call}/entries/{entry}/edit", edit, methods=["POST"], name="review_edit"),
+            Route("/{call}/entries/{entry}/conflict", declare_conflict, methods=["POST"], name="review_conflict"),
+            Route("/{call}/entries/{entry}/attachments/{attachment}", attachment, name="review_attachment"),
+            Route("/{call}/assignment", set_assignment, methods=["POST"], name="review_assignment"),
             Route("/{call}/chair", chair_page, name="review_chair"),
             Route("/{call}/awards", confirm_awards, methods=["POST"], name="review_confirm"),
             Route("/{call}/awards", awards_page, name="review_awards"),

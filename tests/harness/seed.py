@@ -136,11 +136,11 @@ def _seed_review(services: Services, issuer: str) -> dict[str, str]:
     review.appoint_member("harness-review", reviewer, "黃委員", "external", "", SYSTEM_ACTOR, chair=True)
     review.appoint_screener("harness-review", reviewer, SYSTEM_ACTOR)
     entry = _value(review.submit("harness-review", "公車到站提醒", "交通局", "", "到站前提醒。", "減少候車。",
-                                 resident, now=datetime(2026, 2, 1, 9, 0)))  # fmt: skip
+                                 resident, now=datetime(2026, 2, 1, 9, 0), attachment=("plan.pdf", b"%PDF-1.4\n")))  # fmt: skip
     assert isinstance(entry, UUID)
     review.start_screening("harness-review", SYSTEM_ACTOR)
     review.screen(entry, "pass", "", SYSTEM_ACTOR)
     review.screen(entry, "pass", "", str(reviewer))
     review.confirm_shortlist("harness-review", [entry], SYSTEM_ACTOR)
     review.open_round("harness-review", SYSTEM_ACTOR)
-    return {"call": "harness-review", "entry": str(entry)}
+    return {"call": "harness-review", "entry": str(entry), "attachment": "1"}
