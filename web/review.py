@@ -29,7 +29,7 @@ from starlette.routing import Mount, Route
 from domain.accounts import REVIEWER, STAFF
 from domain.review import refusals as errors
 from domain.review.aggregation import format_score
-from domain.review.call_settings import KINDS, METHODS
+from domain.review.call_settings import KINDS, METHODS, default_tiers
 from domain.review.entries import DECISIONS
 from projections import review_queries as queries
 from web import i18n
@@ -119,13 +119,28 @@ async def calls_page(request: Request) -> Response:
 
 def _new_context(form: Mapping[str, Any], problems: dict[str, str]) -> dict[str, Any]:
     values = {name: str(form.get(name, "")) for name in ("slug", "kind", "title_zh", "title_en", "opens", "closes",
-                                                          "method")}  # fmt: skip
+                                                          "method", "rounds", "caps")}  # fmt: skip
     return {"values": values, "errors": problems, "kinds": KINDS, "methods": METHODS, **_texts()}
 
 
 async def new_call_form(request: Request) -> Response:
     require_role(request, STAFF)
     return render(request, "review/new.html", _new_context({"kind": "innovation", "method": "mean"}, {}))
+
+
+def _capped_tiers(text_: str, problems: dict[str, str]) -> list[dict[str, Any]]:
+    """The default tiers with the caps typed as ``特優=1,優等=2`` (names in either language, or codes)."""
+    tiers = default_tiers()
+    for part in filter(None, (piece.strip() for piece in text_.replace("，", ",").split(","))):
+        name, equals, number = part.partition("=")
+        number = number.strip()
+        found = next((t for t in tiers if name.strip() in (t["code"], t["name_zh"])
+                      or name.strip().casefold() == t["name_en"].casefold()), None)  # fmt: skip
+        if not equals or not number.isascii() or not number.isdecimal() or len(number) > 4 or found is None:
+            problems["caps"] = gettext("Write the caps as TIER=NUMBER, separated by commas, e.g. 特優=1,優等=2.")
+            return tiers
+        found["cap"] = int(number)
+    return tiers
 
 
 def _date(raw: str, field: str, problems: dict[str, str]) -> date:
@@ -140,14 +155,18 @@ async def create_call(request: Request) -> Response:
     user = require_role(request, STAFF)
     form = await request.form()
     values = {name: str(form.get(name, "")).strip() for name in ("slug", "kind", "title_zh", "title_en", "opens",
-                                                                   "closes", "method")}  # fmt: skip
+                                                                   "closes", "method", "rounds", "caps")}  # fmt: skip
     problems: dict[str, str] = {}
     opens, closes = _date(values["opens"], "opens", problems), _date(values["closes"], "closes", problems)
+    rounds = int(values["rounds"]) if values["rounds"] in ("1", "2", "3") else 1
+    tiers = _capped_tiers(values["caps"], problems)
     if not problems:
         try:
             recorded = await run_in_threadpool(
-                _services(request).review.open_call, values["slug"], values["kind"], values["title_zh"],
-                values["title_en"], opens, closes, user["id"], method=values["method"],
+                lambda: _services(request).review.open_call(
+                    values["slug"], values["kind"], values["title_zh"], values["title_en"], opens, closes, user["id"],
+                    method=values["method"], rounds=rounds, tiers=tiers,
+                )
             )  # fmt: skip
         except errors.InvalidFieldError as error:
             problems[error.field] = text.refusal(error)
@@ -619,9 +638,9 @@ async def sheet_csv(request: Request) -> Response:
     standing = (await run_in_threadpool(_services(request).review.standing, found["slug"])).standings
     body: list[list[object]] = [["entry", "entry_agency", "member", "member_agency", "criterion", "score"]]
     body += [[r["entry"], r["entry_agency"], r["member"], r["member_agency"], r["criterion"], r["score"]] for r in rows]
-    body += [[], ["entry", "method", "members", "score", "tier", "tied", "flags"]]
-    body += [[s.entry, found["method"], s.members, s.printed, s.tier or "", int(s.tied), " ".join(s.flags)]
-             for s in standing]  # fmt: skip
+    body += [[], ["entry", "method", "members", "counted", "score", "tier", "tied", "flags"]]
+    body += [[s.entry, found["method"], s.members, " ".join(s.counted), s.printed, s.tier or "", int(s.tied),
+              " ".join(s.flags)] for s in standing]  # fmt: skip
     return _csv(body, f"{found['slug']}-score-sheet.csv")
 
 

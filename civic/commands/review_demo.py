@@ -6,7 +6,8 @@ entries marked 示範. The panel has 7 members (demo-reviewer chairs it, two ext
 five agency representatives), two declared conflicts besides the automatic own-agency
 recusals; the scores are made up (a seeded random generator), the round is closed, the chair
 confirms the awards and they are published. Safe to run again: nothing is recorded once the
-call exists.
+call exists. 特優 is capped at 3 and 優等 at 5 (prizes as 臺北市停車管理工程處's 2021 table in
+review-data/tier_rules.csv), so the cascade shows.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from civic.demo import demo_account, issuer_of
 from civic.services import Services
 from domain.accounts import REVIEWER, account_id_for
 from domain.eventlog import SYSTEM_ACTOR
+from domain.review.call_settings import default_tiers
 from domain.review.calls import Call, call_id_for
 
 DATA = Path(__file__).resolve().parents[2] / "tests" / "data" / "review-demo" / "award_rows.csv"
@@ -45,6 +47,14 @@ PANEL = (
 SHORTLIST = 30
 
 
+def _tiers() -> list[dict[str, object]]:
+    """The default bands with caps (名額: 特優 3, 優等 5) and prizes, so that the cascade shows."""
+    caps, prizes = {"特優": 3, "優等": 5}, {"特優": 50_000, "優等": 30_000, "甲等": 10_000}
+    return [
+        {**tier, "cap": caps.get(tier["name_zh"]), "prize": prizes.get(tier["name_zh"])} for tier in default_tiers()
+    ]
+
+
 def _titles() -> list[tuple[str, str]]:
     with DATA.open(encoding="utf-8") as file:
         real = [(row["title_zh"], row["agency"]) for row in csv.DictReader(file) if row["title_zh"]]
@@ -64,7 +74,7 @@ def seed_demo(services: Services) -> Iterator[str]:
     staff, issuer = demo_account(services, "demo-staff"), issuer_of(services)
     review.open_call(SLUG, "innovation", "高雄市政府115年度市政創新提案（示範）",
                      "Kaohsiung City 2026 Municipal Innovation Proposals (demo)",
-                     date(2026, 3, 1), date(2026, 4, 30), SYSTEM_ACTOR, method="trimmed-mean")  # fmt: skip
+                     date(2026, 3, 1), date(2026, 4, 30), SYSTEM_ACTOR, method="trimmed-mean", tiers=_tiers())  # fmt: skip
     members = []
     for subject, name, kind, agency, chair in PANEL:
         if subject != "demo-reviewer":  # the accounts' demo gave it its name already

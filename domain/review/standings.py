@@ -45,6 +45,7 @@ class Standing:
     printed: str = ""  # two decimals, never rounded up onto a tier's threshold
     spread_flagged: bool = False
     normalised_tier_differs: bool = False
+    counted: tuple[str, ...] = ()  # the members (codes) whose totals make the score: the working
 
     def as_dict(self) -> dict[str, Any]:
         return {"entry": self.entry, "score": self.printed, "members": self.members, "tier": self.tier,
@@ -90,5 +91,6 @@ def standings(method: str, gap: int, rubric: Sequence[Mapping[str, Any]], tiers:
         ranked.append(Standing(
             placement.entry, placement.score, aggregate_.members, placement.tier, placement.tied, flags,
             format_score(placement.score, edges), bool(spread and spread.flagged), bool(moved and moved.changes_tier),
+            tuple(aggregate_.counted),
         ))  # fmt: skip
     return Round(ranked + unscored, None, diagnostics.kendalls_w(given).w, diagnostics.panel_alpha(given), spreads)

@@ -46,7 +46,7 @@ class Panel:
         self.traffic = review.submit(SLUG, "公車到站提醒", "交通局", "", "摘要", "效益", str(self.account("tina-entrant")),
                                      now=when).result  # fmt: skip
         self.finance = review.submit(SLUG, "稅單行動支付", "財政局", "", "摘要", "效益", str(self.account("fred-entrant")),
-                                     now=when).result  # fmt: skip
+                                     now=when, attachment=("plan.pdf", b"%PDF-1.4 fred")).result  # fmt: skip
         review.start_screening(SLUG, SYSTEM_ACTOR)
         for entry in (self.traffic, self.finance):
             review.screen(entry, "pass", "", SYSTEM_ACTOR)
@@ -98,6 +98,9 @@ def test_a_recused_member_never_sees_the_scores_of_their_agencys_entry(panel: Pa
     assert "自己的機關" in traffic.post(panel.score_page(panel.traffic) + "?lang=zh_Hant_TW",
                                     data={**SCORE, "comment": "想評"}).text  # fmt: skip
     assert traffic.get(f"/review/{SLUG}/chair").status_code == 403  # not the chair
+    paper = traffic.get(f"/review/{SLUG}/entries/{panel.finance}/attachments/1")
+    assert paper.status_code == 200 and paper.content == b"%PDF-1.4 fred"
+    assert paper.headers["content-type"] == "application/pdf"
     queue = traffic.get(f"/review/{SLUG}/queue?lang=en").text
     assert "Recused" in queue and "公車到站提醒" in queue
 
@@ -124,6 +127,8 @@ def test_an_entrant_reads_only_their_own_letter_and_no_note(panel: Panel) -> Non
     assert OLGA_COMMENT in own.text and "CHAIR-COMMENT" in own.text and "90.00" in own.text
     assert OLGA_NOTE not in own.text and "M3" not in own.text and "Olga" not in own.text
     assert tina.get(f"/review/{SLUG}/entries/{panel.finance}/letter").status_code == 403
+    assert tina.get(f"/review/{SLUG}/entries/{panel.finance}/attachments/1").status_code == 403
+    assert tina.get(f"/review/{SLUG}/entries/{panel.finance}/edit").status_code == 403
     assert "特優" in tina.get(f"/review/{SLUG}/entries/{panel.traffic}/letter?lang=zh_Hant_TW").text
     anonymous = TestClient(panel.first.app, base_url=BASE_URL)
     assert anonymous.get(f"/review/{SLUG}/entries/{panel.traffic}/letter").status_code == 401

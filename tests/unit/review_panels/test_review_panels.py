@@ -6,7 +6,7 @@ from uuid import UUID
 
 import pytest
 
-from domain.accounts import PermissionDeniedError
+from domain.accounts import Accounts, PermissionDeniedError
 from domain.eventlog import EventLog
 from domain.review import refusals as errors
 from domain.review.scores import Score, score_id_for
@@ -168,3 +168,24 @@ def test_a_second_call_with_the_same_slug_is_refused(review: Review, people: Peo
     with pytest.raises(PermissionDeniedError):
         review.open_call("other", "innovation", "別的", "Other", date(2027, 3, 1), date(2027, 3, 31), people.chair)
     assert UUID(str(review.call(SLUG).id))
+
+
+def test_a_capped_tier_cascades_and_the_decision_records_the_tiers_as_computed(log: EventLog, people: People) -> None:
+    from datetime import date
+
+    from domain.review.call_settings import default_tiers
+
+    review = Review(log, Accounts(log))
+    tiers = [{**tier, "cap": 1 if tier["name_zh"] == "特優" else None} for tier in default_tiers()]
+    review.open_call(SLUG, "innovation", "創新提案", "Innovation", date(2027, 3, 1), date(2027, 3, 31), people.staff,
+                     tiers=tiers)  # fmt: skip
+    review.appoint_member(SLUG, UUID(people.chair), "陳", "external", "", people.staff, chair=True)
+    review.appoint_screener(SLUG, UUID(people.staff), people.staff)
+    review.appoint_screener(SLUG, UUID(people.chair), people.staff)
+    first, second = shortlisted(review, people, ("甲案", "交通局", people.entrant), ("乙案", "交通局", people.entrant))
+    review.score(SLUG, first, {**FULL, "impact": 30}, "佳", people.chair)  # 93
+    review.score(SLUG, second, FULL, "佳", people.chair)  # 90
+    review.close_round(SLUG, people.staff)
+    review.confirm_awards(SLUG, 1, 1, 0, people.chair)
+    awards = {a["entry"]: a["tier"] for a in review.call(SLUG).awards}
+    assert awards == {str(first): "outstanding", str(second): "excellent"}  # over the cap: down one tier
