@@ -550,6 +550,25 @@ async def set_assignment(request: Request) -> Response:
     return _redirect(request, request.url_for("review_panel", call=found["slug"]))
 
 
+async def add_scorer(request: Request) -> Response:
+    """Staff add a member to an entry of a balanced panel (the third reviewer, say)."""
+    user = require_role(request, STAFF)
+    found = await _call(request)
+    form = await request.form()
+    try:
+        entry_id, member = UUID(str(form.get("entry", ""))), UUID(str(form.get("member", "")))
+    except ValueError:
+        return await chair_page(request, gettext("Choose an entry and a member."), 422)
+    try:
+        recorded = await run_in_threadpool(_services(request).review.add_scorer, found["slug"], entry_id, member,
+                                           user["id"])  # fmt: skip
+    except errors.ReviewError as error:
+        status = 404 if isinstance(error, LookupError) else 409
+        return await chair_page(request, text.refusal(error), status)
+    await see_own_write(request, recorded.position, VIEW)
+    return _redirect(request, request.url_for("review_chair", call=found["slug"]))
+
+
 # --- the chair --------------------------------------------------------------------------------
 
 
@@ -570,7 +589,8 @@ async def chair_page(request: Request, problem: str = "", status_code: int = 200
     method_error = rules_text.method_error(computed.error, found["gap"]) if computed.error else ""
     context = {"call": found, "rows": rows, "standing": computed.by_entry(), "hidden": hidden, "members": members,
                "round": computed, "method_error": method_error, "decimal": _decimal, "flag": rules_text.flag,
-               "is_chair": is_chair, "problem": problem, "tier_name": tier_name, **_texts()}  # fmt: skip
+               "is_chair": is_chair, "problem": problem, "tier_name": tier_name, "staff": STAFF in user["roles"],
+               "mode": await _read(request, lambda db: queries.panel(db, found["id"])), **_texts()}  # fmt: skip
     return render(request, "review/chair.html", context, status_code=status_code)
 
 
@@ -682,6 +702,7 @@ routes = [
             Route("/{call}/entries/{entry}/conflict", declare_conflict, methods=["POST"], name="review_conflict"),
             Route("/{call}/entries/{entry}/attachments/{attachment}", attachment, name="review_attachment"),
             Route("/{call}/assignment", set_assignment, methods=["POST"], name="review_assignment"),
+            Route("/{call}/scorers", add_scorer, methods=["POST"], name="review_add_scorer"),
             Route("/{call}/chair", chair_page, name="review_chair"),
             Route("/{call}/awards", confirm_awards, methods=["POST"], name="review_confirm"),
             Route("/{call}/awards", awards_page, name="review_awards"),

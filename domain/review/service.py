@@ -23,7 +23,7 @@ from domain.accounts import STAFF, Accounts, PermissionDeniedError
 from domain.eventlog import SYSTEM_ACTOR, EventLog, Recorded
 from domain.review import refusals as errors
 from domain.review.call_settings import DEFAULT_GAP, KINDS, METHODS, default_method, default_rubric, default_tiers
-from domain.review.calls import CLOSED, SCREENING, SUBMISSION, Call, call_id_for
+from domain.review.calls import CLOSED, SCORING, SCREENING, SUBMISSION, Call, call_id_for
 from domain.review.entries import DECISIONS, FAIL, Entry
 from domain.review.panels import ALL, BALANCED, EXTERNAL, INTERNAL, Panel, balanced, panel_id_for
 from domain.review.scores import Score, score_id_for
@@ -149,6 +149,31 @@ class Review:
             raise errors.InvalidFieldError("per_entry", OUT_OF_RANGE)
         assignments = self._balanced(call, panel, per_entry) if mode == BALANCED and call.shortlist else {}
         panel.set_assignment(mode, per_entry if mode == BALANCED else 0, assignments, actor)
+        return Recorded(self._save(panel))
+
+    def add_scorer(self, slug: str, entry_id: UUID, member: UUID, actor: str) -> Recorded:
+        """One more member for an entry of a balanced panel: the third reviewer of ``two-plus-third``
+        when the two differ by the gap, or a replacement. Refused for a member recused from it."""
+        self.accounts.require(actor, STAFF)
+        call, panel = self.call(slug), self.panel(slug)
+        call.require_phase("add_scorer", SCORING, CLOSED)
+        if call.phase == CLOSED:
+            raise errors.RoundClosedError(slug, call.round)
+        entry = self.entry(entry_id)
+        self._require_of_call(entry, slug)
+        account = str(member)
+        if account not in panel.members:
+            raise errors.NotMemberError(slug, account)
+        recusal = panel.recusal(account, str(entry.id), entry.agency)
+        if recusal:
+            raise errors.RecusedError(entry.id, account, recusal)
+        if panel.mode != BALANCED:
+            raise errors.InvalidFieldError("mode", UNKNOWN)  # with ``all`` every free member scores it already
+        assigned = panel.assignments.get(str(entry.id), [])
+        if account in assigned:
+            return Recorded(0)
+        panel.set_assignment(BALANCED, panel.per_entry, {**panel.assignments, str(entry.id): [*assigned, account]},
+                             actor)  # fmt: skip
         return Recorded(self._save(panel))
 
     def _balanced(self, call: Call, panel: Panel, per_entry: int) -> dict[str, list[str]]:

@@ -237,6 +237,7 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("POST", "/review/{call}/entries/{entry}/conflict"): Access(REVIEWER, form={"reason": "曾擔任顧問"}),
     ("GET", "/review/{call}/entries/{entry}/attachments/{attachment}"): Access(RESIDENT, REVIEWER, STAFF),
     ("POST", "/review/{call}/assignment"): Access(STAFF, form={"mode": "balanced", "per_entry": "1"}),
+    ("POST", "/review/{call}/scorers"): Access(STAFF, form={"entry": "{entry}", "member": "{reviewer_account_id}"}),
     ("GET", "/review/{call}/chair"): Access(REVIEWER, STAFF),
     ("POST", "/review/{call}/awards"): Access(REVIEWER, form={"attending": "1", "in_favour": "1", "against": "0"}),
     ("GET", "/review/{call}/awards"): Access(EVERYONE),

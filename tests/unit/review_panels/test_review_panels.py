@@ -189,3 +189,17 @@ def test_a_capped_tier_cascades_and_the_decision_records_the_tiers_as_computed(l
     review.confirm_awards(SLUG, 1, 1, 0, people.chair)
     awards = {a["entry"]: a["tier"] for a in review.call(SLUG).awards}
     assert awards == {str(first): "outstanding", str(second): "excellent"}  # over the cap: down one tier
+
+
+def test_a_third_reviewer_joins_an_entry_of_a_balanced_panel(review: Review, people: People) -> None:
+    review.set_assignment(SLUG, "balanced", people.staff, per_entry=2)
+    (entry,) = shortlisted(review, people, ("智慧停車", "交通局", people.entrant))
+    panel = review.panel(SLUG)
+    third = next(m for m in panel.members if m not in panel.scorers(str(entry), "交通局"))
+    with pytest.raises(errors.NotAssignedError):
+        review.score(SLUG, entry, FULL, "評語", third)
+    review.add_scorer(SLUG, entry, UUID(third), people.staff)
+    assert review.score(SLUG, entry, FULL, "評語", third).result == 0
+    with pytest.raises(errors.RecusedError):  # 財政局's member is free of 交通局's entry; 交通局's would not be
+        review.appoint_member(SLUG, UUID(people.other_entrant), "交通代表", "internal", "交通局", people.staff)
+        review.add_scorer(SLUG, entry, UUID(people.other_entrant), people.staff)
