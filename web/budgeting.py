@@ -24,9 +24,12 @@ from domain.budgeting.service import BEFORE_VOTING, CATEGORIES, city_now
 from domain.budgeting.spec import MAX_BUDGET, PHASES, parse
 from projections import budgeting_queries as queries
 from projections.accounts import accounts as all_accounts
+from web import budgeting_census, i18n
 from web import budgeting_text as text
-from web import i18n
 from web.auth import require_role, require_user
+from web.ballot_form import ballot_meter
+from web.budgeting_results import record_results
+from web.budgeting_results import routes as results_routes
 from web.consistency import see_own_write
 from web.errors import error_page
 from web.i18n import gettext
@@ -168,7 +171,8 @@ async def advance(request: Request) -> Response:
         recorded = await run_in_threadpool(_services(request).budgeting.advance, slug, phase, user["id"])
     except errors.PhaseError as error:
         return await cycle_page(request, text.refusal(error), 409)
-    await see_own_write(request, recorded.position, VIEW)
+    counted = await run_in_threadpool(record_results, _services(request), slug, user["id"])  # at counting
+    await see_own_write(request, max(recorded.position, counted.position), VIEW, "results")
     return _redirect(request, request.url_for("budgeting_cycle", slug=slug))
 
 
@@ -575,7 +579,7 @@ def localized(row: Mapping[str, Any], field: str) -> str:
 
 
 async def refused(request: Request, exc: Exception) -> Response:
-    status = 404 if isinstance(exc, LookupError) else 409
+    status = 404 if isinstance(exc, LookupError) else 422 if isinstance(exc, errors.BallotRuleError) else 409
     return error_page(request, status, detail=text.refusal(exc))
 
 
@@ -611,6 +615,9 @@ routes = [
             Route("/{slug}/propose", propose, methods=["POST"], name="budgeting_propose"),
             Route("/{slug}/similar", similar_fragment, name="budgeting_similar"),
             Route("/{slug}/review", review_page, name="budgeting_review"),
+            *results_routes,
+            Route("/{slug}/ballot/meter", ballot_meter, methods=["GET", "POST"], name="budgeting_ballot_meter"),
+            *budgeting_census.routes,
         ],
     )
 ]
@@ -656,6 +663,19 @@ AUDIT = AuditWording(
         "Agency.Registered": N_("Registered a review agency"),
         "Agency.ReviewerAdded": N_("Added a reviewer to an agency"),
         "Agency.ReviewerRemoved": N_("Removed a reviewer from an agency"),
+        "CycleResults.Counted": N_("Counted a cycle's ballots"),
+        "CycleResults.Published": N_("Published a cycle's results"),
+        # Voting (domain/budgeting/bindings.py, stations.py): ballots themselves are never audited.
+        "AccountBinding.Verified": N_("Verified as a resident on the census"),
+        "AccountBinding.Reverified": N_("Verified again after a binding was released"),
+        "AccountBinding.Released": N_("Released a resident's census binding"),
+        "EntryBinding.Bound": N_("Bound a census entry to an account"),
+        "EntryBinding.Rebound": N_("Bound a released census entry to an account"),
+        "EntryBinding.Released": N_("Released a census entry from its account"),
+        "FailedAttempts.Failed": N_("Failed a census verification"),
+        "FailedAttempts.FailedAgain": N_("Failed a census verification again"),
+        "PollingStation.Opened": N_("Opened a polling station"),
+        "PollingStation.BallotEntered": N_("Entered a paper ballot at a polling station"),
     },
     link=lambda kind, aggregate_id: {"Proposal": f"/budgeting/proposals/{aggregate_id}"}.get(kind),
 )
@@ -668,4 +688,5 @@ part = WebPart(
     errors={errors.BudgetingError: refused},
     home_widgets=[home_widget],
     views=(VIEW,),
+    uploads=budgeting_census.UPLOADS,
 )

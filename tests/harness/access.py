@@ -210,6 +210,11 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("POST", "/budgeting/{slug}/propose"): Access(SIGNED_IN, form={**BUDGET_PROPOSAL, "action": "submit"}),
     ("GET", "/budgeting/{slug}/similar"): Access(EVERYONE, query={"title": "街角書櫃", "description": "共享書櫃"}),
     ("GET", "/budgeting/{slug}/review"): Access(STAFF, REVIEWER),
+    # Public once published; staff may preview at counting (before that: 404 for everyone).
+    ("GET", "/budgeting/{slug}/results"): Access(EVERYONE),
+    ("GET", "/budgeting/{slug}/results/{area}.pb"): Access(EVERYONE),
+    ("GET", "/budgeting/{slug}/ballot/meter"): Access(EVERYONE, query={"area": "hamasen"}),
+    ("POST", "/budgeting/{slug}/ballot/meter"): Access(EVERYONE, form={"area": "hamasen", "choice": "P1"}),
     # --- review panels and awards (the seeded call is in its scoring round; the harness reviewer
     # chairs its panel and screens; the resident submitted its entry) -------------------------
     ("GET", "/review/"): Access(EVERYONE),
