@@ -35,13 +35,13 @@ class Case:
 
 
 GLOSSARY_IMPORT = Upload("POST", "/glossary/import", "file", {"approved_column": "en"})
+CENSUS_IMPORT = Upload("POST", "/budgeting/{slug}/census", "file", {})  # {slug}: filled from the seeded samples
 REVIEW_ENTRY = Upload(
     "POST", "/review/{call}/submit", "attachment",
     {"title": "智慧停車導引", "agency": "交通局", "team": "", "summary": "停車導引。", "benefits": "減少繞行。"},
 )  # fmt: skip
-UPLOADS = {"glossary import": GLOSSARY_IMPORT, "review entry": REVIEW_ENTRY}
+UPLOADS = {"glossary import": GLOSSARY_IMPORT, "census": CENSUS_IMPORT, "review entry": REVIEW_ENTRY}
 # Next: "budget (.pb)": Upload("POST", "/budgets/import", "file", {...}),
-#       "census": Upload("POST", "/census/import", "file", {...}),
 
 HEADER = "zh,en,category,district\n"
 
@@ -91,6 +91,17 @@ BILLION_LAUGHS = (
     + ']>\n<martif type="TBX-Basic"><text><body>' + TBX_ENTRY.format(en="&lol9;") + "</body></text></martif>"
 )  # fmt: skip
 
+CENSUS_HEADER = "id_number,birth_date,district\n"
+CENSUS_ROW = "A123456789,079/05/17,鼓山區\n"  # good: the cases below each break something else
+
+
+def _census(*rows: str, encoding: str = "utf-8") -> Callable[[int, str], bytes]:
+    return lambda limit, place: (CENSUS_HEADER + CENSUS_ROW + "".join(row + "\n" for row in rows)).encode(encoding)
+
+
+def _census_oversized(limit: int, place: str) -> bytes:
+    return CENSUS_HEADER.encode() + CENSUS_ROW.encode() * (limit // len(CENSUS_ROW.encode()) + 2)
+
 
 def _pdf_over(limit: int, place: str) -> bytes:
     return b"%PDF-1.4\n" + b"0" * (limit + 1)
@@ -104,6 +115,21 @@ CASES: dict[str, list[Case]] = {
         Case("a pdf with a right-to-left name", "plan\u202efdp.exe", lambda limit, place: b"%PDF-1.4\n"),
         Case("a pdf with an escape in its name", "plan\x1b[2J.pdf", lambda limit, place: b"%PDF-1.4\n"),
         Case("a pdf over the upload limit", "plan.pdf", _pdf_over, TOO_LARGE),
+    ],
+    "census": [
+        Case("census in Big5", "census.csv", _census("B287654326,1990-01-01,鼓山區", encoding="big5")),
+        Case("census in UTF-16", "census.csv", _census(encoding="utf-16")),
+        Case("census with the wrong columns", "census.csv", _text("id,name,district\nA123456789,王小明,鼓山區\n")),
+        Case("census with no rows", "census.csv", _text("")),
+        Case("census header only", "census.csv", _text(CENSUS_HEADER)),
+        Case("census over the upload limit", "census.csv", _census_oversized, TOO_LARGE),
+        Case("census formula in a cell", "census.csv", _census('=HYPERLINK("https://evil.example"),1990-01-01,鼓山區')),
+        Case("census NUL and ESC", "census.csv", _census("B287654326\x00,1990-01-01\x1b[2J,鼓山區")),
+        Case("census right-to-left override", "census.csv", _census("B287654326,1990-01-01,鼓山區\u202e")),
+        Case("census cut inside an open quote", "census.csv", _census('B287654326,"1990-01-01,鼓山')),
+        Case("census number twice", "census.csv", _census("a123456789,1991-02-03,鼓山區")),
+        Case("census district of no area", "census.csv", _census("B287654326,1990-01-01,前鎮區")),
+        Case("census birth date in the future", "census.csv", _census("B287654326,2999-01-01,鼓山區")),
     ],
     "glossary import": [
         # CSV
