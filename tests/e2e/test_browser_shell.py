@@ -68,6 +68,8 @@ def test_sign_in_through_the_provider_shows_name_and_roles(page: Page) -> None:
             "參與式預算",
             "我的預算提案",
             "審查機關",
+            "評審與獎項",
+            "我的評審提案",
             "帳號管理",
             "稽核紀錄",
         ]

@@ -112,6 +112,23 @@ BUDGET_PROPOSAL = {
     "category": "culture", "cost": "120000", "language": "zh",
 }  # fmt: skip
 
+REVIEW_CALL = {
+    "slug": "harness-call", "kind": "innovation", "title_zh": "測試創新提案", "title_en": "Harness call",
+    "opens": "2026-01-01", "closes": "2026-12-31", "method": "mean",
+}  # fmt: skip
+REVIEW_ENTRY = {
+    "title": "智慧停車導引",
+    "agency": "交通局",
+    "team": "王小明",
+    "summary": "停車導引。",
+    "benefits": "減少繞行。",
+}
+REVIEW_SCORE = {
+    "score-innovation": "25", "score-feasibility": "16", "score-impact": "25", "score-transferability": "8",
+    "score-presentation": "8", "comment": "具體可行。", "note": "", "reason": "再看一次",
+}  # fmt: skip
+PDF_UPLOAD: Upload = ("plan.pdf", b"%PDF-1.4\n% harness\n", "application/pdf")
+
 ROUTES: dict[tuple[str, str], Access] = {
     # --- the shell ---------------------------------------------------------------------------
     ("GET", "/"): Access(EVERYONE),
@@ -231,6 +248,39 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("GET", "/budgeting/{slug}/census"): Access(STAFF),
     ("POST", "/budgeting/{slug}/census"): Access(STAFF, files={"file": CENSUS_UPLOAD}),
     ("GET", "/budgeting/{slug}/census/progress/{job}"): Access(STAFF),
+    # --- review panels and awards (the seeded call is in its scoring round; the harness reviewer
+    # chairs its panel and screens; the resident submitted its entry) -------------------------
+    ("GET", "/review/"): Access(EVERYONE),
+    ("GET", "/review/new"): Access(STAFF),
+    ("POST", "/review/new"): Access(STAFF, form=REVIEW_CALL),
+    ("GET", "/review/mine"): Access(SIGNED_IN),
+    ("GET", "/review/{call}"): Access(EVERYONE),
+    ("POST", "/review/{call}/phase"): Access(STAFF, form={"action": "start_screening"}),
+    ("GET", "/review/{call}/panel"): Access(STAFF),
+    ("POST", "/review/{call}/panel"): Access(
+        STAFF, form={"account_id": "{account_id}", "name": "外部委員", "kind": "external", "agency": "", "chair": ""}
+    ),
+    ("POST", "/review/{call}/screeners"): Access(STAFF, form={"screener": "{account_id}"}),
+    ("GET", "/review/{call}/submit"): Access(SIGNED_IN),
+    ("POST", "/review/{call}/submit"): Access(SIGNED_IN, form=REVIEW_ENTRY, files={"attachment": PDF_UPLOAD}),
+    ("GET", "/review/{call}/screening"): Access(STAFF, REVIEWER),
+    ("POST", "/review/{call}/shortlist"): Access(STAFF, REVIEWER, form={"entry": "{entry}"}),
+    ("POST", "/review/{call}/entries/{entry}/screen"): Access(STAFF, REVIEWER, form={"decision": "pass", "reason": ""}),
+    ("GET", "/review/{call}/queue"): Access(REVIEWER),
+    ("GET", "/review/{call}/entries/{entry}/score"): Access(REVIEWER),
+    ("POST", "/review/{call}/entries/{entry}/score"): Access(REVIEWER, form=REVIEW_SCORE),
+    ("GET", "/review/{call}/entries/{entry}/letter"): Access(RESIDENT, STAFF),
+    ("GET", "/review/{call}/entries/{entry}/edit"): Access(RESIDENT),
+    ("POST", "/review/{call}/entries/{entry}/edit"): Access(RESIDENT, form=REVIEW_ENTRY),
+    ("POST", "/review/{call}/entries/{entry}/conflict"): Access(REVIEWER, form={"reason": "曾擔任顧問"}),
+    ("GET", "/review/{call}/entries/{entry}/attachments/{attachment}"): Access(RESIDENT, REVIEWER, STAFF),
+    ("POST", "/review/{call}/assignment"): Access(STAFF, form={"mode": "balanced", "per_entry": "1"}),
+    ("POST", "/review/{call}/scorers"): Access(STAFF, form={"entry": "{entry}", "member": "{reviewer_account_id}"}),
+    ("GET", "/review/{call}/chair"): Access(REVIEWER, STAFF),
+    ("POST", "/review/{call}/awards"): Access(REVIEWER, form={"attending": "1", "in_favour": "1", "against": "0"}),
+    ("GET", "/review/{call}/awards"): Access(EVERYONE),
+    ("GET", "/review/{call}/awards.csv"): Access(EVERYONE),
+    ("GET", "/review/{call}/sheet.csv"): Access(STAFF),
 }
 
 UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")

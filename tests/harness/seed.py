@@ -62,6 +62,7 @@ def seed(services: Services, issuer: str) -> Seeded:
     assert isinstance(proposed, UUID) and isinstance(on_agenda, UUID) and isinstance(meeting, UUID)
     glossary.put_on_agenda(meeting, on_agenda, SYSTEM_ACTOR)
     budget = _seed_budgeting(services, issuer)
+    review = _seed_review(services, issuer)
     services.catch_up()
     approved = term_id_for("鳳山區", "district", "")
     assert glossary.term(approved).en, "the districts file no longer holds 鳳山區"
@@ -73,6 +74,7 @@ def seed(services: Services, issuer: str) -> Seeded:
         "proposed_term_id": str(proposed),
         "agenda_term_id": str(on_agenda),
         **budget,
+        **review,
         "format": "csv",
         "path": "civic.css",
         "job": "no-such-import",  # a census import's progress page: one no node runs
@@ -85,6 +87,7 @@ def seed(services: Services, issuer: str) -> Seeded:
         "agenda term": str(on_agenda),
         "meeting": str(meeting),
         "proposal": budget["proposal_id"],
+        "review entry": review["entry"],
     }
     return Seeded(samples=samples, ids=ids)
 
@@ -120,3 +123,26 @@ def _seed_budgeting(services: Services, issuer: str) -> dict[str, str]:
         "agency": "public-works",
         "reviewer_account_id": str(reviewer),
     }
+
+
+def _seed_review(services: Services, issuer: str) -> dict[str, str]:
+    """A call in its scoring round: the resident's entry shortlisted, the harness reviewer the
+    panel's chair and one of its screeners."""
+    from datetime import date, datetime
+
+    resident = str(account_id_for(issuer, SUBJECTS[RESIDENT]))
+    reviewer = account_id_for(issuer, SUBJECTS[REVIEWER])
+    review = services.review
+    review.open_call("harness-review", "innovation", "測試市政創新提案", "Harness innovation proposals",
+                     date(2026, 1, 1), date(2026, 3, 31), SYSTEM_ACTOR)  # fmt: skip
+    review.appoint_member("harness-review", reviewer, "黃委員", "external", "", SYSTEM_ACTOR, chair=True)
+    review.appoint_screener("harness-review", reviewer, SYSTEM_ACTOR)
+    entry = _value(review.submit("harness-review", "公車到站提醒", "交通局", "", "到站前提醒。", "減少候車。",
+                                 resident, now=datetime(2026, 2, 1, 9, 0), attachment=("plan.pdf", b"%PDF-1.4\n")))  # fmt: skip
+    assert isinstance(entry, UUID)
+    review.start_screening("harness-review", SYSTEM_ACTOR)
+    review.screen(entry, "pass", "", SYSTEM_ACTOR)
+    review.screen(entry, "pass", "", str(reviewer))
+    review.confirm_shortlist("harness-review", [entry], SYSTEM_ACTOR)
+    review.open_round("harness-review", SYSTEM_ACTOR)
+    return {"call": "harness-review", "entry": str(entry), "attachment": "1"}

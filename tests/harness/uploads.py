@@ -36,7 +36,11 @@ class Case:
 
 GLOSSARY_IMPORT = Upload("POST", "/glossary/import", "file", {"approved_column": "en"})
 CENSUS_IMPORT = Upload("POST", "/budgeting/{slug}/census", "file", {})  # {slug}: filled from the seeded samples
-UPLOADS = {"glossary import": GLOSSARY_IMPORT, "census": CENSUS_IMPORT}
+REVIEW_ENTRY = Upload(
+    "POST", "/review/{call}/submit", "attachment",
+    {"title": "智慧停車導引", "agency": "交通局", "team": "", "summary": "停車導引。", "benefits": "減少繞行。"},
+)  # fmt: skip
+UPLOADS = {"glossary import": GLOSSARY_IMPORT, "census": CENSUS_IMPORT, "review entry": REVIEW_ENTRY}
 # Next: "budget (.pb)": Upload("POST", "/budgets/import", "file", {...}),
 
 HEADER = "zh,en,category,district\n"
@@ -99,7 +103,19 @@ def _census_oversized(limit: int, place: str) -> bytes:
     return CENSUS_HEADER.encode() + CENSUS_ROW.encode() * (limit // len(CENSUS_ROW.encode()) + 2)
 
 
+def _pdf_over(limit: int, place: str) -> bytes:
+    return b"%PDF-1.4\n" + b"0" * (limit + 1)
+
+
 CASES: dict[str, list[Case]] = {
+    "review entry": [
+        Case("an executable named .pdf", "plan.pdf", lambda limit, place: b"MZ\x90\x00" + place.encode()),
+        Case("an empty file", "plan.pdf", lambda limit, place: b""),
+        Case("html posing as a pdf", "plan.pdf", lambda limit, place: b"<html><script>alert(1)</script></html>"),
+        Case("a pdf with a right-to-left name", "plan\u202efdp.exe", lambda limit, place: b"%PDF-1.4\n"),
+        Case("a pdf with an escape in its name", "plan\x1b[2J.pdf", lambda limit, place: b"%PDF-1.4\n"),
+        Case("a pdf over the upload limit", "plan.pdf", _pdf_over, TOO_LARGE),
+    ],
     "census": [
         Case("census in Big5", "census.csv", _census("B287654326,1990-01-01,鼓山區", encoding="big5")),
         Case("census in UTF-16", "census.csv", _census(encoding="utf-16")),

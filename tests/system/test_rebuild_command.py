@@ -19,6 +19,7 @@ TABLES = {
     "accounts": ["accounts", "role_changes"],
     "glossary": ["glossary_terms", "glossary_history"],
     "budgeting": ["budgeting_cycles", "budgeting_proposals"],
+    "review": ["review_calls", "review_scores"],
     "audit": ["audit_events", "audit_labels"],
 }
 
@@ -44,7 +45,7 @@ def test_rebuild_of_100000_events_matches_the_incremental_read_models(tmp_path: 
 
     assert result.returncode == 0, result.stderr
     assert "Rebuilding read models" in result.stderr
-    assert "Rebuilt accounts, glossary, budgeting, audit from 100000 events." in result.stdout
+    assert "Rebuilt accounts, glossary, budgeting, review, audit from 100000 events." in result.stdout
     for name, tables in TABLES.items():
         rebuilt = table_rows(open_read_db(current_file(settings.views_dir, name)), tables)
         assert rebuilt == incremental[name], name

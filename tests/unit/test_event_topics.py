@@ -75,6 +75,22 @@ STORED_TOPICS = {
     "domain.glossary.terms:Term.PutOnAgenda",
     "domain.glossary.terms:Term.Rejected",
     "domain.glossary.terms:Term.Superseded",
+    "domain.review.calls:Call.AwardsConfirmed",
+    "domain.review.calls:Call.AwardsPublished",
+    "domain.review.calls:Call.Opened",
+    "domain.review.calls:Call.PhaseAdvanced",
+    "domain.review.calls:Call.ScreenerAppointed",
+    "domain.review.calls:Call.ShortlistConfirmed",
+    "domain.review.entries:Entry.AttachmentAdded",
+    "domain.review.entries:Entry.Edited",
+    "domain.review.entries:Entry.Screened",
+    "domain.review.entries:Entry.Submitted",
+    "domain.review.panels:Panel.AssignmentSet",
+    "domain.review.panels:Panel.ConflictDeclared",
+    "domain.review.panels:Panel.Formed",
+    "domain.review.panels:Panel.MemberAppointed",
+    "domain.review.scores:Score.Given",
+    "domain.review.scores:Score.Revised",
 }
 
 

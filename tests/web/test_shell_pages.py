@@ -51,7 +51,12 @@ def test_layout_loads_only_local_scripts_and_styles(client: TestClient) -> None:
 def test_visitor_sees_only_public_navigation(client: TestClient) -> None:
     page = client.get("/?lang=en").text
     nav = _main_nav(page)
-    assert re.findall(r">([^<]+)</a>", nav) == ["Home", "Place names", "Participatory budgeting"]
+    assert re.findall(r">([^<]+)</a>", nav) == [
+        "Home",
+        "Place names",
+        "Participatory budgeting",
+        "Review panels and awards",
+    ]
     assert 'href="/" aria-current="page"' in nav
     assert "/login?next=/" in page  # the header's sign-in link comes back here
 
@@ -60,7 +65,8 @@ def test_resident_sees_no_administration(client: TestClient, sign_in: SignIn) ->
     sign_in(client, "demo-resident")
     page = client.get("/?lang=en").text
     assert re.findall(r">([^<]+)</a>", _main_nav(page)) == [
-        "Home", "Place names", "Participatory budgeting", "My budget proposals",
+        "Home", "Place names", "Participatory budgeting", "My budget proposals", "Review panels and awards",
+        "My review entries",
     ]  # fmt: skip
     assert "張淑芬 (resident)" in page  # the header names who is signed in
     assert "Sign out" in page
@@ -70,12 +76,13 @@ def test_admin_sees_administration_with_the_current_page_marked(admin_client: Te
     page = admin_client.get("/admin/audit?lang=en").text
     nav = _main_nav(page)
     assert re.findall(r">([^<]+)</a>", nav) == [
-        "Home", "Place names", "Participatory budgeting", "My budget proposals", "Accounts", "Audit log",
+        "Home", "Place names", "Participatory budgeting", "My budget proposals", "Review panels and awards",
+        "My review entries", "Accounts", "Audit log",
     ]  # fmt: skip
     assert 'href="/admin/audit/" aria-current="page"' in nav
     zh_nav = _main_nav(admin_client.get("/?lang=zh_Hant_TW").text)
     assert re.findall(r">([^<]+)</a>", zh_nav) == [
-        "首頁", "地名譯名", "參與式預算", "我的預算提案", "帳號管理", "稽核紀錄",
+        "首頁", "地名譯名", "參與式預算", "我的預算提案", "評審與獎項", "我的評審提案", "帳號管理", "稽核紀錄",
     ]  # fmt: skip
 
 
@@ -117,7 +124,7 @@ def test_health_reports_log_and_read_model_positions(admin_client: TestClient) -
     health = answer.json()
     assert answer.status_code == 200 and health["status"] == "ok"
     assert health["log"] >= 2  # registered + granted admin
-    assert {"accounts", "glossary", "budgeting", "audit", "ballots", "bindings"} <= set(health["views"])
+    assert {"accounts", "glossary", "budgeting", "review", "audit", "ballots", "bindings"} <= set(health["views"])
     assert health["logs"]["main"] == health["log"] and health["views"]["ballots"]["source"] == "ballots"
     for view in health["views"].values():
         assert view["state"] == "ready"
