@@ -129,7 +129,7 @@ def test_sigkill_during_a_burst_loses_no_acknowledged_command(tmp_path: Path) ->
             if all(view["behind"] == 0 for view in health["views"].values()) or time.monotonic() > deadline:
                 break
             time.sleep(0.1)
-        assert all(view["position"] == health["log"] for view in health["views"].values()), health
+        assert all(view["position"] == health["logs"][view["source"]] for view in health["views"].values()), health
     finally:
         server.terminate()
         server.wait()

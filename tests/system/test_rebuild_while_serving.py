@@ -132,7 +132,7 @@ def test_rebuild_while_serving_and_writing_shows_every_write_and_tells_the_truth
                 time.sleep(0.1)
         final_health = final.json()
         assert final.status_code == 200, final_health
-        assert all(view["position"] == final_health["log"] for view in final_health["views"].values())
+        assert all(view["position"] == final_health["logs"][view["source"]] for view in final_health["views"].values())
     finally:
         stop.set()
         server.terminate()
