@@ -82,6 +82,19 @@ class BallotKeys:
         mac.update(b"ballot\0" + slug.encode() + b"\0" + person.encode())
         return UUID(bytes=mac.digest()[:16], version=4)
 
+    # The binding (main log) must remember the voter's age band for the ballot's statistics, but
+    # an age band in the clear beside an account would let a database reader line bindings up with
+    # ballots by (area, age band). So the binding keeps only a keyed tag, which the service reads
+    # back by trying the few bands under the key.
+    def band_tag(self, slug: str, account: str, band: str) -> str:
+        mac = self._keyed.copy()
+        mac.update(b"band\0" + slug.encode() + b"\0" + account.encode() + b"\0" + band.encode())
+        return mac.hexdigest()[:32]
+
+    def band_of_tag(self, slug: str, account: str, tag: str) -> str:
+        """The band a tag was made from; "" when none (a tag made under another key)."""
+        return next((band for _, band in AGE_BANDS if hmac.compare_digest(self.band_tag(slug, account, band), tag)), "")
+
 
 class Ballot(Aggregate):
     """One person's counted ballot in one cycle: the last choices they made, in one area."""

@@ -6,8 +6,8 @@ Both directions are invariants by identity, so they hold in the store itself on 
   a second account's first save conflicts.
 - ``AccountBinding``, id from the cycle and the account: one account binds one entry per cycle.
   It keeps the ``person`` (a keyed hash, never the number), the area of the entry's district and
-  the age band on the closing day (from the birth date typed, which is never stored), which are
-  what casting needs.
+  the age band on the closing day (from the birth date typed, which is never stored) as a tag keyed
+  with the ballot key (``BallotKeys.band_tag``), which are what casting needs.
 
 Both are saved in one ``record``. Staff may release a binding with a reason (both sides record
 ``Released``); the entry may then be bound again, by the same or another account. A ballot
@@ -98,12 +98,12 @@ class AccountBinding(Aggregate):
             account: str
             person: str
             area: str
-            age_band: str
+            age_tag: str
 
         class Reverified(Event):
             person: str
             area: str
-            age_band: str
+            age_tag: str
 
         class Released(Event):
             reason: str
@@ -113,20 +113,20 @@ class AccountBinding(Aggregate):
         return account_binding_id(cycle, account)
 
     @event("Verified")
-    def __init__(self, cycle: str, account: str, person: str, area: str, age_band: str, actor: str) -> None:
+    def __init__(self, cycle: str, account: str, person: str, area: str, age_tag: str, actor: str) -> None:
         self.cycle = cycle
         self.account = account
         self.person = person
         self.area = area
-        self.age_band = age_band
+        self.age_tag = age_tag
         self.bound = True
 
-    def verify_again(self, person: str, area: str, age_band: str, actor: str) -> None:
-        self._reverified(person, area, age_band, actor)
+    def verify_again(self, person: str, area: str, age_tag: str, actor: str) -> None:
+        self._reverified(person, area, age_tag, actor)
 
     @event("Reverified")
-    def _reverified(self, person: str, area: str, age_band: str, actor: str) -> None:
-        self.person, self.area, self.age_band = person, area, age_band
+    def _reverified(self, person: str, area: str, age_tag: str, actor: str) -> None:
+        self.person, self.area, self.age_tag = person, area, age_tag
         self.bound = True
 
     def release(self, reason: str, actor: str) -> None:

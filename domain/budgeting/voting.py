@@ -161,9 +161,10 @@ class Voting:
         if mine is not None and mine.bound and entry is not None and entry.account == account:
             return Recorded(0, area)  # verified already
         if mine is None:
-            mine = AccountBinding(cycle=slug, account=account, person=person, area=area, age_band=band, actor=account)
+            tag = self.ballot_keys.band_tag(slug, account, band)
+            mine = AccountBinding(cycle=slug, account=account, person=person, area=area, age_tag=tag, actor=account)
         else:
-            mine.verify_again(person, area, band, account)
+            mine.verify_again(person, area, self.ballot_keys.band_tag(slug, account, band), account)
         if entry is None:
             entry = EntryBinding(id=entry_binding_id(slug, person), cycle=slug, account=account, actor=account)
         elif entry.account != account:
@@ -251,7 +252,7 @@ class Voting:
             receipt = new_receipt()
             if ballot is None:
                 ballot = Ballot(id=ballot_id, cycle=slug, area=area, choices=checked, channel=ONLINE, station="",
-                                age_band=binding.age_band, receipt=receipt)  # fmt: skip
+                                age_band=self.ballot_keys.band_of_tag(slug, account, binding.age_tag), receipt=receipt)  # fmt: skip
             elif ballot.channel == PAPER:
                 raise BallotError("paper_final")
             else:

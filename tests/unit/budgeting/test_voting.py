@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from domain.accounts import PermissionDeniedError
-from domain.budgeting.ballot_box import ONLINE, PAPER, RECEIPT_ALPHABET, RECEIPT_LENGTH, Ballot
+from domain.budgeting.ballot_box import AGE_BANDS, ONLINE, PAPER, RECEIPT_ALPHABET, RECEIPT_LENGTH, Ballot
 from domain.budgeting.errors import BallotError, BallotRuleError, BudgetingError, PhaseError, VerificationError
 from domain.budgeting.voting import PaperBatchError, PaperRow
 from tests.unit.budgeting.voting_fixtures import (
@@ -58,7 +58,10 @@ def test_a_resident_verifies_with_number_and_birth_date_and_is_bound_to_their_ar
 
     assert recorded.result == "hamasen" and recorded.position > 0
     binding = box.voting.binding(SLUG, box.alice)
-    assert binding is not None and binding.area == "hamasen" and binding.age_band == "40-49"
+    assert binding is not None and binding.area == "hamasen"
+    # The age band is kept only as a tag under the ballot key: not in the clear beside the account.
+    assert binding.age_tag not in {band for _, band in AGE_BANDS}
+    assert box.voting.ballot_keys.band_of_tag(SLUG, box.alice, binding.age_tag) == "40-49"
     assert binding.person == box.keys.person(ANN.number)  # the keyed hash, never the number
     # Verifying again changes nothing.
     assert box.voting.verify(SLUG, box.alice, ANN.number, ANN.born, IN_VOTING).position == 0
