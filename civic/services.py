@@ -10,9 +10,12 @@ from sqlite_utils import Database
 
 from civic.contexts import all_contexts
 from civic.settings import Settings
+from domain.budgeting.ballot_box import BallotBox
 from domain.eventlog import EventLog
 from projections.readmodels import ReadModels
-from projections.runner import View
+from projections.runner import MAIN_LOG, View
+
+BALLOTS_LOG = "ballots"  # the source the ballot box's views name
 
 
 def all_views() -> list[View]:
@@ -21,15 +24,19 @@ def all_views() -> list[View]:
 
 
 class Services:
-    """The log, the read models of this node, and each context's services as attributes.
+    """The logs, the read models of this node, and each context's services as attributes.
+
+    ``log`` is the one log of every context; ``ballot_box`` is the ballots' own (see
+    domain/budgeting/ballot_box.py: it shares no sequence with the main log).
 
     ``services.glossary`` is the glossary context's service: contexts name theirs in their wiring
     module (``civic/contexts/<name>.py``).
     """
 
-    def __init__(self, settings: Settings, log: EventLog, read_models: ReadModels) -> None:
+    def __init__(self, settings: Settings, log: EventLog, read_models: ReadModels, ballot_box: BallotBox) -> None:
         self.settings = settings
         self.log = log
+        self.ballot_box = ballot_box
         self.read_models = read_models
         self._services: dict[str, object] = {}
 
@@ -63,6 +70,7 @@ class Services:
     def close(self) -> None:
         self.read_models.close()
         self.log.close()
+        self.ballot_box.close()
 
 
 def build_services(settings: Settings, *, background: bool = False, views: Sequence[View] | None = None) -> Services:
@@ -74,11 +82,12 @@ def build_services(settings: Settings, *, background: bool = False, views: Seque
     """
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     log = EventLog(env=settings.event_store_env())
+    ballot_box = BallotBox(env=settings.ballot_box_env())
     contexts = all_contexts()
     if views is None:
         views = [view for context in contexts for view in context.views()]
-    read_models = ReadModels(log, settings.views_dir, views)
-    services = Services(settings, log, read_models)
+    read_models = ReadModels({MAIN_LOG: log, BALLOTS_LOG: ballot_box}, settings.views_dir, views)
+    services = Services(settings, log, read_models, ballot_box)
     for context in contexts:
         services.add(dict(context.services(services)))
     read_models.open(background=background)

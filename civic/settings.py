@@ -21,6 +21,7 @@ class Settings:
     database_url: str = ""
     secret_key: str = ""
     id_hash_key: str = ""
+    ballot_key: str = ""
     oidc_metadata_url: str = f"http://127.0.0.1:{LOCAL_PROVIDER_PORT}/.well-known/openid-configuration"
     oidc_client_id: str = "civic"
     oidc_client_secret: str = "civic-local-secret"
@@ -77,6 +78,27 @@ class Settings:
         if self.id_hash_key:
             return self.id_hash_key.encode()
         return _stored_secret(self.data_dir / "id-hash.key").encode()
+
+    def ballot_secret(self) -> bytes:
+        """The HMAC key ballot ids are made with: without it no ballot can be tied to a census entry."""
+        if self.ballot_key:
+            return self.ballot_key.encode()
+        return _stored_secret(self.data_dir / "ballot.key").encode()
+
+    @property
+    def ballots_path(self) -> Path:
+        return self.data_dir / "ballots.db"
+
+    def ballot_box_env(self) -> dict[str, str]:
+        """The ballot box's persistence settings: its own SQLite file, or its own PostgreSQL table.
+
+        On PostgreSQL both logs use the same database; eventsourcing names each table after its
+        application (``civic_events``, ``ballots_events``), each with its own sequence.
+        """
+        env = self.event_store_env()
+        if not self.database_url:
+            env["SQLITE_DBNAME"] = str(self.ballots_path)
+        return env
 
     def event_store_env(self) -> dict[str, str]:
         """eventsourcing's persistence settings: SQLite in the data dir, or PostgreSQL."""

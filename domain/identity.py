@@ -12,7 +12,7 @@ import hmac
 import re
 
 # Letter values for the first character (A=10 ... Z=33, in the order the Ministry assigns them).
-_LETTER_VALUES = {letter: value for value, letter in enumerate("ABCDEFGHJKLMNPQRSTUVXYWZIO", start=10)}
+LETTER_VALUES = {letter: value for value, letter in enumerate("ABCDEFGHJKLMNPQRSTUVXYWZIO", start=10)}
 # National ID (A123456789); resident certificate, new format (A800000014) and old (AC01234567).
 _NATIONAL = re.compile(r"^[A-Z][12]\d{8}$")
 _RESIDENT_NEW = re.compile(r"^[A-Z][89]\d{8}$")
@@ -30,10 +30,10 @@ def normalize_national_id(raw: str) -> str:
     if _NATIONAL.match(text) or _RESIDENT_NEW.match(text):
         second = int(text[1])
     elif _RESIDENT_OLD.match(text):
-        second = _LETTER_VALUES[text[1]] % 10
+        second = LETTER_VALUES[text[1]] % 10
     else:
         raise InvalidNationalIdError()
-    letter = _LETTER_VALUES[text[0]]
+    letter = LETTER_VALUES[text[0]]
     digits = [letter // 10, letter % 10, second, *(int(d) for d in text[2:])]
     if sum(d * w for d, w in zip(digits, _WEIGHTS)) % 10 != 0:
         raise InvalidNationalIdError()

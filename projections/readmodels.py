@@ -24,7 +24,7 @@ import secrets
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,11 +33,13 @@ from sqlite_utils import Database
 
 from domain.eventlog import EventLog
 from projections.runner import (
+    MAIN_LOG,
     OutdatedViewError,
     Projector,
     StillProcessingError,
     View,
     open_read_db,
+    source_of,
     sqlite_files,
     stored_version,
 )
@@ -78,6 +80,7 @@ class ViewStatus:
     behind: int
     progress: float | None
     error: str | None
+    source: str = MAIN_LOG  # the log the view follows; ``position`` and ``behind`` count in it
 
 
 @dataclass
@@ -100,10 +103,18 @@ class _Slot:
 
 
 class ReadModels:
-    """Every view's file, position and state on this node, and the threads that follow the log."""
+    """Every view's file, position and state on this node, and the threads that follow the logs.
 
-    def __init__(self, log: EventLog, directory: Path, views: Sequence[View]) -> None:
-        self.log = log
+    ``logs``: the main log, or a mapping of every log a view may name as its ``source`` (the main
+    one under ``MAIN_LOG``); each view follows its own, at a position counted in that log.
+    """
+
+    def __init__(self, logs: EventLog | Mapping[str, EventLog], directory: Path, views: Sequence[View]) -> None:
+        self.logs = dict(logs) if isinstance(logs, Mapping) else {MAIN_LOG: logs}
+        self.log = self.logs[MAIN_LOG]
+        unknown = sorted({source_of(view) for view in views} - set(self.logs))
+        if unknown:
+            raise KeyError(f"views follow logs that are not given: {', '.join(unknown)}")
         self.directory = directory
         directory.mkdir(parents=True, exist_ok=True)
         self._slots = {view.name: _Slot(view) for view in views}
@@ -119,11 +130,11 @@ class ReadModels:
     def open(self, background: bool = True) -> None:
         """Opens each view's current file; builds a missing or outdated one (long builds: later)."""
         self._refresh_manifest(force=True)
-        head = self.log.position()
+        heads = self.heads()
         for slot in self._slots.values():
             if self._open_current(slot):
                 continue
-            if not background or head <= BUILD_BEFORE_SERVING:
+            if not background or heads[source_of(slot.view)] <= BUILD_BEFORE_SERVING:
                 try:
                     self._build(slot)
                 except Exception as error:  # this view stops alone; the platform starts
@@ -246,7 +257,7 @@ class ReadModels:
             slot.state = BUILDING
             return False
         try:
-            projector = Projector(self.log, db, [slot.view])
+            projector = Projector(self._log_of(slot.view), db, [slot.view])
         except OutdatedViewError:
             db.close()
             slot.state = BUILDING
@@ -276,7 +287,8 @@ class ReadModels:
         path = self.directory / f"{view.name}-v{view.version}-{int(time.time())}-{secrets.token_hex(3)}.db"
         db = open_read_db(path)
         db.execute("PRAGMA synchronous=OFF")  # a crash here loses only the unfinished copy
-        head = self.log.position()
+        log = self._log_of(view)
+        head = log.position()
         if progress is not None:
             progress.build_done, progress.build_total = 0, head
 
@@ -289,7 +301,7 @@ class ReadModels:
             logger.info("building view %s: %s of %s events", view.name, done, head)
 
         try:
-            Projector(self.log, db, [view]).catch_up_view(view, page=5000, progress=moved)
+            Projector(log, db, [view]).catch_up_view(view, page=5000, progress=moved)
             db.execute("PRAGMA synchronous=NORMAL")
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except BaseException:
@@ -356,7 +368,8 @@ class ReadModels:
         unknown = [name for name in names if name not in self._slots]
         if unknown:
             raise KeyError(", ".join(unknown))
-        head = self.log.position()
+        heads = self.heads()
+        head = sum(heads[source_of(self._slots[name].view)] for name in names or list(self._slots))
         for name in names or list(self._slots):
             slot = self._slots[name]
             self.swap(name, self.build(slot.view, on_progress=on_progress))
@@ -425,6 +438,13 @@ class ReadModels:
     def position(self, name: str) -> int:
         return self._slots[name].position
 
+    def heads(self) -> dict[str, int]:
+        """The newest notification id of each log (0 when empty)."""
+        return {source: log.position() for source, log in self.logs.items()}
+
+    def _log_of(self, view: View) -> EventLog:
+        return self.logs[source_of(view)]
+
     def names(self) -> list[str]:
         return list(self._slots)
 
@@ -437,18 +457,21 @@ class ReadModels:
         return self.snapshot()[1]
 
     def snapshot(self) -> tuple[int, list[ViewStatus]]:
-        """The log's head and each view's status; positions are read first, so none exceeds the head."""
+        """The main log's head and each view's status, ``behind`` the head of the log it follows.
+
+        Positions are read first, so none exceeds its log's head."""
         slots = [(slot, slot.position, slot.state) for slot in self._slots.values()]
-        head = self.log.position()
-        return head, [
+        heads = self.heads()
+        return heads[MAIN_LOG], [
             ViewStatus(
                 name=slot.view.name,
                 version=slot.view.version,
                 state=state,
                 position=position,
-                behind=max(0, head - position),
+                behind=max(0, heads[source_of(slot.view)] - position),
                 progress=self._progress(slot),
                 error=slot.error,
+                source=source_of(slot.view),
             )
             for slot, position, state in slots
         ]

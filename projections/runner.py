@@ -28,6 +28,7 @@ from domain.eventlog import EventLog
 
 POSITIONS = "_views"
 PAGE = 1000
+MAIN_LOG = "main"  # the source of a view that names none: the one log of every context
 
 
 class View(Protocol):
@@ -35,6 +36,9 @@ class View(Protocol):
 
     ``begin_page`` and ``end_page`` are called around each page inside its transaction, so a view
     can buffer rows in memory and write them in bulk; ``ViewBase`` gives both as no-ops.
+
+    A view may also name the log it follows, ``source`` (``"ballots"``: the ballot box); without
+    one it follows the main log (see ``source_of``). Its position counts in that log's sequence.
     """
 
     # Read-only, so that a class attribute of a narrower tuple type satisfies them.
@@ -87,6 +91,11 @@ class StillProcessingError(TimeoutError):
         super().__init__(f"read model at {reached}, waiting for {wanted}")
         self.wanted = wanted
         self.reached = reached
+
+
+def source_of(view: View) -> str:
+    """The log a view follows: its ``source``, or the main log."""
+    return str(getattr(view, "source", MAIN_LOG))
 
 
 def topics_of(classes: Iterable[type]) -> tuple[str, ...]:

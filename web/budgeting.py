@@ -656,6 +656,17 @@ AUDIT = AuditWording(
         "Agency.Registered": N_("Registered a review agency"),
         "Agency.ReviewerAdded": N_("Added a reviewer to an agency"),
         "Agency.ReviewerRemoved": N_("Removed a reviewer from an agency"),
+        # Voting (domain/budgeting/bindings.py, stations.py): ballots themselves are never audited.
+        "AccountBinding.Verified": N_("Verified as a resident on the census"),
+        "AccountBinding.Reverified": N_("Verified again after a binding was released"),
+        "AccountBinding.Released": N_("Released a resident's census binding"),
+        "EntryBinding.Bound": N_("Bound a census entry to an account"),
+        "EntryBinding.Rebound": N_("Bound a released census entry to an account"),
+        "EntryBinding.Released": N_("Released a census entry from its account"),
+        "FailedAttempts.Failed": N_("Failed a census verification"),
+        "FailedAttempts.FailedAgain": N_("Failed a census verification again"),
+        "PollingStation.Opened": N_("Opened a polling station"),
+        "PollingStation.BallotEntered": N_("Entered a paper ballot at a polling station"),
     },
     link=lambda kind, aggregate_id: {"Proposal": f"/budgeting/proposals/{aggregate_id}"}.get(kind),
 )

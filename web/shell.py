@@ -111,6 +111,7 @@ async def health(request: Request) -> Response:
         {
             "status": "ok" if healthy else "degraded",
             "log": log_position,
+            "logs": await run_in_threadpool(read_models.heads),  # the ballot box counts on its own
             "max_behind": bound,
             "views": {status.name: asdict(status) for status in statuses},
         },

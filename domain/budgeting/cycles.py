@@ -21,9 +21,10 @@ The ballot. Each area's ballot is a list of entries, each with a code unique wit
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from uuid import NAMESPACE_URL, UUID, uuid5
+from zoneinfo import ZoneInfo
 
 from eventsourcing.domain import Aggregate, event
 
@@ -31,6 +32,8 @@ from domain.budgeting.errors import CycleLockedError, PhaseError, SpecError
 from domain.budgeting.spec import DUPLICATE, PHASES, VOTING, CycleSpec
 
 ENTRY_PREFIX = "P"  # a proposal's ballot code: P1, P2... (the first not already taken in the cycle)
+COUNTING = "counting"
+CITY = ZoneInfo("Asia/Taipei")
 
 
 def cycle_id_for(slug: str) -> UUID:
@@ -53,10 +56,17 @@ def scheduled_phase(schedule: dict[str, str], now: datetime) -> str | None:
 
 
 class Cycle(Aggregate):
-    if TYPE_CHECKING:
-
-        class Event(Aggregate.Event):
+    class Event(Aggregate.Event):
+        if TYPE_CHECKING:
             actor: str
+
+        def apply(self, aggregate: Any) -> None:
+            # Runs after each event's own method: remembers the day each phase opened (the
+            # decorated methods never see their event's timestamp).
+            if type(self).__name__ == "PhaseAdvanced":
+                aggregate.opened_on[aggregate.phase] = self.timestamp.astimezone(CITY).date()
+
+    if TYPE_CHECKING:
 
         class Opened(Event, Aggregate.Created):
             spec: dict[str, Any]
@@ -86,10 +96,31 @@ class Cycle(Aggregate):
         self.spec = CycleSpec.from_dict(spec)
         self.phase = PHASES[0]
         self.entries: dict[str, UUID] = {}  # proposals on the ballot: code → proposal id
+        self.entry_costs: dict[str, tuple[str, int]] = {}  # code → (area, reviewed cost NT$)
+        self.opened_on: dict[str, date] = {}  # phase → the day (Asia/Taipei) it was recorded as open
 
     @property
     def slug(self) -> str:
         return self.spec.slug
+
+    def ballot(self, area_code: str) -> dict[str, int]:
+        """An area's ballot, code → cost (NT$): the file's projects, then the proposals put on it."""
+        area = self.spec.area(area_code)
+        if area is None:
+            return {}
+        entries = {project.code: project.cost for project in area.projects}
+        entries.update({code: cost for code, (where, cost) in self.entry_costs.items() if where == area_code})
+        return entries
+
+    def closing_day(self) -> date | None:
+        """The day voting closes: the scheduled start of counting, or the day counting was opened
+        if earlier (None: neither is known yet)."""
+        days = []
+        if COUNTING in self.spec.schedule:
+            days.append(datetime.fromisoformat(self.spec.schedule[COUNTING]).date())
+        if COUNTING in self.opened_on:
+            days.append(self.opened_on[COUNTING])
+        return min(days) if days else None
 
     def phase_at(self, now: datetime) -> str:
         due = scheduled_phase(self.spec.schedule, now)
@@ -163,6 +194,7 @@ class Cycle(Aggregate):
     def _entry_added(self, code: str, area: str, proposal_id: UUID, proposal_title: str, language: str, cost: int,
                      actor: str) -> None:  # fmt: skip
         self.entries[code] = proposal_id
+        self.entry_costs[code] = (area, cost)
 
     def require_phase(self, now: datetime, action: str, *phases: str) -> None:
         current = self.phase_at(now)

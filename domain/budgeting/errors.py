@@ -124,3 +124,51 @@ class ConcurrentChangeError(BudgetingError):
     def __init__(self, aggregate_ids: tuple[UUID, ...]) -> None:
         super().__init__(" ".join(map(str, aggregate_ids)))
         self.aggregate_ids = aggregate_ids
+
+
+class VerificationError(BudgetingError):
+    """A resident (or a station) could not be verified against the census: ``problem`` says why.
+
+    Problems: ``bad_number``, ``not_in_census``, ``wrong_birth_date`` (each counted as a failed
+    attempt), ``under_age`` (``min_age``, ``closing_day``), ``no_area``, ``entry_bound`` (the entry
+    is bound to another account), ``account_bound`` (this account is bound to another entry),
+    ``too_many_attempts`` (``retry_after``: minutes until the next attempt is allowed).
+    """
+
+    def __init__(self, problem: str, **params: object) -> None:
+        super().__init__(f"{problem} {params}" if params else problem)
+        self.problem = problem
+        self.params = params
+
+
+class BallotError(BudgetingError):
+    """A ballot is refused for who casts it or where, not for its choices: ``problem`` says why.
+
+    Problems: ``not_verified``, ``area_not_allowed`` (``area``), ``paper_twice``,
+    ``online_exists`` (the cycle refuses paper after online), ``paper_final`` (an online ballot
+    after a paper one), ``busy`` (two casts of one person at once, twice running).
+    """
+
+    def __init__(self, problem: str, **params: object) -> None:
+        super().__init__(f"{problem} {params}" if params else problem)
+        self.problem = problem
+        self.params = params
+
+
+class BindingNotFoundError(BudgetingError, LookupError):
+    """Staff asked to release a binding that does not exist (or is released already)."""
+
+    def __init__(self, cycle: str, account: str) -> None:
+        super().__init__(f"{cycle} {account}")
+        self.cycle = cycle
+        self.account = account
+
+
+class BallotRuleError(BudgetingError):
+    """A ballot breaks one of its cycle's ballot rules: ``problem`` says which (too_many,
+    over_budget, ...), ``params`` carry what the message needs (codes and numbers, never a voter)."""
+
+    def __init__(self, problem: str, **params: object) -> None:
+        super().__init__(" ".join([problem, *(f"{name}={value}" for name, value in params.items())]))
+        self.problem = problem
+        self.params = params

@@ -50,6 +50,19 @@ SCHEDULE_ORDER = "schedule_order"
 UNKNOWN_PHASE = "unknown_phase"
 TOO_LONG = "too_long"
 OVER_BUDGET = "over_budget"
+NOT_ONE_OF = "not_one_of"
+NOT_FOR_KIND = "not_for_kind"
+
+MAX_CHOICES = 1000  # "no limit": more than any area's ballot can hold (MAX_PROJECTS)
+DECIDIM_MIN_SHARE = 70  # knapsack ``min_share = true``: Decidim's default minimum spend, in percent
+PAPER_AFTER_ONLINE = ("replace", "refuse")  # Estonia: the paper ballot is final; or refuse it
+# The [ballot] keys each kind reads; any other is a mistake in the file, refused with its line.
+KIND_KEYS = {
+    "approval": ("kind", "min_choices", "max_choices"),
+    "knapsack": ("kind", "min_choices", "max_choices", "min_share"),
+    "cumulative": ("kind", "min_choices", "max_choices", "points", "max_per_project"),
+    "ranked": ("kind", "min_choices", "max_choices"),
+}
 
 
 @dataclass(frozen=True)
@@ -81,6 +94,20 @@ class Ballot:
 
 
 @dataclass(frozen=True)
+class VotingRules:
+    other_area: bool = False  # True: a resident may vote in their own area or in one other area
+    paper_after_online: str = "replace"  # a paper ballot after an online one: "replace" it or "refuse"
+
+
+@dataclass(frozen=True)
+class CountingRules:
+    # Taipei: a project wins only with votes from at least this % of its area's eligible residents
+    min_voters_percent: float = 0
+    # Świecie: a project whose share of the votes is below cost ÷ (3 × budget) is not eligible
+    min_vote_share: bool = False
+
+
+@dataclass(frozen=True)
 class Endorsement:
     threshold: int = 10  # endorsements a proposal needs ...
     days: int = 30  # ... within this many days of its submission, to go to review
@@ -98,6 +125,8 @@ class CycleSpec:
     areas: tuple[Area, ...]
     endorsement: Endorsement = field(default_factory=Endorsement)
     schedule: dict[str, str] = field(default_factory=dict)  # phase → ISO date or datetime it opens
+    voting: VotingRules = field(default_factory=VotingRules)
+    counting: CountingRules = field(default_factory=CountingRules)
 
     def to_dict(self) -> dict[str, Any]:
         """As stored in events (JSON: lists, no tuples, no dates)."""
@@ -119,6 +148,8 @@ class CycleSpec:
                 for area in data["areas"]
             ),
             endorsement=Endorsement(**data["endorsement"]), schedule=dict(data["schedule"]),
+            # Cycles stored before part 2 have neither table: they get the defaults.
+            voting=VotingRules(**data.get("voting", {})), counting=CountingRules(**data.get("counting", {})),
         )  # fmt: skip
 
     def area(self, code: str) -> Area | None:
@@ -129,8 +160,8 @@ class CycleSpec:
         return {project.code: area.code for area in self.areas for project in area.projects}
 
     def locked_part(self) -> tuple[Any, ...]:
-        """What voting locks: the rule, the ballot, the areas and their budgets."""
-        return (self.rule, self.min_age, self.ballot, self.areas)
+        """What voting locks: the rule, the ballot, the areas and their budgets, who votes where, the thresholds."""
+        return (self.rule, self.min_age, self.ballot, self.areas, self.voting, self.counting)
 
 
 def parse(text: str) -> CycleSpec:
@@ -145,8 +176,8 @@ def parse(text: str) -> CycleSpec:
 def check(data: dict[str, Any], text: str = "") -> CycleSpec:
     """The spec, or SpecError for the first problem (in the order of the file's keys)."""
     where = _Where(text)
-    _known(data, ("slug", "name_zh", "name_en", "rule", "min_age", "ballot", "areas", "schedule", "endorsement"),
-           (), where)  # fmt: skip
+    _known(data, ("slug", "name_zh", "name_en", "rule", "min_age", "ballot", "areas", "schedule", "endorsement",
+                  "voting", "counting"), (), where)  # fmt: skip
     slug = _text(data, "slug", (), where)
     if not SLUG.match(slug) or slug in RESERVED_SLUGS:
         raise where.error(BAD_SLUG, (), "slug")
@@ -159,23 +190,69 @@ def check(data: dict[str, Any], text: str = "") -> CycleSpec:
     endorsement = _endorsement(_table(data, "endorsement", where), where)
     areas = _areas(data, where)
     schedule = _schedule(_table(data, "schedule", where), where)
-    return CycleSpec(slug, name_zh, name_en, rule, min_age, ballot, areas, endorsement, schedule)
+    voting = _voting(_table(data, "voting", where), where)
+    counting = _counting(_table(data, "counting", where), where)
+    return CycleSpec(slug, name_zh, name_en, rule, min_age, ballot, areas, endorsement, schedule, voting, counting)
 
 
 def _ballot(table: dict[str, Any], where: _Where) -> Ballot:
+    """The ballot's kind and the settings that kind reads (a key another kind reads is refused).
+
+    approval: choose min_choices..max_choices projects (Taipei's Shilin 2017: 4 to 8).
+    knapsack: projects whose total cost fits the area's budget, with Decidim's rules as options:
+    ``min_share`` (percent of the budget spent at least; ``true`` means Decidim's 70), a minimum
+    number and a maximum number of projects. Decidim lets a process use only one of them; here
+    they may be combined, which includes each of Decidim's choices.
+    cumulative: share ``points``, at most ``max_per_project`` on one project.
+    ranked: rank at least min_choices and at most max_choices (k of top-k) projects.
+    """
     path = ("ballot",)
-    _known(table, ("kind", "min_choices", "max_choices", "points", "max_per_project", "min_share"), path, where)
+    _known(table, tuple(dict.fromkeys(key for keys in KIND_KEYS.values() for key in keys)), path, where)
     kind = _text(table, "kind", path, where, default="approval")
     if kind not in BALLOT_KINDS:
         raise where.error(UNKNOWN_KIND, path, "kind", kind=kind, kinds=", ".join(BALLOT_KINDS))
-    low = _int(table, "min_choices", path, where, default=1, minimum=0, maximum=1000)
-    high = _int(table, "max_choices", path, where, default=max(low, 3), minimum=1, maximum=1000)
+    for key in table:
+        if key not in KIND_KEYS[kind]:
+            raise where.error(NOT_FOR_KIND, path, key, kind=kind, known=", ".join(KIND_KEYS[kind]))
+    # A knapsack or points ballot has no natural maximum number: the budget or the points limit it.
+    open_ended = kind in ("knapsack", "cumulative")
+    low = _int(table, "min_choices", path, where, default=1, minimum=0, maximum=MAX_CHOICES)
+    high_default = MAX_CHOICES if open_ended else max(low, 3)
+    high = _int(table, "max_choices", path, where, default=high_default, minimum=1, maximum=MAX_CHOICES)
     if high < low:
         raise where.error(CHOICES_ORDER, path, "max_choices", min=low, max=high)
     points = _int(table, "points", path, where, default=10, minimum=1, maximum=10000)
-    per_project = _int(table, "max_per_project", path, where, default=points, minimum=1, maximum=10000)
-    share = _int(table, "min_share", path, where, default=0, minimum=0, maximum=100)
+    per_project = _int(table, "max_per_project", path, where, default=points, minimum=1, maximum=points)
+    if table.get("min_share") is True:
+        share = DECIDIM_MIN_SHARE
+    elif table.get("min_share") is False:
+        share = 0
+    else:
+        share = _int(table, "min_share", path, where, default=0, minimum=0, maximum=100)
     return Ballot(kind, low, high, points, per_project, share)
+
+
+def _voting(table: dict[str, Any], where: _Where) -> VotingRules:
+    path = ("voting",)
+    _known(table, ("other_area", "paper_after_online"), path, where)
+    other_area = _bool(table, "other_area", path, where)
+    paper = _text(table, "paper_after_online", path, where, default="replace")
+    if paper not in PAPER_AFTER_ONLINE:
+        raise where.error(NOT_ONE_OF, path, "paper_after_online", value=paper, choices=", ".join(PAPER_AFTER_ONLINE))
+    return VotingRules(other_area, paper)
+
+
+def _counting(table: dict[str, Any], where: _Where) -> CountingRules:
+    path = ("counting",)
+    _known(table, ("min_voters_percent", "min_vote_share"), path, where)
+    percent = table.get("min_voters_percent", 0)
+    if isinstance(percent, bool) or not isinstance(percent, int | float) or percent != percent:
+        raise where.error(NOT_A_NUMBER, path, "min_voters_percent", value=str(percent))
+    if percent < 0:
+        raise where.error(NOT_POSITIVE, path, "min_voters_percent", least=0)
+    if percent > 100:
+        raise where.error(TOO_LARGE, path, "min_voters_percent", most=100)
+    return CountingRules(float(percent), _bool(table, "min_vote_share", path, where))
 
 
 def _endorsement(table: dict[str, Any], where: _Where) -> Endorsement:
@@ -183,10 +260,7 @@ def _endorsement(table: dict[str, Any], where: _Where) -> Endorsement:
     _known(table, ("threshold", "days", "own"), path, where)
     threshold = _int(table, "threshold", path, where, default=10, minimum=1, maximum=10**7)
     days = _int(table, "days", path, where, default=30, minimum=1, maximum=3650)
-    own = table.get("own", False)
-    if not isinstance(own, bool):
-        raise where.error(NOT_TEXT, path, "own")
-    return Endorsement(threshold, days, own)
+    return Endorsement(threshold, days, _bool(table, "own", path, where))
 
 
 def _areas(data: dict[str, Any], where: _Where) -> tuple[Area, ...]:
@@ -299,6 +373,13 @@ def _text(table: dict[str, Any], key: str, path: tuple[Any, ...], where: _Where,
     if len(value) > MAX_TEXT or any(ord(char) < 32 for char in value):
         raise where.error(TOO_LONG, path, key, most=MAX_TEXT)
     return value.strip()
+
+
+def _bool(table: dict[str, Any], key: str, path: tuple[Any, ...], where: _Where) -> bool:
+    value = table.get(key, False)
+    if not isinstance(value, bool):
+        raise where.error(NOT_TEXT, path, key)
+    return value
 
 
 def _int(

@@ -117,10 +117,11 @@ def test_health_reports_log_and_read_model_positions(admin_client: TestClient) -
     health = answer.json()
     assert answer.status_code == 200 and health["status"] == "ok"
     assert health["log"] >= 2  # registered + granted admin
-    assert set(health["views"]) == {"accounts", "glossary", "budgeting", "audit"}
+    assert {"accounts", "glossary", "budgeting", "audit", "ballots", "bindings"} <= set(health["views"])
+    assert health["logs"]["main"] == health["log"] and health["views"]["ballots"]["source"] == "ballots"
     for view in health["views"].values():
         assert view["state"] == "ready"
-        assert view["position"] == health["log"] and view["behind"] == 0
+        assert view["position"] == health["logs"][view["source"]] and view["behind"] == 0
 
 
 def _main_nav(page: str) -> str:
