@@ -18,6 +18,7 @@ def _services(built: Services) -> Mapping[str, object]:
     from domain.budgeting.ballot_box import BallotKeys
     from domain.budgeting.census import CensusKeys
     from domain.budgeting.census_book import CensusBook
+    from domain.budgeting.results import Results
     from domain.budgeting.service import Budgeting
     from domain.budgeting.voting import Voting
 
@@ -26,8 +27,9 @@ def _services(built: Services) -> Mapping[str, object]:
     voting = Voting(built.log, built.ballot_box, built.accounts, census_keys, ballot_keys, _census_lookup(built))
     return {
         "budgeting": Budgeting(built.log, built.accounts),
-        "census": CensusBook(built.log, built.accounts, census_keys),
         "voting": voting,
+        "census": CensusBook(built.log, built.accounts, census_keys),
+        "results": Results(built.log, built.accounts),
     }
 
 
@@ -46,9 +48,10 @@ def _census_lookup(built: Services) -> CensusLookup:
 def _views() -> list[View]:
     from projections.ballots import BallotsView, BindingsView
     from projections.budgeting import BudgetingView
+    from projections.budgeting_results import ResultsView
     from projections.census import CensusView
 
-    return [BudgetingView(), CensusView(), BallotsView(), BindingsView()]
+    return [BudgetingView(), BallotsView(), BindingsView(), CensusView(), ResultsView()]
 
 
 def _seed(services: Services) -> Iterator[str]:

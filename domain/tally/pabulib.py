@@ -38,6 +38,23 @@ from domain.tally.gcpause import collector_paused
 from domain.tally.record import record
 
 SECTIONS = ("meta", "projects", "votes")
+# The column order the Pabulib format recommends (pabulib.org/format, as its checker,
+# github.com/pabulib/checker ``pabulib_helpers/fields.py``, lists the columns): the writer
+# follows it; the reader takes the columns in any order.
+META_KEYS = (
+    "description", "country", "unit", "district", "subunit", "instance", "num_projects", "num_votes", "budget",
+    "vote_type", "rule", "date_begin", "date_end", "min_length", "max_length", "min_sum_cost", "max_sum_cost",
+    "min_points", "max_points", "min_sum_points", "max_sum_points", "default_score", "min_project_cost",
+    "max_project_cost", "min_project_score_threshold", "neighborhoods", "subdistricts", "categories", "edition",
+    "language", "currency", "fully_funded", "experimental", "comment", "acknowledgments",
+)  # fmt: skip
+PROJECT_COLUMNS = (
+    "project_id", "cost", "votes", "score", "name", "category", "beneficiaries", "selected", "neighborhood",
+    "subunit", "district", "description", "proposer", "public_id", "latitude", "longitude",
+)  # fmt: skip
+VOTE_COLUMNS = (
+    "voter_id", "vote", "points", "age", "sex", "voting_method", "district", "neighborhood", "education",
+)  # fmt: skip
 _RULE_KEYS = {
     "min_length": "min_length",
     "max_length": "max_length",
@@ -119,30 +136,41 @@ def _election(rows: list[list[str]]) -> Election:
 
 
 def write(election: Election) -> str:
-    """The election as ``.pb`` text; ``parse(write(e)) == e``."""
+    """The election as ``.pb`` text; ``parse(write(e)) == e``. Columns come in the order the
+    Pabulib format recommends (``PROJECT_COLUMNS``, ``VOTE_COLUMNS``), any others after them."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerows([["META"], ["key", "value"], *_meta_out(election)])
     names = any(project.name for project in election.projects)
     extra = _field_names(project.fields for project in election.projects)
-    writer.writerows([["PROJECTS"], ["project_id", "cost", *(["name"] if names else []), *extra]])
+    header = in_recommended_order(["project_id", "cost", *(["name"] if names else []), *extra], PROJECT_COLUMNS)
+    writer.writerows([["PROJECTS"], header])
     for project in election.projects:
         values = dict(project.fields)
-        writer.writerow(
-            [
-                project.id,
-                format_amount(project.cost),
-                *([project.name] if names else []),
-                *(values.get(key, "") for key in extra),
-            ]
-        )
+        values.update(project_id=project.id, cost=format_amount(project.cost), name=project.name)
+        writer.writerow([values.get(key, "") for key in header])
     points = election.vote_type.has_points
     extra = _field_names(voter.fields for voter in election.voters)
-    writer.writerows([["VOTES"], ["voter_id", "vote", *(["points"] if points else []), *extra]])
+    header = in_recommended_order(["voter_id", "vote", *(["points"] if points else []), *extra], VOTE_COLUMNS)
+    writer.writerows([["VOTES"], header])
+    at_vote = header.index("vote")
     for voter in election.voters:
         values = dict(voter.fields)
-        writer.writerow([voter.id, *_ballot_out(voter.ballot), *(values.get(key, "") for key in extra)])
+        vote = _ballot_out(voter.ballot)
+        values.update(voter_id=voter.id, vote=vote[0])
+        if points:
+            values["points"] = vote[1]
+        row = [values.get(key, "") for key in header]
+        row[at_vote] = vote[0]
+        writer.writerow(row)
     return out.getvalue()
+
+
+def in_recommended_order(columns: Iterable[str], recommended: tuple[str, ...]) -> list[str]:
+    """``columns`` in the Pabulib format's recommended order; the others after them, as given."""
+    given = list(dict.fromkeys(columns))
+    rank = {name: index for index, name in enumerate(recommended)}
+    return sorted(given, key=lambda name: (rank.get(name, len(rank)), given.index(name)))
 
 
 def format_amount(value: Fraction) -> str:
@@ -305,7 +333,11 @@ def _projects(section: _Section) -> tuple[Project, ...]:
             raise _RowError(line, Problem.EMPTY_ID, field="project_id")
         if project_id in projects:
             raise _RowError(line, Problem.DUPLICATE_PROJECT, project=project_id)
-        fields = tuple((key, value) for key, value in values.items() if key not in ("project_id", "cost", "name"))
+        fields = tuple(
+            (key, values[key])
+            for key in in_recommended_order(values, PROJECT_COLUMNS)
+            if key not in ("project_id", "cost", "name")
+        )  # in the recommended order, as the writer writes them
         projects[project_id] = Project(
             project_id, _number(values["cost"], line, "cost"), values.get("name", ""), fields
         )
@@ -347,8 +379,8 @@ def _voters(section: _Section, vote_type: VoteType, known: dict[str, str]) -> tu
 
 def _extra_columns(header: list[str]) -> tuple[list[str], list[int]]:
     """The voters' other columns (age, sex, ...): their names and where they are."""
-    at = [index for index, name in enumerate(header) if name not in ("voter_id", "vote", "points")]
-    return [header[index] for index in at], at
+    names = [name for name in in_recommended_order(header, VOTE_COLUMNS) if name not in ("voter_id", "vote", "points")]
+    return names, [header.index(name) for name in names]  # in the recommended order, as the writer writes them
 
 
 def _voters_by_row(section: _Section, vote_type: VoteType, known: dict[str, str]) -> tuple[Voter, ...]:

@@ -55,6 +55,8 @@ STORED_TOPICS = {
     "domain.budgeting.proposals:Proposal.SentToReview",
     "domain.budgeting.proposals:Proposal.Submitted",
     "domain.budgeting.proposals:Proposal.Withdrawn",
+    "domain.budgeting.results:CycleResults.Counted",
+    "domain.budgeting.results:CycleResults.Published",
     "domain.budgeting.stations:PollingStation.BallotEntered",
     "domain.budgeting.stations:PollingStation.Opened",
     "domain.glossary.meetings:Meeting.AgendaItemAdded",

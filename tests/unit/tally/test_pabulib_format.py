@@ -209,3 +209,19 @@ def test_ballot_rules_say_what_a_ballot_breaks() -> None:
 def test_the_corpus_keeps_its_provenance() -> None:
     readme = (PABULIB / "README.md").read_text(encoding="utf-8")
     assert "pabulib/pabulib_files" in readme and "88cfaba3e7692a90f3311cbcf8f08aa63fc3fbff" in readme
+
+
+def test_the_writer_puts_columns_in_the_order_the_format_recommends() -> None:
+    # Read in any order; written as the format page recommends: project_id, cost, votes, score,
+    # name, category, ..., selected; voter_id, vote, points, age, sex, voting_method; others after.
+    text = (
+        "META\nkey;value\nbudget;10\nvote_type;cumulative\n"
+        "PROJECTS\nproject_id;name;selected;cost;extra;votes\n1;Park;1;4;x;3\n2;Pool;0;6;y;2\n"
+        "VOTES\nvoter_id;sex;points;age;vote;voting_method\nv1;F;3,2;30;1,2;paper\n"
+    )
+    written = write(parse(text)).splitlines()
+    assert written[written.index("PROJECTS") + 1] == "project_id;cost;votes;name;selected;extra"
+    assert written[written.index("PROJECTS") + 2] == "1;4;3;Park;1;x"
+    assert written[written.index("VOTES") + 1] == "voter_id;vote;points;age;sex;voting_method"
+    assert written[written.index("VOTES") + 2] == "v1;1,2;3,2;30;F;paper"
+    assert parse(write(parse(text))) == parse(text)
