@@ -24,8 +24,8 @@ from domain.budgeting.service import BEFORE_VOTING, CATEGORIES, city_now
 from domain.budgeting.spec import MAX_BUDGET, PHASES, parse
 from projections import budgeting_queries as queries
 from projections.accounts import accounts as all_accounts
+from web import budgeting_census, i18n
 from web import budgeting_text as text
-from web import i18n
 from web.auth import require_role, require_user
 from web.consistency import see_own_write
 from web.errors import error_page
@@ -611,6 +611,7 @@ routes = [
             Route("/{slug}/propose", propose, methods=["POST"], name="budgeting_propose"),
             Route("/{slug}/similar", similar_fragment, name="budgeting_similar"),
             Route("/{slug}/review", review_page, name="budgeting_review"),
+            *budgeting_census.routes,
         ],
     )
 ]
@@ -679,4 +680,5 @@ part = WebPart(
     errors={errors.BudgetingError: refused},
     home_widgets=[home_widget],
     views=(VIEW,),
+    uploads=budgeting_census.UPLOADS,
 )

@@ -6,6 +6,7 @@ import math
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from fnmatch import fnmatchcase
 from ipaddress import IPv6Address, IPv6Network, ip_address
 
 from starlette.datastructures import Headers, MutableHeaders, QueryParams
@@ -145,7 +146,8 @@ class BodySizeLimitMiddleware:
             await self.app(scope, receive, send)
             return
         limit = self.max_bytes
-        if any(scope["path"].startswith(prefix) for prefix in self.upload_paths):
+        # A prefix may hold * for a path segment's name: /budgeting/*/census.
+        if any(fnmatchcase(scope["path"], prefix + "*") for prefix in self.upload_paths):
             limit = self.upload_max_bytes
         declared = Headers(scope=scope).get("content-length")
         if declared and declared.isdigit() and int(declared) > limit:

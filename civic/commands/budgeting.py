@@ -9,6 +9,7 @@ from typing import NoReturn
 import click
 
 from civic.clickhelp import TranslatedGroup
+from civic.commands.census import census
 from civic.services import build_services
 from civic.settings import Settings
 from domain.budgeting.errors import BudgetingError, SpecError
@@ -28,6 +29,9 @@ USAGE = 2  # a file or argument with a problem: nothing recorded
 )
 def cycle() -> None:
     pass
+
+
+cycle.add_command(census)
 
 
 def _fail(message: str) -> NoReturn:

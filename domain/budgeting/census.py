@@ -216,7 +216,7 @@ def scan_census(
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise CensusFileError([BadLine(0, NOT_UTF8)]) from None
-    table = tuple(sorted(set(districts)))
+    table = tuple(dict.fromkeys(districts))  # in the order the cycle lists them
     if len(table) > MAX_DISTRICTS:
         raise ValueError(f"a census has at most {MAX_DISTRICTS} districts")
     lines = text.count("\n") + 1
