@@ -26,6 +26,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import RecordConflictError
 
 from domain.accounts import STAFF, Accounts, PermissionDeniedError
+from domain.budgeting import ballot_rules as rules
 from domain.budgeting.ballot_box import ONLINE, PAPER, Ballot, BallotBox, BallotKeys, age_band, new_receipt
 from domain.budgeting.bindings import (
     AccountBinding,
@@ -52,7 +53,7 @@ from domain.budgeting.stations import PollingStation, station_audit_id
 from domain.eventlog import EventLog, Recorded
 from domain.identity import InvalidNationalIdError
 
-Choices = dict[str, int]
+Choices = rules.Choices
 REPLACE, REFUSE = "replace", "refuse"  # the cycle's ``paper_after_online``
 MAX_STATION = 100
 MAX_REASON = 1000
@@ -74,7 +75,7 @@ ChoiceCheck = Callable[[CycleSpec, str, Mapping[str, int], Mapping[str, int]], C
 class Voting:
     def __init__(
         self, log: EventLog, box: BallotBox, accounts: Accounts, census_keys: CensusKeys, ballot_keys: BallotKeys,
-        census: CensusLookup, check_choices: ChoiceCheck | None = None,
+        census: CensusLookup, check_choices: ChoiceCheck = rules.check_choices,
     ) -> None:  # fmt: skip
         self.log = log
         self.box = box
@@ -82,7 +83,7 @@ class Voting:
         self.census_keys = census_keys
         self.ballot_keys = ballot_keys
         self.census = census
-        self.check_choices = check_choices or check_choices_minimal
+        self.check_choices = check_choices  # domain/budgeting/ballot_rules.py (BallotRuleError)
 
     # --- verification -----------------------------------------------------------------------
 
@@ -251,7 +252,7 @@ class Voting:
         self._require_area(cycle, own_area, area)
         checked = self.check_choices(cycle.spec, area, cycle.ballot(area), choices)
         ballot_id = self.ballot_keys.ballot_id(slug, person)
-        after_online = getattr(getattr(cycle.spec, "voting", None), "paper_after_online", REPLACE)
+        after_online = cycle.spec.voting.paper_after_online
 
         def cast() -> Recorded:
             receipt = new_receipt()
@@ -305,8 +306,7 @@ class Voting:
     @staticmethod
     def _require_area(cycle: Cycle, own: str, area: str) -> None:
         """Their own area; with ``other_area``, any one other area of the cycle instead."""
-        other_area = bool(getattr(getattr(cycle.spec, "voting", None), "other_area", False))
-        if area == own or (other_area and cycle.spec.area(area) is not None):
+        if area == own or (cycle.spec.voting.other_area and cycle.spec.area(area) is not None):
             return
         raise BallotError("area_not_allowed", area=area)
 
@@ -331,20 +331,3 @@ def _station(raw: str) -> str:
     if len(station) > MAX_STATION or any(ord(char) < 32 for char in station):
         raise InvalidFieldError("station", "too_long" if len(station) > MAX_STATION else "control")
     return station
-
-
-def check_choices_minimal(
-    spec: CycleSpec, area: str, entries: Mapping[str, int], choices: Mapping[str, int]
-) -> Choices:
-    """Stand-in until the cycle's full ballot rules (domain/budgeting/ballot_rules.py) are merged."""
-    from domain.budgeting.errors import BudgetingError
-
-    chosen = {code: value for code, value in choices.items()}
-    if any(code not in entries for code in chosen):
-        raise BudgetingError("unknown_project")
-    if not spec.ballot.min_choices <= len(chosen) <= spec.ballot.max_choices:
-        raise BudgetingError("count")
-    budget = next(a.budget for a in spec.areas if a.code == area)
-    if spec.ballot.kind == "knapsack" and sum(entries[code] for code in chosen) > budget:
-        raise BudgetingError("over_budget")
-    return chosen

@@ -225,3 +225,45 @@ def test_a_swapped_in_file_is_used_only_once_it_holds_what_the_old_one_held(tmp_
     assert not (tmp_path / "views" / next(iter(retired))).exists()
     server.close()
     rebuilder.close()
+
+
+class SecondLogView(ViewBase):
+    """A view of a second log (as the ballots view follows the ballot box)."""
+
+    name = "memos"
+    version = 1
+    source = "second"
+    topics = (Account.Event,)
+
+    def create(self, db: Database) -> None:
+        db.execute("CREATE TABLE IF NOT EXISTS memo_accounts (id TEXT PRIMARY KEY)")
+
+    def apply(self, event: Any, db: Database) -> None:
+        db.execute("INSERT OR IGNORE INTO memo_accounts VALUES (?)", [str(event.originator_id)])
+
+
+def test_a_view_follows_its_own_source_log_at_a_position_of_that_log(tmp_path: Path, log: EventLog) -> None:
+    _some_history(log)  # the main log is 7 events long
+    second = EventLog(env={"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(tmp_path / "second.db")})
+    with pytest.raises(KeyError):
+        ReadModels(log, tmp_path / "views", [AccountsView(), SecondLogView()])  # no log named "second"
+    models = ReadModels({"main": log, "second": second}, tmp_path / "views", [AccountsView(), SecondLogView()])
+    models.open(background=False)
+    try:
+        position = Accounts(second).sign_in(ISSUER, "only", "Only").position
+        assert position == 1
+
+        asyncio.run(models.wait_for(position, ["memos"], timeout=5))
+
+        statuses = {status.name: status for status in models.status()}
+        assert (statuses["memos"].source, statuses["memos"].position, statuses["memos"].behind) == ("second", 1, 0)
+        assert statuses["accounts"].position == log.position() > 1
+        assert models.heads() == {"main": log.position(), "second": 1}
+        with models.reader(["memos", "accounts"]) as db:
+            assert db.execute("SELECT count(*) FROM memo_accounts").fetchone()[0] == 1
+            assert db.execute("SELECT count(*) FROM accounts").fetchone()[0] == 5
+        models.rebuild(["memos"])
+        assert models.position("memos") == 1
+    finally:
+        models.close()
+        second.close()

@@ -14,8 +14,7 @@ import pytest
 
 from domain.accounts import PermissionDeniedError
 from domain.budgeting.ballot_box import ONLINE, PAPER, RECEIPT_ALPHABET, RECEIPT_LENGTH, Ballot
-from domain.budgeting.errors import BallotError, BudgetingError, PhaseError, VerificationError
-from domain.budgeting.spec import CycleSpec
+from domain.budgeting.errors import BallotError, BallotRuleError, BudgetingError, PhaseError, VerificationError
 from tests.unit.budgeting.voting_fixtures import (
     AFTER_VOTING,
     ANN,
@@ -31,9 +30,6 @@ from tests.unit.budgeting.voting_fixtures import (
 )
 
 BEFORE_VOTING = datetime(2027, 3, 10, 10, 0)
-needs_voting_rules = pytest.mark.skipif(
-    "voting" not in CycleSpec.__dataclass_fields__, reason="the [voting] table comes with branch ballot-rules"
-)
 
 
 @pytest.fixture
@@ -223,25 +219,29 @@ def test_an_unverified_account_cannot_vote(box: Box) -> None:
 
 
 @pytest.mark.parametrize(
-    ("area", "choices", "when"),
+    ("area", "choices", "when", "problem"),
     [
-        ("hamasen", {"H1": 1, "H2": 1, "H3": 1}, IN_VOTING),  # too many (at most 2)
-        ("hamasen", {}, IN_VOTING),  # too few
-        ("hamasen", {"P9": 1}, IN_VOTING),  # a project of another area
-        ("hamasen", {"X1": 1}, IN_VOTING),  # unknown project
-        ("pier2", {"P9": 1}, IN_VOTING),  # another area than one's own
-        ("hamasen", {"H1": 1}, AFTER_VOTING),  # voting has closed
-        ("hamasen", {"H1": 1}, BEFORE_VOTING),  # voting has not opened
+        ("hamasen", {"H1": 1, "H2": 1, "H3": 1}, IN_VOTING, "too_many"),  # at most 2
+        ("hamasen", {}, IN_VOTING, "too_few"),
+        ("hamasen", {"P9": 1}, IN_VOTING, "unknown_project"),  # a project of another area
+        ("hamasen", {"X1": 1}, IN_VOTING, "unknown_project"),
+        ("pier2", {"P9": 1}, IN_VOTING, "area_not_allowed"),  # another area than one's own
+        ("hamasen", {"H1": 1}, AFTER_VOTING, "counting"),  # voting has closed
+        ("hamasen", {"H1": 1}, BEFORE_VOTING, "intake"),  # voting has not opened
     ],
 )
-def test_invalid_ballots_change_nothing(box: Box, area: str, choices: dict[str, int], when: datetime) -> None:
+def test_invalid_ballots_change_nothing(
+    box: Box, area: str, choices: dict[str, int], when: datetime, problem: str
+) -> None:
     box.voting.verify(SLUG, box.alice, ANN.number, ANN.born, IN_VOTING)
     box.voting.cast_online(SLUG, box.alice, "hamasen", {"H3": 1}, IN_VOTING)
     head = box_head(box)
 
-    with pytest.raises(BudgetingError):
+    with pytest.raises((BallotRuleError, BallotError, PhaseError)) as refused:
         box.voting.cast_online(SLUG, box.alice, area, choices, when)
 
+    error = refused.value
+    assert (error.phase if isinstance(error, PhaseError) else error.problem) == problem
     assert box_head(box) == head
     assert [b.choices for b in ballots(box)] == [{"H3": 1}]
 
@@ -249,14 +249,14 @@ def test_invalid_ballots_change_nothing(box: Box, area: str, choices: dict[str, 
 def test_a_knapsack_ballot_over_the_area_budget_is_refused(tmp_path: Path) -> None:
     for box in open_box(tmp_path, kind="knapsack"):
         box.voting.verify(SLUG, box.alice, ANN.number, ANN.born, IN_VOTING)
-        with pytest.raises(BudgetingError):
+        with pytest.raises(BallotRuleError) as refused:
             box.voting.cast_online(SLUG, box.alice, "hamasen", {"H1": 1, "H2": 1}, IN_VOTING)  # 3.5 M of 3 M
+        assert refused.value.problem == "over_budget"
         assert box_head(box) == 0
         box.voting.cast_online(SLUG, box.alice, "hamasen", {"H2": 1, "H3": 1}, IN_VOTING)
         assert box_head(box) == 1
 
 
-@needs_voting_rules
 def test_with_other_area_a_resident_votes_in_one_other_area_instead(tmp_path: Path) -> None:
     for box in open_box(tmp_path, extra="\n[voting]\nother_area = true\n"):
         box.voting.verify(SLUG, box.alice, ANN.number, ANN.born, IN_VOTING)
@@ -343,7 +343,6 @@ def test_online_then_paper_replaces_the_online_ballot_by_default(box: Box) -> No
     assert refused.value.problem == "paper_final"
 
 
-@needs_voting_rules
 def test_online_then_paper_is_refused_when_the_cycle_says_so(tmp_path: Path) -> None:
     for box in open_box(tmp_path, extra='\n[voting]\npaper_after_online = "refuse"\n'):
         box.voting.verify(SLUG, box.alice, ANN.number, ANN.born, IN_VOTING)
