@@ -27,6 +27,8 @@ from projections.accounts import accounts as all_accounts
 from web import budgeting_census, i18n
 from web import budgeting_text as text
 from web.auth import require_role, require_user
+from web.budgeting_results import record_results
+from web.budgeting_results import routes as results_routes
 from web.consistency import see_own_write
 from web.errors import error_page
 from web.i18n import gettext
@@ -168,7 +170,8 @@ async def advance(request: Request) -> Response:
         recorded = await run_in_threadpool(_services(request).budgeting.advance, slug, phase, user["id"])
     except errors.PhaseError as error:
         return await cycle_page(request, text.refusal(error), 409)
-    await see_own_write(request, recorded.position, VIEW)
+    counted = await run_in_threadpool(record_results, _services(request), slug, user["id"])  # at counting
+    await see_own_write(request, max(recorded.position, counted.position), VIEW, "results")
     return _redirect(request, request.url_for("budgeting_cycle", slug=slug))
 
 
@@ -612,6 +615,7 @@ routes = [
             Route("/{slug}/similar", similar_fragment, name="budgeting_similar"),
             Route("/{slug}/review", review_page, name="budgeting_review"),
             *budgeting_census.routes,
+            *results_routes,
         ],
     )
 ]
@@ -668,6 +672,8 @@ AUDIT = AuditWording(
         "FailedAttempts.FailedAgain": N_("Failed a census verification again"),
         "PollingStation.Opened": N_("Opened a polling station"),
         "PollingStation.BallotEntered": N_("Entered a paper ballot at a polling station"),
+        "CycleResults.Counted": N_("Counted a cycle's ballots"),
+        "CycleResults.Published": N_("Published a cycle's results"),
     },
     link=lambda kind, aggregate_id: {"Proposal": f"/budgeting/proposals/{aggregate_id}"}.get(kind),
 )

@@ -122,6 +122,8 @@ ACTIONS = {
     "merge": N_("Proposals can be merged only before voting opens."),
     "assign": N_("Reviews can be assigned only before voting opens."),
     "answer": N_("Reviews can be answered only before voting opens."),
+    "count": N_("The ballots are counted only once voting has closed."),
+    "publish": N_("Results are published only once they are counted and the cycle is at results."),
     "advance": N_("The cycle is already in that phase or past it."),
     "unknown_phase": N_("That is not a phase of a cycle."),
     "rename": N_("A cycle's slug cannot change."),

@@ -95,6 +95,7 @@ def advance(slug: str, phase: str) -> None:
     try:
         recorded = services.budgeting.advance(slug, phase, SYSTEM_ACTOR)
         services.catch_up()
+        count_if_due(services, slug)  # at counting: every area is counted with the published rule
     except BudgetingError as error:
         _fail(refusal(error))
     finally:
@@ -113,6 +114,8 @@ def tick() -> None:
             slugs = [row["slug"] for row in queries.cycles(db)]
         moved = services.budgeting.apply_schedules(slugs).result
         services.catch_up()
+        for slug in moved:
+            count_if_due(services, slug)  # the scheduled close counts as staff moving it would
     finally:
         services.close()
     for slug in moved:
@@ -140,3 +143,11 @@ def agency(code: str, name_zh: str, name_en: str, reviewers: tuple[str, ...]) ->
     finally:
         services.close()
     click.echo(code)
+
+
+# Results (counting, the .pb export and import) live in their own module, attached here.
+from civic.commands.results import COMMANDS as _RESULTS_COMMANDS  # noqa: E402
+from civic.commands.results import count_if_due  # noqa: E402
+
+for _command in _RESULTS_COMMANDS:
+    cycle.add_command(_command)

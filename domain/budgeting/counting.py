@@ -173,7 +173,8 @@ def count_area(
     profile = compile_profile(election_of(spec, budget, entries, counted))
     votes = {code: int(value) for code, value in zip(profile.ids, received(profile))}
     if spec.rule == TOP_PER_AREA:
-        selected, explanation = _top(keep, votes), {"kind": "top", "order": _by_votes(keep, votes)}
+        selected = _top(keep, votes)
+        explanation = {"kind": "top", "order": _by_votes(keep, votes), "winner": selected[0] if selected else None}
     elif keep and counted:  # no ballots, no winners (the engine's greedy would fill the budget)
         outcome = tally(election_of(spec, budget, entries, counted, keep), spec.rule, explain=True)
         selected, explanation = list(outcome.selected), explanation_data(outcome.explanation)

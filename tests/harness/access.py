@@ -193,6 +193,9 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("POST", "/budgeting/{slug}/propose"): Access(SIGNED_IN, form={**BUDGET_PROPOSAL, "action": "submit"}),
     ("GET", "/budgeting/{slug}/similar"): Access(EVERYONE, query={"title": "街角書櫃", "description": "共享書櫃"}),
     ("GET", "/budgeting/{slug}/review"): Access(STAFF, REVIEWER),
+    # Public once published; staff may preview at counting (before that: 404 for everyone).
+    ("GET", "/budgeting/{slug}/results"): Access(EVERYONE),
+    ("GET", "/budgeting/{slug}/results/{area}.pb"): Access(EVERYONE),
 }
 
 UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")

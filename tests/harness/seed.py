@@ -113,6 +113,7 @@ def _seed_budgeting(services: Services, issuer: str) -> dict[str, str]:
     budgeting.assign(proposal, "public-works", SYSTEM_ACTOR)
     return {
         "slug": "hamasen-2027",
+        "area": "hamasen",
         "proposal_id": str(proposal),
         "other_proposal_id": str(other),
         "agency": "public-works",

@@ -71,7 +71,7 @@ def test_equal_shares_completed_spends_the_rest_with_greedy() -> None:
 def test_top_per_area_elects_the_single_most_voted() -> None:
     result = count_area(spec("top-per-area"), "north", ENTRIES, APPROVALS, eligible=100)
     assert result.selected == ["C"]
-    assert result.explanation == {"kind": "top", "order": ["C", "A", "B"]}
+    assert result.explanation == {"kind": "top", "order": ["C", "A", "B"], "winner": "C"}
 
 
 def test_top_per_area_breaks_a_tie_by_code() -> None:
