@@ -29,6 +29,7 @@ from web import budgeting_text as text
 from web.auth import require_role, require_user
 from web.budgeting_results import record_results
 from web.budgeting_results import routes as results_routes
+from web.ballot_form import ballot_meter
 from web.consistency import see_own_write
 from web.errors import error_page
 from web.i18n import gettext
@@ -578,7 +579,7 @@ def localized(row: Mapping[str, Any], field: str) -> str:
 
 
 async def refused(request: Request, exc: Exception) -> Response:
-    status = 404 if isinstance(exc, LookupError) else 409
+    status = 404 if isinstance(exc, LookupError) else 422 if isinstance(exc, errors.BallotRuleError) else 409
     return error_page(request, status, detail=text.refusal(exc))
 
 
@@ -614,6 +615,7 @@ routes = [
             Route("/{slug}/propose", propose, methods=["POST"], name="budgeting_propose"),
             Route("/{slug}/similar", similar_fragment, name="budgeting_similar"),
             Route("/{slug}/review", review_page, name="budgeting_review"),
+            Route("/{slug}/ballot/meter", ballot_meter, methods=["POST"], name="budgeting_ballot_meter"),
             *budgeting_census.routes,
             *results_routes,
         ],

@@ -6,8 +6,11 @@ the command line alike.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from domain.budgeting import errors
 from domain.budgeting.errors import SpecError
+from web import i18n
 from web.i18n import N_, gettext
 
 PHASES = {
@@ -111,7 +114,29 @@ SPEC_PROBLEMS = {
     "unknown_phase": N_("%(key)s is not a phase (one of %(phases)s)"),
     "too_long": N_("%(key)s is too long (at most %(most)s characters)"),
     "over_budget": N_("%(key)s: the project costs NT$%(cost)s, more than its area's budget of NT$%(budget)s"),
+    "not_one_of": N_("%(key)s: %(value)s is not one of %(choices)s"),
+    "not_for_kind": N_("%(key)s is not a setting of a %(kind)s ballot (its settings: %(known)s)"),
 }
+# What a ballot breaks (domain/budgeting/ballot_rules.py's problem codes), said to the voter.
+BALLOT_PROBLEMS = {
+    "unknown_area": N_("There is no area %(area)s in this cycle."),
+    "unknown_project": N_("%(project)s is not on this area's ballot."),
+    "not_positive": N_("%(project)s: give it at least 1, or leave it out."),
+    "bad_mark": N_("%(project)s can only be chosen or left out."),
+    "too_few": N_("Choose at least %(least)s projects; you have chosen %(count)s."),
+    "too_many": N_("Choose at most %(most)s projects; you have chosen %(count)s."),
+    "over_budget": N_("Your projects cost %(spent)s, more than the budget of %(budget)s."),
+    "under_min_share": N_(
+        "Choose projects worth at least %(least)s (%(share)s%% of the budget); yours cost %(spent)s."
+    ),
+    "points_over_cap": N_("%(project)s has %(points)s points; one project may have at most %(cap)s."),
+    "points_over_total": N_("You have given %(used)s points; there are only %(total)s to share."),
+    "bad_rank": N_("Rank the projects 1, 2, 3 and so on, each rank once (you gave %(ranks)s)."),
+    "duplicate": N_("%(project)s is chosen twice."),
+    "malformed": N_("This cannot be read as a choice: %(part)s"),
+}
+# The params that are NT$ amounts, written the page's way (新臺幣…元, NT$…)
+MONEY_PARAMS = {"over_budget": ("spent", "budget"), "under_min_share": ("spent", "least")}
 ACTIONS = {
     "submit": N_("Proposals can be submitted only during intake."),
     "edit": N_("Proposals can be edited only until intake closes."),
@@ -150,6 +175,20 @@ def spec_problem(error: SpecError) -> str:
     return what
 
 
+def ballot_problem(code: str, params: Mapping[str, object]) -> str:
+    """``Choose at most 8 projects; you have chosen 9.`` in the page's language."""
+    locale = i18n.current_locale.get()
+    money = MONEY_PARAMS.get(code, ())
+    shown = {
+        name: i18n.format_money(value, locale) if name in money and isinstance(value, int) else str(value)
+        for name, value in params.items()
+    }
+    try:
+        return gettext(BALLOT_PROBLEMS[code], **shown)
+    except (KeyError, ValueError):
+        return gettext("This ballot breaks a rule of the cycle (%(code)s).", code=code)
+
+
 def refusal(error: Exception) -> str:
     """A domain refusal as one sentence in the page's (or terminal's) language."""
     if isinstance(error, errors.PhaseError):
@@ -180,4 +219,6 @@ def refusal(error: Exception) -> str:
         return field_problem(error.field, error.code)
     if isinstance(error, SpecError):
         return spec_problem(error)
+    if isinstance(error, errors.BallotRuleError):
+        return ballot_problem(error.problem, error.params)
     return gettext("That cannot be done.")

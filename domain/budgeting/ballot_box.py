@@ -125,6 +125,7 @@ class Ballot(Aggregate):
         self.age_band = age_band
         self.receipt = receipt
         self.changes = 0
+        self.areas = [area]  # every area it has been cast in, first first (``other_area`` keeps to one)
 
     def change(self, area: str, choices: dict[str, int], receipt: str) -> None:
         """An online voter's new choices (the service refuses this once the ballot is on paper)."""
@@ -134,6 +135,7 @@ class Ballot(Aggregate):
     def _changed(self, area: str, choices: dict[str, int], receipt: str) -> None:
         self.area, self.choices, self.receipt = area, choices, receipt
         self.changes += 1
+        self._used(area)
 
     def replace_with_paper(self, area: str, choices: dict[str, int], station: str, receipt: str) -> None:
         """The paper ballot entered at a station is final: it replaces the online one."""
@@ -144,6 +146,11 @@ class Ballot(Aggregate):
         self.area, self.choices, self.station, self.receipt = area, choices, station, receipt
         self.channel = PAPER
         self.changes += 1
+        self._used(area)
+
+    def _used(self, area: str) -> None:
+        if area not in self.areas:
+            self.areas.append(area)
 
 
 class BallotBox(EventLog):

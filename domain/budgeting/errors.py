@@ -144,9 +144,11 @@ class VerificationError(BudgetingError):
 class BallotError(BudgetingError):
     """A ballot is refused for who casts it or where, not for its choices: ``problem`` says why.
 
-    Problems: ``not_verified``, ``area_not_allowed`` (``area``), ``paper_twice``,
+    Problems: ``not_verified``, ``area_not_allowed`` (``area``), ``other_area_chosen`` (``area``,
+    ``chosen``: with ``other_area``, the one other area this ballot was cast in), ``paper_twice``,
     ``online_exists`` (the cycle refuses paper after online), ``paper_final`` (an online ballot
-    after a paper one), ``busy`` (two casts of one person at once, twice running).
+    after a paper one), ``busy`` (two casts of one person at once, twice running), ``duplicate``
+    (``line``: a station's batch names the person twice; the first line).
     """
 
     def __init__(self, problem: str, **params: object) -> None:

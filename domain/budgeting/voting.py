@@ -18,9 +18,11 @@ it) and the receipt code; ``verify`` and ``release_binding`` a position in the m
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol, TypeVar
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import RecordConflictError
@@ -40,7 +42,9 @@ from domain.budgeting.census import CensusKeys, age_on
 from domain.budgeting.cycles import Cycle, cycle_id_for
 from domain.budgeting.errors import (
     BallotError,
+    BallotRuleError,
     BindingNotFoundError,
+    BudgetingError,
     ConcurrentChangeError,
     CycleNotFoundError,
     InvalidFieldError,
@@ -58,6 +62,33 @@ REPLACE, REFUSE = "replace", "refuse"  # the cycle's ``paper_after_online``
 MAX_STATION = 100
 MAX_REASON = 1000
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class PaperRow:
+    """One paper ballot as a station's batch gives it (``line``: where in the file, for the report)."""
+
+    line: int
+    station: str
+    number: str
+    birth_date: date
+    area: str
+    choices: Choices
+
+
+@dataclass(frozen=True)
+class PaperProblem:
+    line: int
+    problem: str  # a VerificationError, BallotError or BallotRuleError problem, or "<field>_<code>"
+    params: dict[str, object] = field(default_factory=dict)
+
+
+class PaperBatchError(BudgetingError):
+    """A station's batch is refused whole: ``problems`` names every bad line."""
+
+    def __init__(self, problems: list[PaperProblem]) -> None:
+        super().__init__(", ".join(f"line {p.line}: {p.problem}" for p in problems[:5]))
+        self.problems = problems
 
 
 class CensusRecord(Protocol):
@@ -211,13 +242,12 @@ class Voting:
         binding = self.binding(slug, account)
         if binding is None:
             raise BallotError("not_verified")
-        self._require_area(cycle, binding.area, area)
-        checked = self.check_choices(cycle.spec, area, cycle.ballot(area), choices)
         ballot_id = self.ballot_keys.ballot_id(slug, binding.person)
 
-        def cast() -> Recorded:
+        def cast(ballot: Ballot | None) -> Recorded:
+            self._require_area(cycle, binding.area, area, ballot)
+            checked = self.check_choices(cycle.spec, area, cycle.ballot(area), choices)
             receipt = new_receipt()
-            ballot = self.box.ballot(ballot_id)
             if ballot is None:
                 ballot = Ballot(id=ballot_id, cycle=slug, area=area, choices=checked, channel=ONLINE, station="",
                                 age_band=binding.age_band, receipt=receipt)  # fmt: skip
@@ -227,7 +257,7 @@ class Voting:
                 ballot.change(area, checked, receipt)
             return Recorded(self.box.record(ballot), receipt)
 
-        return self._once_more(cast)
+        return self._once_more(cast, ballot_id)
 
     def cast_paper(
         self, slug: str, station: str, number: str, birth_date: date, area: str, choices: Mapping[str, int],
@@ -236,51 +266,101 @@ class Voting:
         """Staff at a station enter the ballot of a person they verified; result: the receipt code."""
         self.accounts.require(staff_actor, STAFF)
         moment = now or city_now()
-        station = _station(station)
         cycle = self.cycle(slug)
         cycle.require_phase(moment, "vote", VOTING)
-        try:
-            person = self.census_keys.person(number)
-        except InvalidNationalIdError:
-            raise VerificationError("bad_number") from None
-        entry = self.census(slug, person)
-        if entry is None:
-            raise VerificationError("not_in_census")
-        if entry.proof != self.census_keys.proof(number, birth_date):
-            raise VerificationError("wrong_birth_date")
-        own_area, band = self._eligible(cycle, entry, birth_date, moment)
-        self._require_area(cycle, own_area, area)
-        checked = self.check_choices(cycle.spec, area, cycle.ballot(area), choices)
-        ballot_id = self.ballot_keys.ballot_id(slug, person)
-        after_online = cycle.spec.voting.paper_after_online
+        row = PaperRow(0, station, number, birth_date, area, dict(choices))
+        ballot_id, own_area, band = self._paper_voter(cycle, row, moment)
 
-        def cast() -> Recorded:
-            receipt = new_receipt()
-            ballot = self.box.ballot(ballot_id)
-            if ballot is None:
-                ballot = Ballot(id=ballot_id, cycle=slug, area=area, choices=checked, channel=PAPER, station=station,
-                                age_band=band, receipt=receipt)  # fmt: skip
-            elif ballot.channel == PAPER:
-                raise BallotError("paper_twice")
-            elif after_online == REFUSE:
-                raise BallotError("online_exists")
-            else:
-                ballot.replace_with_paper(area, checked, station, receipt)
-            return Recorded(self.box.record(ballot), receipt)
+        def cast(ballot: Ballot | None) -> Recorded:
+            paper = self._paper_ballot(cycle, row, ballot_id, own_area, band, ballot)
+            return Recorded(self.box.record(paper), paper.receipt)
 
-        recorded = self._once_more(cast)
-        self._audit_paper(slug, station, staff_actor)
+        recorded = self._once_more(cast, ballot_id)
+        self._audit_paper(slug, [row.station.strip()], staff_actor)
         return recorded
 
-    def _audit_paper(self, slug: str, station: str, actor: str) -> None:
-        """Who entered a paper ballot at which station: recorded after the ballot, naming none of it."""
-        for _ in range(3):
-            audit = self.log.find(station_audit_id(slug, station), PollingStation)
-            if audit is None:
-                audit = PollingStation(id=station_audit_id(slug, station), cycle=slug, station=station, actor=actor)
-            audit.ballot_entered(actor)
+    def cast_paper_batch(self, slug: str, rows: Sequence[PaperRow], staff_actor: str,
+                         now: datetime | None = None) -> Recorded:  # fmt: skip
+        """A station's batch of paper ballots: all of them in one save, or none.
+
+        Every row is checked first, as ``cast_paper`` would; any bad row (also a person twice in
+        the batch) refuses the whole batch with ``PaperBatchError`` naming every bad line. The
+        result is how many ballots were recorded.
+        """
+        self.accounts.require(staff_actor, STAFF)
+        moment = now or city_now()
+        cycle = self.cycle(slug)
+        cycle.require_phase(moment, "vote", VOTING)
+        for _ in range(2):
+            papers: list[Ballot] = []
+            problems: list[PaperProblem] = []
+            first_line: dict[UUID, int] = {}
+            for row in rows:
+                try:
+                    ballot_id, own_area, band = self._paper_voter(cycle, row, moment)
+                    if ballot_id in first_line:
+                        raise BallotError("duplicate", line=first_line[ballot_id])
+                    first_line[ballot_id] = row.line
+                    ballot = self.box.ballot(ballot_id)
+                    papers.append(self._paper_ballot(cycle, row, ballot_id, own_area, band, ballot))
+                except (VerificationError, BallotError, BallotRuleError, InvalidFieldError) as refused:
+                    problems.append(_problem(row.line, refused))
+            if problems:
+                raise PaperBatchError(problems)
+            if not papers:
+                return Recorded(0, 0)
             try:
-                self.log.record(audit)
+                position = self.box.record(*papers)
+            except RecordConflictError:
+                continue  # someone voted meanwhile: check every row again against the box as it is now
+            self._audit_paper(slug, [row.station.strip() for row in rows], staff_actor)
+            return Recorded(position, len(papers))
+        raise BallotError("busy")
+
+    def _paper_voter(self, cycle: Cycle, row: PaperRow, now: datetime) -> tuple[UUID, str, str]:
+        """The person of a paper ballot, verified at the station: their ballot id, area and age band."""
+        _station(row.station)
+        try:
+            person = self.census_keys.person(row.number)
+        except InvalidNationalIdError:
+            raise VerificationError("bad_number") from None
+        entry = self.census(cycle.slug, person)
+        if entry is None:
+            raise VerificationError("not_in_census")
+        if entry.proof != self.census_keys.proof(row.number, row.birth_date):
+            raise VerificationError("wrong_birth_date")
+        own_area, band = self._eligible(cycle, entry, row.birth_date, now)
+        return self.ballot_keys.ballot_id(cycle.slug, person), own_area, band
+
+    def _paper_ballot(self, cycle: Cycle, row: PaperRow, ballot_id: UUID, own_area: str, band: str,
+                      ballot: Ballot | None) -> Ballot:  # fmt: skip
+        """The ballot with the paper one cast (not yet saved), or the reason it is refused."""
+        self._require_area(cycle, own_area, row.area, ballot)
+        checked = self.check_choices(cycle.spec, row.area, cycle.ballot(row.area), row.choices)
+        station, receipt = _station(row.station), new_receipt()
+        if ballot is None:
+            return Ballot(id=ballot_id, cycle=cycle.slug, area=row.area, choices=checked, channel=PAPER,
+                          station=station, age_band=band, receipt=receipt)  # fmt: skip
+        if ballot.channel == PAPER:
+            raise BallotError("paper_twice")
+        if cycle.spec.voting.paper_after_online == REFUSE:
+            raise BallotError("online_exists")
+        ballot.replace_with_paper(row.area, checked, station, receipt)
+        return ballot
+
+    def _audit_paper(self, slug: str, stations: Sequence[str], actor: str) -> None:
+        """Who entered paper ballots at which station (one event per ballot): recorded after the
+        ballots, naming none of them."""
+        for _ in range(3):
+            audits: dict[str, PollingStation] = {}
+            for station in stations:
+                audit = audits.get(station) or self.log.find(station_audit_id(slug, station), PollingStation)
+                if audit is None:
+                    audit = PollingStation(id=station_audit_id(slug, station), cycle=slug, station=station, actor=actor)
+                audit.ballot_entered(actor)
+                audits[station] = audit
+            try:
+                self.log.record(*audits.values())
                 return
             except RecordConflictError:
                 continue
@@ -304,24 +384,32 @@ class Voting:
         return cycle
 
     @staticmethod
-    def _require_area(cycle: Cycle, own: str, area: str) -> None:
-        """Their own area; with ``other_area``, any one other area of the cycle instead."""
-        if area == own or (cycle.spec.voting.other_area and cycle.spec.area(area) is not None):
+    def _require_area(cycle: Cycle, own: str, area: str, ballot: Ballot | None) -> None:
+        """Their own area; with ``other_area``, one other area instead: the first other area their
+        ballot was cast in stays the one (a change may go back to their own area, or to it)."""
+        if area == own:
             return
-        raise BallotError("area_not_allowed", area=area)
+        if not cycle.spec.voting.other_area or cycle.spec.area(area) is None:
+            raise BallotError("area_not_allowed", area=area)
+        chosen = next((used for used in (ballot.areas if ballot else []) if used != own), None)
+        if chosen is not None and chosen != area:
+            raise BallotError("other_area_chosen", area=area, chosen=chosen)
 
-    @staticmethod
-    def _once_more(cast: Callable[[], T]) -> T:
+    def _once_more(self, cast: Callable[[Ballot | None], T], ballot_id: UUID) -> T:
         """Two casts of one person at once: the store's version check lets one through; the other
         reloads and is cast again, as a change (or refused, when the first was on paper)."""
-        try:
-            return cast()
-        except RecordConflictError:
-            pass
-        try:
-            return cast()
-        except RecordConflictError:
-            raise BallotError("busy") from None
+        for _ in range(2):
+            try:
+                return cast(self.box.ballot(ballot_id))
+            except RecordConflictError:
+                continue
+        raise BallotError("busy")
+
+
+def _problem(line: int, refused: Exception) -> PaperProblem:
+    if isinstance(refused, InvalidFieldError):
+        return PaperProblem(line, f"{refused.field}_{refused.code}")
+    return PaperProblem(line, str(getattr(refused, "problem", "refused")), dict(getattr(refused, "params", {})))
 
 
 def _station(raw: str) -> str:

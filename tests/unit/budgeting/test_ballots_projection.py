@@ -216,3 +216,20 @@ def test_a_ballot_key_is_made_once_per_data_directory(tmp_path: Path) -> None:
     assert first == Settings(data_dir=tmp_path).ballot_secret() and len(first) >= 32
     assert first != Settings(data_dir=tmp_path).national_id_key()
     assert Settings(data_dir=tmp_path, ballot_key="x" * 20).ballot_secret() == b"x" * 20
+
+
+def test_the_ballots_read_model_holds_nothing_that_names_a_voter(box: Box, tmp_path: Path) -> None:
+    for account, resident in [(box.alice, ANN), (box.bob, BEN)]:
+        box.voting.verify(SLUG, account, resident.number, resident.born, IN_VOTING)
+        box.voting.cast_online(SLUG, account, "hamasen", {"H1": 1}, IN_VOTING)
+    box.voting.cast_paper(SLUG, "前金國中", CHI.number, CHI.born, "pier2", {"P9": 1}, box.staff, IN_VOTING)
+
+    db = _projected(box, tmp_path)
+
+    stored = repr(table_rows(db, ["budgeting_ballots", "budgeting_receipts"]))
+    forbidden = [box.alice, box.bob, box.staff, "Alice", "Bob", "stan"]
+    for resident in (ANN, BEN, CHI):
+        person, proof = box.keys.person(resident.number), box.keys.proof(resident.number, resident.born)
+        forbidden += [resident.number, person, proof, resident.born.isoformat(), resident.district]
+    assert [text for text in forbidden if text in stored] == []
+    assert "前金國中" in stored and "hamasen" in stored  # what a ballot may say is there

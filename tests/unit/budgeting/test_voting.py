@@ -15,11 +15,13 @@ import pytest
 from domain.accounts import PermissionDeniedError
 from domain.budgeting.ballot_box import ONLINE, PAPER, RECEIPT_ALPHABET, RECEIPT_LENGTH, Ballot
 from domain.budgeting.errors import BallotError, BallotRuleError, BudgetingError, PhaseError, VerificationError
+from domain.budgeting.voting import PaperBatchError, PaperRow
 from tests.unit.budgeting.voting_fixtures import (
     AFTER_VOTING,
     ANN,
     BEN,
     CHI,
+    DAN,
     IN_VOTING,
     KID,
     OUTSIDER,
@@ -261,7 +263,40 @@ def test_with_other_area_a_resident_votes_in_one_other_area_instead(tmp_path: Pa
     for box in open_box(tmp_path, extra="\n[voting]\nother_area = true\n"):
         box.voting.verify(SLUG, box.alice, ANN.number, ANN.born, IN_VOTING)
         box.voting.cast_online(SLUG, box.alice, "pier2", {"P9": 1}, IN_VOTING)
+        assert [(b.area, b.choices) for b in ballots(box)] == [("pier2", {"P9": 1})]
+        box.voting.cast_online(SLUG, box.alice, "hamasen", {"H1": 1}, IN_VOTING)  # back home: still one ballot
+        assert [(b.area, b.choices) for b in ballots(box)] == [("hamasen", {"H1": 1})]
+        box.voting.cast_online(SLUG, box.alice, "pier2", {"P9": 1}, IN_VOTING)
+
+
+def test_with_other_area_the_one_other_area_stays_the_first_chosen(tmp_path: Path) -> None:
+    extra = """
+[[areas]]
+code = "cijin"
+name_zh = "旗津"
+name_en = "Cijin"
+districts = ["旗津區"]
+budget = 1000000
+
+[[areas.projects]]
+code = "C1"
+title_zh = "海堤"
+title_en = "Sea wall"
+cost = 900000
+
+[voting]
+other_area = true
+"""
+    for box in open_box(tmp_path, extra=extra):
+        box.voting.verify(SLUG, box.alice, ANN.number, ANN.born, IN_VOTING)
+        box.voting.cast_online(SLUG, box.alice, "pier2", {"P9": 1}, IN_VOTING)
         box.voting.cast_online(SLUG, box.alice, "hamasen", {"H1": 1}, IN_VOTING)
+
+        with pytest.raises(BallotError) as refused:
+            box.voting.cast_online(SLUG, box.alice, "cijin", {"C1": 1}, IN_VOTING)
+
+        assert (refused.value.problem, refused.value.params) == ("other_area_chosen", {"area": "cijin",
+                                                                                       "chosen": "pier2"})  # fmt: skip
         assert [(b.area, b.choices) for b in ballots(box)] == [("hamasen", {"H1": 1})]
 
 
@@ -418,3 +453,56 @@ def test_ballot_timestamps_are_coarsened_to_the_day_in_taipei(box: Box) -> None:
     moment = ballot.created_on
     assert (moment.hour, moment.minute, moment.second, moment.microsecond) == (0, 0, 0, 0)
     assert moment.utcoffset() == timedelta(hours=8)
+
+
+# --- a station's batch ------------------------------------------------------------------------
+
+
+def row(line: int, who: Resident, area: str, choices: dict[str, int], station: str = "前金國中") -> PaperRow:
+    return PaperRow(line, station, who.number, who.born, area, choices)
+
+
+def test_a_stations_batch_is_recorded_in_one_save(box: Box) -> None:
+    rows = [row(2, ANN, "hamasen", {"H1": 1}), row(3, BEN, "hamasen", {"H2": 1}), row(4, CHI, "pier2", {"P9": 1})]
+
+    recorded = box.voting.cast_paper_batch(SLUG, rows, box.staff, IN_VOTING)
+
+    assert recorded.result == 3 and recorded.position == box_head(box) == 3
+    assert sorted((b.area, b.channel, b.station) for b in ballots(box)) == [
+        ("hamasen", PAPER, "前金國中"), ("hamasen", PAPER, "前金國中"), ("pier2", PAPER, "前金國中"),
+    ]  # fmt: skip
+
+
+def test_a_batch_with_any_bad_row_is_refused_whole_naming_every_bad_line(box: Box) -> None:
+    paper(box, who=BEN)  # Ben voted on paper already
+    head = box_head(box)
+    rows = [
+        row(2, ANN, "hamasen", {"H1": 1}),  # good
+        row(3, ANN, "hamasen", {"H2": 1}),  # Ann again
+        row(4, BEN, "hamasen", {"H2": 1}),  # paper twice
+        row(5, CHI, "hamasen", {"H1": 1}),  # not her area
+        row(6, KID, "hamasen", {"H1": 1}),  # under age
+        row(7, OUTSIDER, "hamasen", {"H1": 1}),  # not in the census
+        PaperRow(8, "前金國中", "A123456780", ANN.born, "hamasen", {"H1": 1}),  # check digit
+        row(9, DAN, "pier2", {"X": 1}),  # unknown project
+        PaperRow(10, "前金國中", DAN.number, DAN.born + timedelta(days=1), "pier2", {"P9": 1}),  # wrong birth date
+        row(11, CHI, "pier2", {"P9": 1}, station=""),  # no station
+    ]
+
+    with pytest.raises(PaperBatchError) as refused:
+        box.voting.cast_paper_batch(SLUG, rows, box.staff, IN_VOTING)
+
+    assert [(p.line, p.problem) for p in refused.value.problems] == [
+        (3, "duplicate"), (4, "paper_twice"), (5, "area_not_allowed"), (6, "under_age"), (7, "not_in_census"),
+        (8, "bad_number"), (9, "unknown_project"), (10, "wrong_birth_date"), (11, "station_missing"),
+    ]  # fmt: skip
+    assert refused.value.problems[0].params == {"line": 2}
+    assert box_head(box) == head
+
+
+def test_only_staff_import_a_batch_and_only_while_voting(box: Box) -> None:
+    with pytest.raises(PermissionDeniedError):
+        box.voting.cast_paper_batch(SLUG, [row(2, ANN, "hamasen", {"H1": 1})], box.alice, IN_VOTING)
+    with pytest.raises(PhaseError):
+        box.voting.cast_paper_batch(SLUG, [row(2, ANN, "hamasen", {"H1": 1})], box.staff, AFTER_VOTING)
+    assert box_head(box) == 0

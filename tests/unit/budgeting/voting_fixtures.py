@@ -99,6 +99,7 @@ ANN = Resident(national_id("E", "22345671"), date(1980, 3, 4), "鼓山區")
 BEN = Resident(national_id("E", "12345672"), date(1995, 12, 30), "鼓山區")
 CHI = Resident(national_id("E", "22345673"), date(1960, 7, 1), "鹽埕區")
 KID = Resident(national_id("E", "12345674"), date(2011, 6, 1), "鼓山區")  # 15 on the closing day
+DAN = Resident(national_id("E", "12345676"), date(2000, 1, 1), "鹽埕區")
 OUTSIDER = Resident(national_id("E", "22345675"), date(1970, 1, 1), "鼓山區")  # not in the census
 
 
@@ -136,7 +137,7 @@ def open_box(tmp_path: Path, kind: str = "approval", extra: str = "") -> Iterato
     spec = parse(SPEC.format(kind=kind) + extra)
     budgeting.create_cycle(spec, staff)
     keys = CensusKeys(CENSUS_KEY)
-    entries = read_census(census_csv(ANN, BEN, CHI, KID), keys, ["鼓山區", "鹽埕區"], date(2027, 1, 1))
+    entries = read_census(census_csv(ANN, BEN, CHI, KID, DAN), keys, ["鼓山區", "鹽埕區"], date(2027, 1, 1))
     census = {entry.person: entry for entry in entries}
     voting = Voting(log, box, accounts, keys, BallotKeys(BALLOT_KEY), lambda slug, person: census.get(person))
     yield Box(log, box, accounts, budgeting, voting, census, staff, *people)
