@@ -8,7 +8,9 @@ the rules themselves, so that the page words both the same way.
 ``POST /budgeting/{slug}/ballot/meter`` answers the meter for htmx as the voter chooses (the
 fragment alone), or, without JavaScript, the whole ballot page with the meter filled, from the
 "Check my ballot" button. It records nothing, so anyone may call it; like every POST it passes
-the cross-origin check (web/middleware.py), and it reads only the public ballot.
+the cross-origin check (web/middleware.py), and it reads only the public ballot. ``GET`` on the
+same path (``?area=CODE``) shows an area's ballot to try, in any phase: a resident can see how
+the ballot works before voting opens.
 
 The cast itself is another route's (it renders the same ``budgeting/ballot_form.html``, with
 ``ballot_context`` and its own ``ballot_action``).
@@ -96,9 +98,10 @@ def ballot_context(
 
 
 async def ballot_meter(request: Request) -> Response:
+    """GET: the area's ballot to try (``?area=CODE``), meter empty. POST: the meter for the choices."""
     slug = request.path_params["slug"]
-    form = await request.form()
-    area_code = str(form.get("area", ""))
+    form = await request.form() if request.method == "POST" else None
+    area_code = str((form or request.query_params).get("area", ""))
 
     def read() -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
         with request.app.state.services.reader("budgeting") as db:

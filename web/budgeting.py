@@ -27,9 +27,9 @@ from projections.accounts import accounts as all_accounts
 from web import budgeting_census, i18n
 from web import budgeting_text as text
 from web.auth import require_role, require_user
+from web.ballot_form import ballot_meter
 from web.budgeting_results import record_results
 from web.budgeting_results import routes as results_routes
-from web.ballot_form import ballot_meter
 from web.consistency import see_own_write
 from web.errors import error_page
 from web.i18n import gettext
@@ -615,9 +615,9 @@ routes = [
             Route("/{slug}/propose", propose, methods=["POST"], name="budgeting_propose"),
             Route("/{slug}/similar", similar_fragment, name="budgeting_similar"),
             Route("/{slug}/review", review_page, name="budgeting_review"),
-            Route("/{slug}/ballot/meter", ballot_meter, methods=["POST"], name="budgeting_ballot_meter"),
-            *budgeting_census.routes,
             *results_routes,
+            Route("/{slug}/ballot/meter", ballot_meter, methods=["GET", "POST"], name="budgeting_ballot_meter"),
+            *budgeting_census.routes,
         ],
     )
 ]
@@ -663,6 +663,8 @@ AUDIT = AuditWording(
         "Agency.Registered": N_("Registered a review agency"),
         "Agency.ReviewerAdded": N_("Added a reviewer to an agency"),
         "Agency.ReviewerRemoved": N_("Removed a reviewer from an agency"),
+        "CycleResults.Counted": N_("Counted a cycle's ballots"),
+        "CycleResults.Published": N_("Published a cycle's results"),
         # Voting (domain/budgeting/bindings.py, stations.py): ballots themselves are never audited.
         "AccountBinding.Verified": N_("Verified as a resident on the census"),
         "AccountBinding.Reverified": N_("Verified again after a binding was released"),
@@ -674,8 +676,6 @@ AUDIT = AuditWording(
         "FailedAttempts.FailedAgain": N_("Failed a census verification again"),
         "PollingStation.Opened": N_("Opened a polling station"),
         "PollingStation.BallotEntered": N_("Entered a paper ballot at a polling station"),
-        "CycleResults.Counted": N_("Counted a cycle's ballots"),
-        "CycleResults.Published": N_("Published a cycle's results"),
     },
     link=lambda kind, aggregate_id: {"Proposal": f"/budgeting/proposals/{aggregate_id}"}.get(kind),
 )

@@ -197,7 +197,7 @@ def _area_view(spec: Mapping[str, Any], entries: list[dict[str, Any]], result: A
         "budget_chart": split_bar(gettext("Budget of %(area)s: selected projects and unspent", area=_name(area, "name")),
                                   split),
         "explanation": explanation_lines(result.explanation, titles),
-        "budget_used": f"{Fraction(result.cost * 100, result.budget or 1):.0f}" if result.budget else "0",
+        "budget_used": str(round(Fraction(result.cost * 100, result.budget))) if result.budget else "0",
     }  # fmt: skip
 
 

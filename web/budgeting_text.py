@@ -123,8 +123,8 @@ BALLOT_PROBLEMS = {
     "unknown_project": N_("%(project)s is not on this area's ballot."),
     "not_positive": N_("%(project)s: give it at least 1, or leave it out."),
     "bad_mark": N_("%(project)s can only be chosen or left out."),
-    "too_few": N_("Choose at least %(least)s projects; you have chosen %(count)s."),
-    "too_many": N_("Choose at most %(most)s projects; you have chosen %(count)s."),
+    "too_few": N_("Too few projects chosen: %(count)s (at least %(least)s)."),
+    "too_many": N_("Too many projects chosen: %(count)s (at most %(most)s)."),
     "over_budget": N_("Your projects cost %(spent)s, more than the budget of %(budget)s."),
     "under_min_share": N_(
         "Choose projects worth at least %(least)s (%(share)s%% of the budget); yours cost %(spent)s."

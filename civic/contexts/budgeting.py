@@ -27,8 +27,8 @@ def _services(built: Services) -> Mapping[str, object]:
     voting = Voting(built.log, built.ballot_box, built.accounts, census_keys, ballot_keys, _census_lookup(built))
     return {
         "budgeting": Budgeting(built.log, built.accounts),
-        "voting": voting,
         "census": CensusBook(built.log, built.accounts, census_keys),
+        "voting": voting,
         "results": Results(built.log, built.accounts),
     }
 
@@ -51,7 +51,7 @@ def _views() -> list[View]:
     from projections.budgeting_results import ResultsView
     from projections.census import CensusView
 
-    return [BudgetingView(), BallotsView(), BindingsView(), CensusView(), ResultsView()]
+    return [BudgetingView(), CensusView(), BallotsView(), BindingsView(), ResultsView()]
 
 
 def _seed(services: Services) -> Iterator[str]:

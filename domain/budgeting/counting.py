@@ -41,12 +41,14 @@ from domain.tally import (
     Election,
     OrdinalBallot,
     Project,
+    RuleNotApplicableError,
     Voter,
     VoteType,
-    tally,
+    applicable,
 )
 from domain.tally.explain import Explanation, GreedyExplanation, MesExplanation, PhragmenExplanation
 from domain.tally.greedy import votes as received
+from domain.tally.outcome import count_profile
 from domain.tally.satisfaction import compile_profile
 
 Choices = dict[str, int]
@@ -170,13 +172,19 @@ def count_area(
         elif share_rule and _share(spec, code, supporters, points, len(counted)) < Fraction(cost, 3 * budget):
             excluded[code] = MIN_VOTE_SHARE
     keep = frozenset(code for code in entries if code not in excluded)
-    profile = compile_profile(election_of(spec, budget, entries, counted))
+    full = election_of(spec, budget, entries, counted)
+    profile = compile_profile(full)  # once: the votes and, with no project left out, the count itself
     votes = {code: int(value) for code, value in zip(profile.ids, received(profile))}
     if spec.rule == TOP_PER_AREA:
         selected = _top(keep, votes)
         explanation = {"kind": "top", "order": _by_votes(keep, votes), "winner": selected[0] if selected else None}
     elif keep and counted:  # no ballots, no winners (the engine's greedy would fill the budget)
-        outcome = tally(election_of(spec, budget, entries, counted, keep), spec.rule, explain=True)
+        if excluded:
+            profile = compile_profile(election_of(spec, budget, entries, counted, keep))
+        if not applicable(full, spec.rule):
+            raise RuleNotApplicableError(spec.rule, full.vote_type.value)
+        voter_ids = [voter.id for voter in full.voters]
+        outcome = count_profile(profile, spec.rule, explain=True, voter_ids=voter_ids)
         selected, explanation = list(outcome.selected), explanation_data(outcome.explanation)
     else:
         selected, explanation = [], {"kind": "none"}

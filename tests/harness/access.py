@@ -196,6 +196,7 @@ ROUTES: dict[tuple[str, str], Access] = {
     # Public once published; staff may preview at counting (before that: 404 for everyone).
     ("GET", "/budgeting/{slug}/results"): Access(EVERYONE),
     ("GET", "/budgeting/{slug}/results/{area}.pb"): Access(EVERYONE),
+    ("GET", "/budgeting/{slug}/ballot/meter"): Access(EVERYONE, query={"area": "hamasen"}),
     ("POST", "/budgeting/{slug}/ballot/meter"): Access(EVERYONE, form={"area": "hamasen", "choice": "P1"}),
 }
 

@@ -109,6 +109,17 @@ def test_without_javascript_check_my_ballot_renders_the_whole_page_with_the_mete
     assert 'value="check"' in page.text and 'value="cast"' not in page.text  # this page casts nothing
 
 
+@pytest.mark.parametrize(("lang", "words"), [("en", "Check a ballot: Hamasen"), ("zh_Hant_TW", "檢查選票：哈瑪星")])
+def test_an_areas_ballot_can_be_tried_before_any_choice(client: TestClient, lang: str, words: str) -> None:
+    page = client.get(f"/budgeting/knapsack-2027/ballot/meter?area=hamasen&lang={lang}")
+    assert page.status_code == 200 and words in page.text and " checked" not in page.text
+    assert 'hx-post="http://testserver/budgeting/knapsack-2027/ballot/meter"' in page.text
+    assert 'hx-trigger="change"' in page.text and 'hx-target="#ballot-meter"' in page.text
+    meter = meter_of(page.text)
+    assert 'data-testid="meter-ok"' not in meter  # nothing checked yet, nothing praised
+    assert client.get("/budgeting/knapsack-2027/ballot/meter?area=pier2").status_code == 404
+
+
 def test_points_ballot_shows_points_left_and_the_cap(client: TestClient) -> None:
     page = client.post(
         "/budgeting/cumulative-2027/ballot/meter?lang=en",
@@ -137,7 +148,7 @@ def test_shilin_style_approval_needs_exactly_two_here(client: TestClient) -> Non
     one = client.post(
         "/budgeting/approval-2027/ballot/meter?lang=en", data={"area": "hamasen", "choice": "H3"}, headers=HTMX
     )
-    assert "Choose at least 2 projects; you have chosen 1." in one.text and "Chosen: 1 (from 2 to 2)" in one.text
+    assert "Too few projects chosen: 1 (at least 2)." in one.text and "Chosen: 1 (from 2 to 2)" in one.text
 
 
 def test_an_unknown_area_or_cycle_is_not_found(client: TestClient) -> None:
