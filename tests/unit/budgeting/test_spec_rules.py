@@ -53,6 +53,7 @@ def test_a_cycle_stored_before_part_2_loads_with_the_defaults() -> None:
     del stored["voting"], stored["counting"]
     loaded = CycleSpec.from_dict(stored)
     assert loaded.voting == VotingRules() and loaded.counting == CountingRules()
+    assert loaded.locked_part() == parse(SPEC).locked_part()  # re-sending the same file after voting opens is no change
 
 
 def test_voting_and_counting_settings_are_locked_with_the_ballot() -> None:
