@@ -39,6 +39,7 @@ from projections import census_queries as queries
 from web import census_text as text
 from web.auth import require_role
 from web.consistency import see_own_write
+from web.flash import flash
 from web.i18n import gettext
 from web.templating import is_htmx, render
 
@@ -175,7 +176,12 @@ async def census_progress(request: Request) -> Response:
     slug = request.path_params["slug"]
     job = JOBS.get(request.path_params["job"])
     if job is None or job.slug != slug:
-        raise HTTPException(404)
+        # Over long ago, or run by another node or before a restart: the census page says where it stands.
+        await _cycle_and_summary(request, slug)  # 404 for a cycle that does not exist
+        flash(
+            request, gettext("This import's progress is no longer known here: the census below is what was recorded.")
+        )
+        return RedirectResponse(request.url_for("budgeting_census", slug=slug), status_code=303)
     if job.future.done() and is_htmx(request):
         return Response(headers={"HX-Refresh": "true"})  # the poll ends: the whole page shows the outcome
     if job.future.done() and job.future.exception() is None:

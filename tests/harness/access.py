@@ -78,6 +78,11 @@ CSV_UPLOAD: Upload = (
     "text/csv",
 )
 BALLOT = {"area": "hamasen", "choice": "P1", "action": "cast"}
+CENSUS_UPLOAD: Upload = (
+    "census.csv",
+    "id_number,birth_date,district\nA123456789,079/05/17,鼓山區\n".encode(),
+    "text/csv",
+)
 PROPOSAL = {
     "zh": "蓮池潭", "en": "Lotus Pond", "category": "landmark", "district": "左營區",
     "variants": "hanyu: Lianchi Pond", "notes": "", "sources": "", "term_id": "",
@@ -216,6 +221,9 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("POST", "/budgeting/{slug}/bindings/release"): Access(
         STAFF, form={"account": "{account_id}", "reason": "冒用他人身分"}
     ),
+    ("GET", "/budgeting/{slug}/census"): Access(STAFF),
+    ("POST", "/budgeting/{slug}/census"): Access(STAFF, files={"file": CENSUS_UPLOAD}),
+    ("GET", "/budgeting/{slug}/census/progress/{job}"): Access(STAFF),
 }
 
 UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
