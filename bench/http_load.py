@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -22,7 +23,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 # The same for every server of a run: what the comparison holds fixed.
@@ -36,10 +37,29 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(app: str, env: dict[str, str] | None = None, timeout: float = 60.0) -> Iterator[int]:
-    """Runs ``app`` (``module:attribute``) under uvicorn on a free port; yields the port."""
+def serve(
+    app: str, env: dict[str, str] | None = None, timeout: float = 60.0, profile: Path | None = None
+) -> Iterator[int]:
+    """Runs ``app`` (``module:attribute``) under uvicorn on a free port; yields the port.
+
+    ``profile``: run the server under ``py-spy record`` (if installed), writing a collapsed-stack
+    profile of every thread there, to see where a request's time goes."""
     port = free_port()
     command = [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port), *UVICORN_ARGS]
+    if profile is not None:
+        spy = Path(sys.executable).with_name("py-spy")
+        command = [
+            str(spy),
+            "record",
+            "--format",
+            "raw",
+            "--threads",
+            "--nonblocking",
+            "-o",
+            str(profile),
+            "--",
+            *command,
+        ]
     process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})})
     try:
         deadline = time.monotonic() + timeout
@@ -53,7 +73,7 @@ def serve(app: str, env: dict[str, str] | None = None, timeout: float = 60.0) ->
             raise RuntimeError(f"{app} did not start within {timeout} s")
         yield port
     finally:
-        process.terminate()
+        process.send_signal(signal.SIGINT)  # py-spy writes its profile on SIGINT; uvicorn stops on it
         try:
             process.wait(10)
         except subprocess.TimeoutExpired:
@@ -71,7 +91,7 @@ class Request:
 @dataclass
 class Outcome:
     latencies: list[float] = field(default_factory=list)  # seconds, one per request
-    statuses: dict[int, int] = field(default_factory=dict)
+    statuses: dict[str, int] = field(default_factory=dict)  # "303 /path" (where a redirect leads) → count
     seconds: float = 0.0
 
     @property
@@ -96,7 +116,7 @@ class Outcome:
             "p50_ms": round(self.percentile(50) * 1000, 1),
             "p95_ms": round(self.percentile(95) * 1000, 1),
             "p99_ms": round(self.percentile(99) * 1000, 1),
-            "statuses": {str(status): count for status, count in sorted(self.statuses.items())},
+            "answers": dict(sorted(self.statuses.items())),
         }
 
 
@@ -113,13 +133,14 @@ def encode(request: Request, port: int) -> bytes:
     return ("\r\n".join(head) + "\r\n\r\n").encode() + body
 
 
-async def _read_answer(reader: asyncio.StreamReader) -> tuple[int, bool]:
-    """Reads one response; returns (status, whether the server keeps the connection open)."""
+async def _read_answer(reader: asyncio.StreamReader) -> tuple[str, bool]:
+    """Reads one response; returns (status and where a redirect leads, whether the server keeps
+    the connection open)."""
     status_line = await reader.readline()
     if not status_line:
         raise ConnectionError("closed")
     status = int(status_line.split()[1])
-    length, keep = 0, True
+    length, keep, location = 0, True, ""
     chunked = False
     while True:
         line = await reader.readline()
@@ -129,6 +150,8 @@ async def _read_answer(reader: asyncio.StreamReader) -> tuple[int, bool]:
         name, value = name.strip().lower(), value.strip().lower()
         if name == "content-length":
             length = int(value)
+        elif name == "location":
+            location = " " + urlsplit(value).path
         elif name == "connection" and value == "close":
             keep = False
         elif name == "transfer-encoding" and "chunked" in value:
@@ -141,7 +164,7 @@ async def _read_answer(reader: asyncio.StreamReader) -> tuple[int, bool]:
                 break
     elif length:
         await reader.readexactly(length)
-    return status, keep
+    return f"{status}{location}", keep
 
 
 async def _client(port: int, requests: asyncio.Queue[Request], outcome: Outcome) -> None:

@@ -184,24 +184,54 @@ def cast_ballots(services: Services, cycle: Cycle, people: Sequence[Resident], s
 BATCH = 400  # voters recorded per save in the bulk path
 
 
+def verified_voters(services: Services, cycle: Cycle, people: Sequence[Resident], now: datetime,
+                    offset: int = 0) -> list[tuple[str, str, str]]:  # fmt: skip
+    """Accounts for ``people``, each verified: what ``sign_in`` and ``verify`` record (the account,
+    both bindings), in one save per ``BATCH``. Returns (account id, person hash, area) of each.
+    Also what the casting benchmarks start from (bench/cast_http.py, bench/cycle_scale.py)."""
+    from domain.accounts import Account, account_id_for
+    from domain.budgeting.ballot_box import age_band
+    from domain.budgeting.bindings import AccountBinding, EntryBinding, entry_binding_id
+    from domain.budgeting.census import age_on
+
+    spec, slug, issuer, keys = cycle.spec, cycle.spec.slug, issuer_of(services), services.voting.census_keys
+    closing = cycle.closing_day() or now.date()
+    made = []
+    for start in range(0, len(people), BATCH):
+        main: list[Aggregate] = []
+        for n, person in enumerate(people[start : start + BATCH], start + offset):
+            subject, name = voter(slug, n)
+            account = str(account_id_for(issuer, subject))
+            person_hash = keys.person(person.number)
+            area, band = area_of(spec, person.district), age_band(age_on(person.born, closing))
+            main.append(Account(issuer, subject, name, actor=account))
+            main.append(AccountBinding(cycle=slug, account=account, person=person_hash, area=area, age_band=band,
+                                       actor=account))  # fmt: skip
+            main.append(
+                EntryBinding(id=entry_binding_id(slug, person_hash), cycle=slug, account=account, actor=account)
+            )
+            made.append((account, person_hash, area))
+        services.log.record(*main)
+    return made
+
+
 def bulk_ballots(services: Services, cycle: Cycle, people: Sequence[Resident], staff: str, online: int,
                  paper: int, now: datetime, offset: int = 0) -> tuple[int, int, int]:  # fmt: skip
     """The demo's thousands of ballots, recorded in batches: what ``verify`` and ``cast_online``
-    leave behind for ``online`` residents (their account, both bindings, their ballot, one in
-    eight changed), then ``paper`` ballots at the stations with the stations' audit, each rule of
-    the services applied (``check_choices``, the area of the district, the age band on the closing
-    day). ``offset``: the number of the first voter (``voter``). One save per ``BATCH`` voters instead of four per voter: on a disk that flushes every
-    commit, the demo takes seconds, not minutes. ``cast_ballots`` is the same through the services.
+    leave behind for ``online`` residents (``verified_voters``, then their ballot, one in eight
+    changed), then ``paper`` ballots at the stations with the stations' audit, each rule of the
+    services applied (``check_choices``, the area of the district, the age band on the closing
+    day). ``offset``: the number of the first voter (``voter``). One save per ``BATCH`` voters
+    instead of four per voter: on a disk that flushes every commit, the demo takes seconds, not
+    minutes. ``cast_ballots`` is the same through the services.
     """
-    from domain.accounts import Account, account_id_for
     from domain.budgeting.ballot_box import ONLINE, PAPER, age_band, new_receipt
     from domain.budgeting.ballot_box import Ballot as BoxBallot
     from domain.budgeting.ballot_rules import check_choices
-    from domain.budgeting.bindings import AccountBinding, EntryBinding, entry_binding_id
     from domain.budgeting.census import age_on
     from domain.budgeting.stations import PollingStation, station_audit_id
 
-    spec, slug, issuer = cycle.spec, cycle.spec.slug, issuer_of(services)
+    spec, slug = cycle.spec, cycle.spec.slug
     keys, ballot_keys = services.voting.census_keys, services.voting.ballot_keys
     rng = random.Random(f"{slug}:bulk")
     entries = {area.code: cycle.ballot(area.code) for area in spec.areas}
@@ -211,29 +241,18 @@ def bulk_ballots(services: Services, cycle: Cycle, people: Sequence[Resident], s
     def choose(area: str) -> dict[str, int]:
         return check_choices(spec, area, entries[area], pick(rng, list(entries[area]), spec))
 
-    voters = list(people[:online])
+    voters = verified_voters(services, cycle, people[:online], now, offset)
     for start in range(0, len(voters), BATCH):
-        main: list[Aggregate] = []
         box: list[Aggregate] = []
-        for n, person in enumerate(voters[start : start + BATCH], start + offset):
-            subject, name = voter(slug, n)
-            account_id = account_id_for(issuer, subject)
-            account = str(account_id)
-            person_hash = keys.person(person.number)
-            area, band = area_of(spec, person.district), age_band(age_on(person.born, closing))
-            main.append(Account(issuer, subject, name, actor=account))
-            main.append(AccountBinding(cycle=slug, account=account, person=person_hash, area=area, age_band=band,
-                                       actor=account))  # fmt: skip
-            main.append(
-                EntryBinding(id=entry_binding_id(slug, person_hash), cycle=slug, account=account, actor=account)
-            )
+        for n, (_account, person_hash, area) in enumerate(voters[start : start + BATCH], start):
+            born = people[n].born
             ballot = BoxBallot(id=ballot_keys.ballot_id(slug, person_hash), cycle=slug, area=area, choices=choose(area),
-                            channel=ONLINE, station="", age_band=band, receipt=new_receipt())  # fmt: skip
-            if (n - offset) % 8 == 3:
+                               channel=ONLINE, station="", age_band=age_band(age_on(born, closing)),
+                               receipt=new_receipt())  # fmt: skip
+            if n % 8 == 3:
                 ballot.change(area, choose(area), new_receipt())
                 changed += 1
             box.append(ballot)
-        services.log.record(*main)
         services.ballot_box.record(*box)
     audits: dict[str, PollingStation] = {}
     papers = list(people[online : online + paper])
@@ -272,8 +291,8 @@ def verify_demo_people(services: Services, spec: CycleSpec, people: Sequence[Res
 # The open cycle's first census entries stay unverified and unvoted, for trying verification by
 # hand (README); the last 40 are the demo residents' pool.
 TRY_ENTRIES = 3
-OPEN_CENSUS = 1_500
-THROUGH_SERVICES = (24, 12)  # (online, paper) ballots cast through verify/cast_online/cast_paper
+OPEN_CENSUS = 1_200
+THROUGH_SERVICES = (8, 4)  # (online, paper) ballots cast through verify/cast_online/cast_paper
 
 
 def seed_ballots(services: Services, cycle: Cycle, people: Sequence[Resident], staff: str, online: int,
@@ -295,7 +314,7 @@ def seed_open_cycle(services: Services, spec: CycleSpec, people: Sequence[Reside
     cycle = services.log.find(cycle_id_for(spec.slug), Cycle)
     assert cycle is not None
     verified = verify_demo_people(services, spec, people[-40:], city_now())
-    cast = seed_ballots(services, cycle, people[TRY_ENTRIES:-40], staff, 900, 300)
+    cast = seed_ballots(services, cycle, people[TRY_ENTRIES:-40], staff, 700, 250)
     yield f"budgeting {spec.slug}: census of {len(people)}, {verified} demo residents verified, {cast}"
 
 
@@ -313,7 +332,7 @@ def seed_closed_cycle(services: Services, staff: str) -> Iterator[str]:
     budgeting.advance(PAST_SLUG, "voting", staff, city_now())
     cycle = services.log.find(cycle_id_for(PAST_SLUG), Cycle)
     assert cycle is not None
-    cast = seed_ballots(services, cycle, people, staff, 1_300, 500)
+    cast = seed_ballots(services, cycle, people, staff, 1_100, 400)
     budgeting.advance(PAST_SLUG, "counting", staff, city_now())
     record_results(services, PAST_SLUG, staff)  # what ``civic cycle advance`` and the web do at counting
     budgeting.advance(PAST_SLUG, "results", staff, city_now())
