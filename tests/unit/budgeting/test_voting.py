@@ -506,3 +506,48 @@ def test_only_staff_import_a_batch_and_only_while_voting(box: Box) -> None:
     with pytest.raises(PhaseError):
         box.voting.cast_paper_batch(SLUG, [row(2, ANN, "hamasen", {"H1": 1})], box.staff, AFTER_VOTING)
     assert box_head(box) == 0
+
+
+def test_two_nodes_casting_for_one_person_at_once_leave_one_ballot(box: Box, tmp_path: Path) -> None:
+    from domain.budgeting.ballot_box import BallotBox
+    from domain.budgeting.voting import Voting
+
+    box.voting.verify(SLUG, box.alice, ANN.number, ANN.born, IN_VOTING)
+    env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(tmp_path / "ballots.db"),
+           "SQLITE_LOCK_TIMEOUT": "30"}  # fmt: skip
+    other_box = BallotBox(env=env)  # another web node: its own connection to the same ballot box
+    other = Voting(box.log, other_box, box.accounts, box.keys, box.voting.ballot_keys, box.voting.census)
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def cast(node: Voting, choices: dict[str, int]) -> None:
+        start.wait()
+        try:
+            outcomes.append(node.cast_online(SLUG, box.alice, "hamasen", choices, IN_VOTING).result)
+        except BallotError as refused:
+            outcomes.append(refused.problem)
+
+    try:
+        threads = [threading.Thread(target=cast, args=(node, choices))
+                   for node, choices in ((box.voting, {"H1": 1}), (other, {"H2": 1}))]  # fmt: skip
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        other_box.close()
+
+    [ballot] = ballots(box)
+    assert ballot.receipt in outcomes and ballot.version == sum(1 for o in outcomes if o != "busy")
+
+
+def test_voting_closed_by_staff_is_closed_at_once_for_a_service_that_read_the_cycle_before(box: Box) -> None:
+    box.voting.verify(SLUG, box.alice, ANN.number, ANN.born, IN_VOTING)
+    box.voting.cast_online(SLUG, box.alice, "hamasen", {"H1": 1}, IN_VOTING)  # the service has read the cycle
+
+    box.budgeting.advance(SLUG, "counting", box.staff, IN_VOTING)  # ahead of the schedule
+
+    with pytest.raises(PhaseError) as refused:
+        box.voting.cast_online(SLUG, box.alice, "hamasen", {"H2": 1}, IN_VOTING)
+    assert refused.value.phase == "counting"
+    assert [b.choices for b in ballots(box)] == [{"H1": 1}]
