@@ -65,7 +65,7 @@ def main() -> None:
     data, entries, cast = synthetic(options.areas, options.ballots, options.seed)
     spec = check(data)
     figures = []
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     for area in spec.areas:
         begin = time.perf_counter()
         result = count_area(spec, area.code, entries[area.code], cast[area.code], eligible=0)
@@ -74,11 +74,14 @@ def main() -> None:
                         "selected": len(result.selected), "seconds": round(seconds, 3)})  # fmt: skip
         print(f"{area.code}: {result.voters:>6,} ballots, {len(entries[area.code]):>2} projects, "
               f"{len(result.selected):>2} selected, {seconds:6.3f} s", file=sys.stderr)  # fmt: skip
-    total = time.perf_counter() - started
+    total, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     verdict = "within" if total < GOAL_SECONDS else "OVER"
-    print(f"total: {options.areas} areas, {options.ballots:,} ballots, {total:.2f} s ({verdict} the {GOAL_SECONDS} s goal)",
-          file=sys.stderr)  # fmt: skip
-    print(json.dumps({"areas": figures, "total_seconds": round(total, 2), "goal_seconds": GOAL_SECONDS}))
+    # On a shared machine the wall time includes waiting for a core: the CPU time says what the
+    # count itself took.
+    print(f"total: {options.areas} areas, {options.ballots:,} ballots, {total:.2f} s wall, {cpu:.2f} s CPU "
+          f"({verdict} the {GOAL_SECONDS} s goal)", file=sys.stderr)  # fmt: skip
+    print(json.dumps({"areas": figures, "total_seconds": round(total, 2), "cpu_seconds": round(cpu, 2),
+                      "goal_seconds": GOAL_SECONDS}))  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -43,6 +43,7 @@ from web.templating import render
 VIEWS = ("budgeting", "results", "ballots", "census")
 SMALL_CELL = 10
 HIDDEN = "<10"
+HIDDEN_TOO = "—"  # not small, hidden so that the total does not give a small one away
 CHANNELS = {"online": N_("Online"), "paper": N_("Paper, at a polling station")}
 EXCLUDED = {
     "min_voters": N_("not eligible: fewer supporters than the threshold (%(need)s)"),
@@ -206,7 +207,7 @@ def _area_view(spec: Mapping[str, Any], entries: list[dict[str, Any]], result: A
 
 def suppressed(cells: Mapping[str, int]) -> dict[str, str]:
     """Counts as shown: under ``SMALL_CELL`` as "<10"; and when exactly one cell is hidden, the
-    next smallest too, so that the total does not give it away by subtraction."""
+    next smallest as "—", so that the total does not give it away by subtraction."""
     shown = {key: f"{value:,}" for key, value in cells.items()}
     small = [key for key, value in cells.items() if 0 < value < SMALL_CELL]
     for key in small:
@@ -214,7 +215,7 @@ def suppressed(cells: Mapping[str, int]) -> dict[str, str]:
     if len(small) == 1 and len(cells) > 1:
         others = sorted((value, key) for key, value in cells.items() if key not in small and value > 0)
         if others:
-            shown[others[0][1]] = HIDDEN
+            shown[others[0][1]] = HIDDEN_TOO
     return shown
 
 

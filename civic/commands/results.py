@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 
 import click
 
+from civic.clickhelp import TranslatedCommand
 from civic.commands.tally_run import PROBLEMS, columns, cut, pad
 from civic.services import Services, build_services
 from civic.settings import Settings
@@ -47,7 +48,9 @@ def count_if_due(services: Services, slug: str) -> None:
         services.catch_up()
 
 
-@click.command("count", help=N_("Show the results of cycle SLUG (counted once voting has closed)."))
+@click.command(
+    "count", cls=TranslatedCommand, help=N_("Show the results of cycle SLUG (counted once voting has closed).")
+)
 @click.argument("slug")
 @click.option("--json", "as_json", is_flag=True, help=N_("Print one JSON object instead of a table."))
 def count(slug: str, as_json: bool) -> None:
@@ -104,7 +107,7 @@ def _table(spec: dict[str, Any], entries: list[dict[str, Any]], area: AreaResult
         click.echo("  ".join(pad(cell, width, right=i in (2, 3)) for i, (cell, width) in enumerate(zip(row, widths))))
     click.echo(
         _(
-            "%(count)s projects selected by %(rule)s: NT$%(cost)s of NT$%(budget)s, from %(voters)s ballots",
+            "Rule %(rule)s. Projects selected: %(count)s; NT$%(cost)s of NT$%(budget)s; ballots counted: %(voters)s",
             count=len(area.selected),
             rule=area.rule,
             cost=f"{area.cost:,}",
@@ -114,7 +117,9 @@ def _table(spec: dict[str, Any], entries: list[dict[str, Any]], area: AreaResult
     )
 
 
-@click.command("export", help=N_("Write an area's anonymised ballots, shuffled, as a Pabulib .pb file."))
+@click.command(
+    "export", cls=TranslatedCommand, help=N_("Write an area's anonymised ballots, shuffled, as a Pabulib .pb file.")
+)
 @click.argument("slug")
 @click.option("--area", "area", required=True, help=N_("The area's code."))
 @click.option("--format", "kind", type=click.Choice(["pb"]), default="pb", show_default=True, help=N_("File format."))
@@ -139,7 +144,11 @@ def export(slug: str, area: str, kind: str, output: Path | None) -> None:
         output.write_text(text, encoding="utf-8")
 
 
-@click.command("import-pb", help=N_("Record a past election from FILE.pb as a closed cycle with its results."))
+@click.command(
+    "import-pb",
+    cls=TranslatedCommand,
+    help=N_("Record a past election from FILE.pb as a closed cycle with its results."),
+)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--rule", type=click.Choice(COUNTING_RULES), default=None, help=N_("Count with this rule, not the file's.")

@@ -13,6 +13,9 @@ Part 1 (cycles, proposals, endorsement, feasibility review):
 - service.py: the application service; errors.py: what it refuses.
 
 Part 2: census.py reads the census file (pure; kept only as keyed hashes).
+Counting and results: counting.py counts one area with the cycle's rule and thresholds (pure);
+results.py records them (the CycleResults aggregate, id from the slug); recount.py writes an
+area's anonymised ballots as a Pabulib file and reads a past election back from one (pure).
 
 Plain Python: the web and the command line word the errors.
 """

@@ -47,6 +47,7 @@ from domain.tally import (
     applicable,
 )
 from domain.tally.explain import Explanation, GreedyExplanation, MesExplanation, PhragmenExplanation
+from domain.tally.gcpause import collector_paused
 from domain.tally.greedy import votes as received
 from domain.tally.outcome import count_profile
 from domain.tally.satisfaction import compile_profile
@@ -123,6 +124,12 @@ def election_of(spec: CycleSpec, budget: int, entries: Mapping[str, int], ballot
     """The area as the engine's election. Voters are numbered in the order given; voters with the
     same choices share one ballot object (the engine checks and compiles each once). ``keep``:
     the entries that stay in the count (default: all)."""
+    with collector_paused():  # many small objects, no cycles: a collection would scan them all, for nothing
+        return _election_of(spec, budget, entries, ballots, keep)
+
+
+def _election_of(spec: CycleSpec, budget: int, entries: Mapping[str, int], ballots: Iterable[Choices],
+                 keep: frozenset[str] | None) -> Election:  # fmt: skip
     kind = VOTE_TYPES[spec.ballot.kind]
     codes = [code for code in entries if keep is None or code in keep]
     projects = tuple(Project(code, Fraction(entries[code])) for code in codes)
@@ -151,6 +158,13 @@ def count_area(
 ) -> AreaResult:
     """Count area ``area``: ``entries`` its ballot (code → cost NT$), ``ballots`` the counted ballots
     (the latest of each person), ``eligible`` its eligible residents (for Taipei's threshold)."""
+    with collector_paused():  # see election_of
+        return _count_area(spec, area, entries, ballots, eligible)
+
+
+def _count_area(
+    spec: CycleSpec, area: str, entries: Mapping[str, int], ballots: Iterable[Choices], eligible: int
+) -> AreaResult:
     found = spec.area(area)
     if found is None:
         raise KeyError(area)

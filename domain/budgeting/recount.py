@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import date
 from fractions import Fraction
@@ -175,4 +176,6 @@ def _whole(value: Fraction) -> int:
 
 
 def _slug(text: str) -> str:
+    """``Częstochowa`` → ``czestochowa``: accents dropped, anything else not a-z0-9 a dash."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"-{2,}", "-", re.sub(r"[^a-z0-9]+", "-", text.lower())).strip("-")

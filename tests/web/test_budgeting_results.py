@@ -97,7 +97,7 @@ def test_counting_preview_publication_and_download(app_clients, oidc_provider: L
     assert page.status_code == 200 and "Preview for staff" not in page.text
     text = page.text
     # Winners, costs, votes, the budget used; the round-by-round explanation in words.
-    assert "1 projects selected, NT$600 of the budget of NT$1,000 (60%), from 2 ballots." in text
+    assert "Projects selected: 1; NT$600 of the budget of NT$1,000 (60%); ballots counted: 2." in text
     assert "Greedy, best value for money first" in text and "[H2] Street lights (cost NT$500): does not fit" in text
     # Charts: SVG images named and described, beside tables with the same numbers.
     assert text.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img"') == 4
@@ -113,3 +113,12 @@ def test_counting_preview_publication_and_download(app_clients, oidc_provider: L
     election = parse_pb(download.text)
     assert list(tally(election, "greedy").selected) == ["H1"]
     assert public.get("/budgeting/yancheng-2027/results/nowhere.pb").status_code == 404
+
+
+def test_small_turnout_cells_are_hidden_and_cannot_be_recovered_by_subtraction() -> None:
+    from web.budgeting_results import suppressed
+
+    assert suppressed({"16-19": 4, "20-29": 120, "30-39": 35}) == {"16-19": "<10", "20-29": "120", "30-39": "—"}
+    assert suppressed({"online": 3, "paper": 7}) == {"online": "<10", "paper": "<10"}
+    assert suppressed({"a": 12, "b": 1_200}) == {"a": "12", "b": "1,200"}
+    assert suppressed({"only": 5}) == {"only": "<10"}

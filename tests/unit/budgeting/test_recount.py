@@ -207,3 +207,14 @@ def test_an_exported_file_reads_back_as_a_past_cycle_with_the_same_result(kind: 
     assert (area.selected, area.votes, area.cost) == (result.selected, result.votes, result.cost)
     again, _ = past_election(text, rule="greedy")
     assert again.rule == "greedy" and again.slug == "recount-north-recount"
+
+
+def test_a_real_pabulib_file_reads_as_a_past_cycle_counted_as_the_engine_counts_it() -> None:
+    from pathlib import Path
+
+    from domain.tally import tally
+
+    text = (Path(__file__).parents[2] / "data/pabulib/Poland_Czestochowa_2024_Srodmiescie.pb").read_text("utf-8-sig")
+    past, (area,) = past_election(text, rule="greedy")
+    assert past.slug == "czestochowa-srodmiescie-2024" and past.ballot.kind == "cumulative"
+    assert area.selected == sorted(tally(parse_pb(text), "greedy").selected)
