@@ -179,10 +179,10 @@ async def vote_page(request: Request) -> Response:
     user = require_user(request)
     slug = request.path_params["slug"]
     voting = _voting(request)
+    found, ballot = await _cycle_and_ballot(request, slug)  # an unknown cycle: 404, not a redirect
     binding = await run_in_threadpool(voting.binding, slug, user["id"])
     if binding is None:
         return _redirect(request.url_for("budgeting_verify_form", slug=slug))
-    found, ballot = await _cycle_and_ballot(request, slug)
     area = request.path_params.get("area", binding.area)
     current = await run_in_threadpool(voting.ballot_of, slug, user["id"])
     form = None
@@ -216,10 +216,10 @@ async def cast(request: Request) -> Response:
     user = require_user(request)
     slug = request.path_params["slug"]
     voting = _voting(request)
+    found, ballot = await _cycle_and_ballot(request, slug)
     binding = await run_in_threadpool(voting.binding, slug, user["id"])
     if binding is None:
         return _redirect(request.url_for("budgeting_verify_form", slug=slug))
-    found, ballot = await _cycle_and_ballot(request, slug)
     area = request.path_params.get("area", binding.area)
     form = await request.form()
     current = await run_in_threadpool(voting.ballot_of, slug, user["id"])

@@ -3,8 +3,8 @@
 The file (``station,id_number,birth_date,area,choices``, see domain/budgeting/paper.py) is
 checked whole first, line by line and against the census and the ballot box; a file with any
 bad line prints every one of them (the first 1,000, then how many more) in the chosen language
-and exits with status 2, entering nothing. A good file's ballots are then entered one by one,
-with a progress bar on a terminal, and the read models brought up to date.
+and exits with status 2, entering nothing. A progress bar on a terminal follows the reading; a
+good file's ballots are then recorded in one save and the read models brought up to date.
 """
 
 from __future__ import annotations
@@ -57,9 +57,9 @@ def import_command(slug: str, file: Path) -> None:
             bars: list[ProgressBar[int]] = []
 
             def progress(done: int, total: int) -> None:
-                if not bars:  # the total is known once the whole file passed
+                if not bars:
                     bars.append(
-                        stack.enter_context(click.progressbar(length=total, label=_("Entering"), file=sys.stderr))
+                        stack.enter_context(click.progressbar(length=total, label=_("Reading"), file=sys.stderr))
                     )
                 bars[0].update(done - bars[0].pos)
 

@@ -7,11 +7,11 @@ the voter's national ID or resident certificate number, their birth date (``YYYY
 
 ``read_paper_file`` is pure: it checks each line alone (number and check digit, date, area,
 choices against the cycle's rules for that area's ballot) and across the file (one person once).
-``PaperBatch.import_batch`` then checks each person against the census and the ballot box (on
-the census, the right age, their own area, no paper ballot yet, and an online one only when the
-cycle lets paper replace it), and only when every line passes enters the ballots one by one
-through ``Voting.cast_paper``, which checks each again. A file with any bad line is refused
-whole (``PaperFileError`` names every bad line and why): a batch half entered would leave the
+``PaperBatch.import_batch`` then hands the lines to ``Voting.cast_paper_batch``, which checks
+each person against the census and the ballot box (on the census, the right age, their own
+area, no paper ballot yet, and an online one only when the cycle lets paper replace it) and
+records every ballot in one save, or none. A file with any bad line is refused whole
+(``PaperFileError`` names every bad line and why): a batch half entered would leave the
 station's count unknowable.
 
 What is never kept: the numbers and birth dates read here go to the keyed hashes and nowhere else.
@@ -26,14 +26,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from domain.accounts import STAFF
-from domain.budgeting.ballot_box import PAPER
 from domain.budgeting.ballot_rules import Choices, check_choices, parse_paper_choices
 from domain.budgeting.census import BadLine, parse_birth_date
-from domain.budgeting.cycles import Cycle
-from domain.budgeting.errors import BallotError, BallotRuleError, VerificationError
+from domain.budgeting.errors import BallotRuleError
 from domain.budgeting.service import city_now
 from domain.budgeting.spec import VOTING, CycleSpec
-from domain.budgeting.voting import REFUSE, Voting
+from domain.budgeting.voting import PaperBatchError, PaperProblem, PaperRow, Voting
 from domain.eventlog import Recorded
 from domain.identity import InvalidNationalIdError, normalize_national_id
 
@@ -41,6 +39,7 @@ COLUMNS = ("station", "id_number", "birth_date", "area", "choices")
 MAX_BYTES = 16 * 1024 * 1024  # a station's day is a few thousand lines
 MAX_STATION = 100
 REPORTED_LINES = 1000
+PROGRESS_EVERY = 100  # lines between two calls of ``progress``
 
 # Why a line or the file is refused (web/voting_text.py words each); ``detail`` says more.
 NOT_UTF8 = "not_utf8"
@@ -96,11 +95,13 @@ class PaperFileError(ValueError):
 
 
 def read_paper_file(
-    data: bytes, spec: CycleSpec, ballots: Mapping[str, Mapping[str, int]], today: date
-) -> list[PaperLine]:
+    data: bytes, spec: CycleSpec, ballots: Mapping[str, Mapping[str, int]], today: date,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[PaperLine]:  # fmt: skip
     """Every line of the file, checked alone and against the others; PaperFileError otherwise.
 
     ``ballots``: each area's ballot (code → cost), as ``Cycle.ballot`` gives it. Pure.
+    ``progress(line, lines)`` is told how far the reading is, every ``PROGRESS_EVERY`` lines.
     """
     if len(data) > MAX_BYTES:
         raise PaperFileError([BadPaperLine(0, TOO_LARGE, str(MAX_BYTES))])
@@ -123,7 +124,10 @@ def read_paper_file(
     lines: list[PaperLine] = []
     problems: list[BadPaperLine] = []
     seen: dict[str, int] = {}  # number → the line it was first on
+    total = text.count("\n") + 1
     for line, cells in enumerate(rows, start=2):
+        if progress is not None and line % PROGRESS_EVERY == 0:
+            progress(line, total)
         if not cells or (len(cells) == 1 and not cells[0].strip()):
             continue
         if len(cells) != len(names):
@@ -138,6 +142,8 @@ def read_paper_file(
             continue
         seen[found.number] = line
         lines.append(found)
+    if progress is not None:
+        progress(total, total)
     if problems:
         raise PaperFileError(problems)
     if not lines:
@@ -171,7 +177,7 @@ def _line(
 
 
 class PaperBatch:
-    """Enters a station's file of paper ballots through ``Voting``: all of them, or none."""
+    """Enters a station's file of paper ballots through ``Voting.cast_paper_batch``: all, or none."""
 
     def __init__(self, voting: Voting) -> None:
         self.voting = voting
@@ -180,48 +186,37 @@ class PaperBatch:
         self, slug: str, data: bytes, actor: str, progress: Callable[[int, int], None] | None = None,
         now: datetime | None = None,
     ) -> Recorded:  # fmt: skip
-        """Result: how many ballots were entered. ``progress(done, total)`` after each one."""
+        """Result: how many ballots were entered. ``progress(line, lines)`` while the file is read."""
         voting = self.voting
         voting.accounts.require(actor, STAFF)
         moment = now or city_now()
         cycle = voting.cycle(slug)
         cycle.require_phase(moment, "vote", VOTING)
         ballots = {area.code: cycle.ballot(area.code) for area in cycle.spec.areas}
-        lines = read_paper_file(data, cycle.spec, ballots, moment.date())
-        problems = [bad for bad in (self._against_census(slug, cycle, line, moment) for line in lines) if bad]
-        if problems:
-            raise PaperFileError(problems)
-        position = 0
-        for done, line in enumerate(lines, start=1):
-            recorded = voting.cast_paper(slug, line.station, line.number, line.birth_date, line.area, line.choices,
-                                         actor, now=moment)  # fmt: skip
-            position = max(position, recorded.position)
-            if progress is not None:
-                progress(done, len(lines))
-        return Recorded(position, len(lines))
-
-    def _against_census(self, slug: str, cycle: Cycle, line: PaperLine, now: datetime) -> BadPaperLine | None:
-        """What ``Voting.cast_paper`` would refuse this line for, without casting anything."""
-        voting = self.voting
-        person = voting.census_keys.person(line.number)
-        entry = voting.census(slug, person)
-        if entry is None:
-            return BadPaperLine(line.line, NOT_IN_CENSUS)
-        if entry.proof != voting.census_keys.proof(line.number, line.birth_date):
-            return BadPaperLine(line.line, WRONG_BIRTH_DATE)
-        ballot = voting.box.ballot(voting.ballot_keys.ballot_id(slug, person))
+        lines = read_paper_file(data, cycle.spec, ballots, moment.date(), progress)
+        rows = [PaperRow(line.line, line.station, line.number, line.birth_date, line.area, line.choices)
+                for line in lines]  # fmt: skip
         try:
-            # The service's own eligibility and area rules, so that the batch and a station agree.
-            own, _band = voting._eligible(cycle, entry, line.birth_date, now)
-            voting._require_area(cycle, own, line.area, ballot)
-        except VerificationError as refused:
-            if refused.problem == "under_age":
-                return BadPaperLine(line.line, UNDER_AGE, rule=UNDER_AGE, params=tuple(refused.params.items()))
-            return BadPaperLine(line.line, UNKNOWN_DISTRICT, entry.district)
-        except BallotError:
-            return BadPaperLine(line.line, AREA_NOT_ALLOWED, line.area)
-        if ballot is not None and ballot.channel == PAPER:
-            return BadPaperLine(line.line, PAPER_TWICE)
-        if ballot is not None and cycle.spec.voting.paper_after_online == REFUSE:
-            return BadPaperLine(line.line, ONLINE_EXISTS)
-        return None
+            return voting.cast_paper_batch(slug, rows, actor, now=moment)
+        except PaperBatchError as refused:
+            raise PaperFileError([_bad_line(problem) for problem in refused.problems]) from None
+
+
+# The service's refusals (VerificationError, BallotError, "<field>_<code>") as this file's codes.
+_SERVICE_PROBLEMS = {
+    "bad_number": BAD_ID_NUMBER, "not_in_census": NOT_IN_CENSUS, "wrong_birth_date": WRONG_BIRTH_DATE,
+    "no_area": UNKNOWN_DISTRICT, "area_not_allowed": AREA_NOT_ALLOWED, "paper_twice": PAPER_TWICE,
+    "online_exists": ONLINE_EXISTS, "duplicate": DUPLICATE,
+}  # fmt: skip
+
+
+def _bad_line(problem: PaperProblem) -> BadPaperLine:
+    params = tuple(problem.params.items())
+    if problem.problem == UNDER_AGE:
+        return BadPaperLine(problem.line, UNDER_AGE, rule=UNDER_AGE, params=params)
+    if problem.problem.startswith("station_"):
+        return BadPaperLine(problem.line, BAD_STATION)
+    if problem.problem in _SERVICE_PROBLEMS:
+        detail = str(problem.params.get("line", problem.params.get("area", "")))
+        return BadPaperLine(problem.line, _SERVICE_PROBLEMS[problem.problem], detail)
+    return BadPaperLine(problem.line, BAD_CHOICES, rule=problem.problem, params=params)  # a ballot rule

@@ -98,6 +98,8 @@ def alert_of(html: str) -> str:
 
 def test_verify_then_vote_then_change_then_check_the_receipt(cycle: Voting) -> None:
     ann = cycle.browser("ann")
+    home = ann.get(f"{BASE}{EN}")
+    assert f'href="{BASE_URL}{BASE}/vote">Vote</a>' in home.text and "/station" not in home.text
     assert ann.get(f"{BASE}/vote", follow_redirects=False).headers["location"].endswith(f"{BASE}/verify")
     form = ann.get(f"{BASE}/verify{EN}")
     assert form.status_code == 200 and 'name="id_number"' in form.text and 'name="birth_date"' in form.text
@@ -194,10 +196,10 @@ def test_failed_attempts_are_limited_with_when_to_try_again(cycle: Voting) -> No
 @pytest.mark.parametrize(
     ("lang", "choices", "message"),
     [
-        (EN, ["H1", "H2", "H3"], "Choose at most 2 projects; you have chosen 3."),
+        (EN, ["H1", "H2", "H3"], "Too many projects chosen: 3 (at most 2)."),
         (ZH, ["H1", "H9"], "H9 不在本區的選票上。"),
         (EN, ["P9"], "P9 is not on this area's ballot."),  # a project of another area
-        (EN, [], "Choose at least 1 projects; you have chosen 0."),
+        (EN, [], "Too few projects chosen: 0 (at least 1)."),
     ],
 )
 def test_invalid_ballots_are_refused_with_the_choices_kept_and_nothing_recorded(
@@ -274,7 +276,7 @@ def test_a_cross_site_cast_is_refused(cycle: Voting) -> None:
 def test_check_my_ballot_without_javascript_casts_nothing(cycle: Voting) -> None:
     ann = verified(cycle, "ann", ANN.number, "1980-03-04")
     checked = ann.post(f"{BASE}/vote{EN}", data={"area": "hamasen", "choice": ["H1", "H2", "H3"], "action": "check"})
-    assert checked.status_code == 200 and "Choose at most 2 projects; you have chosen 3." in checked.text
+    assert checked.status_code == 200 and "Too many projects chosen: 3 (at most 2)." in checked.text
     assert cycle.ballots() == 0
 
 
@@ -299,7 +301,7 @@ def test_the_station_enters_paper_ballots_and_refuses_a_second_one(cycle: Voting
     wrong = paper(cycle.staff, CHI.number, "1960-07-02", ["H1"])
     assert wrong.status_code == 422 and "The birth date does not match" in wrong.text
     too_many = paper(cycle.staff, ANN.number, "1980-03-04", ["H1", "H2", "H3"])
-    assert too_many.status_code == 422 and "Choose at most 2 projects" in too_many.text
+    assert too_many.status_code == 422 and "Too many projects chosen: 3" in too_many.text
     assert cycle.counted() == [{"H1": 1}]
 
 

@@ -80,7 +80,7 @@ def test_every_bad_line_is_named_and_nothing_is_recorded(civic: Civic, tmp_path:
     # so this file names those six, and a file without them names the census's refusals.
     assert named == [3, 4, 5, 6, 7, 8], err
     assert "Line 6: the same person as line 2." in err
-    assert "Line 7: Choose at most 2 projects; you have chosen 3." in err
+    assert "Line 7: Too many projects chosen: 3 (at most 2)." in err
     assert "Line 8: Z9 is not on this area's ballot." in err
     assert err.strip().endswith("Nothing was recorded.")
     census_file = batch(tmp_path, *(line for index, line in enumerate(Path(file).read_text().splitlines()[1:], 2)
