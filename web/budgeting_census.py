@@ -78,12 +78,13 @@ class Jobs:
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
 
-    def start(self, services: Any, slug: str, data: bytes, actor: str, file_name: str) -> tuple[str, Job]:
+    def start(self, services: Any, slug: str, data: bytes, actor: str, file_name: str) -> tuple[str, Job, bool]:
+        """The new import's id and job, and True; or the import under way for the cycle, and False."""
         with self._lock:
             self._forget_old()
             for job_id, job in self._jobs.items():
                 if job.slug == slug and not job.future.done():
-                    return job_id, job  # the import under way: its page, not a second import
+                    return job_id, job, False  # its page, not a second import at the same time
             job_id, job = secrets.token_urlsafe(12), Job(slug, file_name)
             self._jobs[job_id] = job
 
@@ -98,7 +99,7 @@ class Jobs:
                 job.finished_at = time.monotonic()
 
         threading.Thread(target=run, name=f"census-import-{slug}", daemon=True).start()
-        return job_id, job
+        return job_id, job, True
 
     def get(self, job_id: str) -> Job | None:
         with self._lock:
@@ -156,7 +157,14 @@ async def census_upload(request: Request) -> Response:
         errors = {"file": gettext("Choose the census file (CSV) to import.")}
         return render(request, TEMPLATE, _context(cycle, summary, errors=errors), status_code=422)
     data, name = await upload.read(), upload.filename[:200]
-    job_id, job = JOBS.start(_services(request), slug, data, user["id"], name)
+    job_id, job, started = JOBS.start(_services(request), slug, data, user["id"], name)
+    if not started:
+        flash(
+            request,
+            gettext(
+                "An import of this census is under way: here is its progress. Upload your file again once it is over."
+            ),
+        )
     waiting = asyncio.wrap_future(job.future)
     waiting.add_done_callback(_seen)
     await asyncio.wait({waiting}, timeout=WAIT_SECONDS)  # still reading: its progress page follows it
