@@ -24,8 +24,8 @@ no receipt code, so the two logs cannot be joined on anything.
 from __future__ import annotations
 
 import json
-import re
 import logging
+import re
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
