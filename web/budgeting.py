@@ -678,6 +678,8 @@ AUDIT = AuditWording(
         "FailedAttempts.FailedAgain": N_("Failed a census verification again"),
         "PollingStation.Opened": N_("Opened a polling station"),
         "PollingStation.BallotEntered": N_("Entered a paper ballot at a polling station"),
+        "Census.Opened": N_("Started a cycle's census"),
+        "Census.Imported": N_("Imported a cycle's census"),
     },
     link=lambda kind, aggregate_id: {"Proposal": f"/budgeting/proposals/{aggregate_id}"}.get(kind),
 )
