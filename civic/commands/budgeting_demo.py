@@ -3,8 +3,9 @@
 Proposal titles come from real rows of tests/data/budgeting/taiwan_pb_proposals.csv (no Hamasen
 or Pier-2 titles were ever published, so rows from other Taiwanese cycles stand in, each checked
 against the file); the English versions are the demo's own translations. The cycle gets
-endorsements, agency reviews and a ballot, and is left in the voting phase (part 2 fills the
-ballots and results). Safe to run again: nothing is recorded once the cycle exists.
+endorsements, agency reviews, a ballot and a census, and is left in the voting phase with its
+first ballots cast, so that people can try voting; a second, closed cycle shows published results
+(civic/commands/budgeting_demo_votes.py). Safe to run again: nothing is recorded once a cycle exists.
 """
 
 from __future__ import annotations
@@ -14,6 +15,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from uuid import UUID
 
+from civic.commands.budgeting_demo_votes import (
+    OPEN_CENSUS,
+    demo_census,
+    import_census,
+    seed_closed_cycle,
+    seed_open_cycle,
+)
 from civic.demo import demo_account, issuer_of
 from civic.services import Services
 from domain.budgeting.cycles import Cycle, cycle_id_for
@@ -119,6 +127,11 @@ def real_titles() -> set[str]:
 
 
 def seed_demo(services: Services) -> Iterator[str]:
+    yield from seed_open(services)
+    yield from seed_closed_cycle(services, demo_account(services, "demo-staff"))
+
+
+def seed_open(services: Services) -> Iterator[str]:
     budgeting = services.budgeting
     if services.log.find(cycle_id_for(SLUG), Cycle) is not None:
         yield f"budgeting {SLUG}: already recorded"
@@ -161,5 +174,8 @@ def seed_demo(services: Services) -> Iterator[str]:
             on_ballot += 1
         else:
             budgeting.answer(pid, False, reviewer, reason=review[1], now=start)
+    census = demo_census(SPEC, OPEN_CENSUS)
+    import_census(services, SPEC, census, staff)  # before voting opens: then the census is locked
     budgeting.advance(SLUG, "voting", staff, start)
     yield f"budgeting {SLUG}: {len(proposals)} proposals, {on_ballot} on the ballot, in the voting phase"
+    yield from seed_open_cycle(services, SPEC, census, staff)

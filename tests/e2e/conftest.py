@@ -60,7 +60,7 @@ def civic(tmp_path_factory: pytest.TempPathFactory, oidc_provider: LocalProvider
         "CIVIC_RATE_LIMIT_PER_MINUTE": "0",  # every test browses from 127.0.0.1
     }
     seeded = subprocess.run(
-        [sys.executable, "-m", "civic", "demo"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "civic", "demo"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=180
     )
     assert seeded.returncode == 0, seeded.stderr
     port = free_port()

@@ -1,0 +1,226 @@
+"""A small HTTP/1.1 load generator and uvicorn launcher for the casting benchmarks.
+
+The load generator is asyncio streams with hand-written requests (keep-alive, one connection per
+client): on a 2-core machine that the server shares, a client library's own CPU cost (httpx's,
+some 0.3 ms a request) would be charged to whichever server is measured. Both the platform and
+the bare baseline are driven by this same code, in the same run, so what the client costs is the
+same for both.
+
+``serve`` starts ``python -m uvicorn APP`` with the settings every server of a run shares (one
+worker, h11, no access log), waits until it answers, and stops it on exit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+# The same for every server of a run: what the comparison holds fixed.
+UVICORN_ARGS = ("--workers", "1", "--http", "h11", "--no-access-log", "--log-level", "warning")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def serve(
+    app: str, env: dict[str, str] | None = None, timeout: float = 60.0, profile: Path | None = None
+) -> Iterator[int]:
+    """Runs ``app`` (``module:attribute``) under uvicorn on a free port; yields the port.
+
+    ``profile``: run the server under ``py-spy record`` (if installed), writing a collapsed-stack
+    profile of every thread there, to see where a request's time goes."""
+    port = free_port()
+    command = [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port), *UVICORN_ARGS]
+    if profile is not None:
+        spy = Path(sys.executable).with_name("py-spy")
+        command = [
+            str(spy),
+            "record",
+            "--format",
+            "raw",
+            "--threads",
+            "--nonblocking",
+            "-o",
+            str(profile),
+            "--",
+            *command,
+        ]
+    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})})
+    try:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(f"{app} exited with status {process.returncode}")
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                break
+            time.sleep(0.1)
+        else:
+            raise RuntimeError(f"{app} did not start within {timeout} s")
+        yield port
+    finally:
+        process.send_signal(signal.SIGINT)  # py-spy writes its profile on SIGINT; uvicorn stops on it
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@dataclass(frozen=True)
+class Request:
+    path: str
+    form: Sequence[tuple[str, str]]
+    headers: Sequence[tuple[str, str]] = ()
+
+
+@dataclass
+class Outcome:
+    latencies: list[float] = field(default_factory=list)  # seconds, one per request
+    statuses: dict[str, int] = field(default_factory=dict)  # "303 /path" (where a redirect leads) → count
+    seconds: float = 0.0
+
+    @property
+    def count(self) -> int:
+        return len(self.latencies)
+
+    @property
+    def throughput(self) -> float:
+        return self.count / self.seconds if self.seconds else 0.0
+
+    def percentile(self, p: float) -> float:
+        ordered = sorted(self.latencies)
+        if not ordered:
+            return 0.0
+        return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+    def figures(self) -> dict[str, object]:
+        return {
+            "requests": self.count,
+            "seconds": round(self.seconds, 2),
+            "per_second": round(self.throughput, 1),
+            "p50_ms": round(self.percentile(50) * 1000, 1),
+            "p95_ms": round(self.percentile(95) * 1000, 1),
+            "p99_ms": round(self.percentile(99) * 1000, 1),
+            "answers": dict(sorted(self.statuses.items())),
+        }
+
+
+def encode(request: Request, port: int) -> bytes:
+    body = urlencode(list(request.form)).encode()
+    head = [
+        f"POST {request.path} HTTP/1.1",
+        f"Host: 127.0.0.1:{port}",
+        f"Origin: http://127.0.0.1:{port}",
+        "Content-Type: application/x-www-form-urlencoded",
+        f"Content-Length: {len(body)}",
+        *(f"{name}: {value}" for name, value in request.headers),
+    ]
+    return ("\r\n".join(head) + "\r\n\r\n").encode() + body
+
+
+async def _read_answer(reader: asyncio.StreamReader) -> tuple[str, bool]:
+    """Reads one response; returns (status and where a redirect leads, whether the server keeps
+    the connection open)."""
+    status_line = await reader.readline()
+    if not status_line:
+        raise ConnectionError("closed")
+    status = int(status_line.split()[1])
+    length, keep, location = 0, True, ""
+    chunked = False
+    while True:
+        line = await reader.readline()
+        if line in (b"\r\n", b"\n", b""):
+            break
+        name, _, value = line.decode("latin-1").partition(":")
+        name, value = name.strip().lower(), value.strip().lower()
+        if name == "content-length":
+            length = int(value)
+        elif name == "location":
+            location = " " + urlsplit(value).path
+        elif name == "connection" and value == "close":
+            keep = False
+        elif name == "transfer-encoding" and "chunked" in value:
+            chunked = True
+    if chunked:
+        while True:
+            size = int((await reader.readline()).strip() or b"0", 16)
+            await reader.readexactly(size + 2)
+            if size == 0:
+                break
+    elif length:
+        await reader.readexactly(length)
+    return f"{status}{location}", keep
+
+
+async def _client(port: int, requests: asyncio.Queue[Request], outcome: Outcome) -> None:
+    reader: asyncio.StreamReader | None = None
+    writer: asyncio.StreamWriter | None = None
+    while True:
+        try:
+            request = requests.get_nowait()
+        except asyncio.QueueEmpty:
+            break
+        payload = encode(request, port)
+        for _attempt in range(2):
+            if writer is None:
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            assert reader is not None
+            started = time.perf_counter()
+            try:
+                writer.write(payload)
+                await writer.drain()
+                status, keep = await _read_answer(reader)
+            except (ConnectionError, asyncio.IncompleteReadError):
+                writer.close()
+                writer = None
+                continue
+            outcome.latencies.append(time.perf_counter() - started)
+            outcome.statuses[status] = outcome.statuses.get(status, 0) + 1
+            if not keep:
+                writer.close()
+                writer = None
+            break
+    if writer is not None:
+        writer.close()
+
+
+def run_load(port: int, requests: Sequence[Request], clients: int) -> Outcome:
+    """Sends every request, ``clients`` at a time (each client one connection, one request at a
+    time), and measures each answer's latency and the whole run's throughput."""
+
+    async def main() -> Outcome:
+        queue: asyncio.Queue[Request] = asyncio.Queue()
+        for request in requests:
+            queue.put_nowait(request)
+        outcome = Outcome()
+        started = time.perf_counter()
+        await asyncio.gather(*(_client(port, queue, outcome) for _ in range(clients)))
+        outcome.seconds = time.perf_counter() - started
+        return outcome
+
+    return asyncio.run(main())
+
+
+def ratio(value: float, target: float) -> float:
+    return round(value / target, 3) if target else 0.0
+
+
+def timed(step: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    step()
+    return time.perf_counter() - started
