@@ -110,7 +110,7 @@ async def glossary_index(request: Request) -> Response:
             "approved_count": queries.approved_count(db),
             "category_counts": categories,
             "category_select": [(row["category"], text.label(text.CATEGORIES, row["category"])) for row in categories],
-            "district_select": _district_options(db, [row["district"] for row in queries.districts(db)]),
+            "district_select": _district_options(db, queries.district_names(db)),
         }
 
     context = {
