@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -31,6 +32,9 @@ def make_environment(filters: dict[str, Callable[..., Any]] | None = None) -> ji
         ngettext=lambda singular, plural, n: i18n.current.get().ungettext(singular, plural, n),
         newstyle=True,
     )
+    # The same answers as the extension's own newstyle functions, without their three calls
+    # through the template context each: a page's hundreds of messages were a third of its CPU.
+    env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext)
     env.filters.update(
         date=lambda value: i18n.format_date(_as_date(value), i18n.current_locale.get()) if value else "",
         datetime=lambda value: i18n.format_datetime(_as_datetime(value), i18n.current_locale.get()) if value else "",
@@ -40,6 +44,18 @@ def make_environment(filters: dict[str, Callable[..., Any]] | None = None) -> ji
     )
     env.filters.update(filters or {})
     return env
+
+
+def _gettext(message: str, /, **variables: Any) -> Markup:
+    """Jinja's newstyle ``gettext`` under autoescape: the translation is markup, the variables
+    are escaped into it, and it is a format string even without variables (``%%`` is ``%``)."""
+    text = Markup(i18n.current.get().ugettext(message))
+    return text % variables if variables or "%" in text else text
+
+
+def _ngettext(singular: str, plural: str, num: int, /, **variables: Any) -> Markup:
+    variables.setdefault("num", num)
+    return Markup(i18n.current.get().ungettext(singular, plural, num)) % variables
 
 
 def _as_date(value: date | datetime | str) -> date | datetime:
@@ -94,7 +110,7 @@ def page_context(request: Request) -> dict[str, Any]:
     locale = getattr(request.state, "locale", i18n.ZH)
     return {
         "request": request,
-        "url_for": request.url_for,
+        "url_for": request.app.state.urls.url_for(request),
         "static": lambda path: request.app.state.static_url(path),
         "user": user,
         "locale": locale,
