@@ -11,10 +11,11 @@ census); ``Imported`` sets the counts and the summary. The queries are in census
 from __future__ import annotations
 
 from functools import singledispatchmethod
+from itertools import repeat
 
 from sqlite_utils import Database
 
-from domain.budgeting.census import unpack
+from domain.budgeting.census import unpack_columns
 from domain.budgeting.census_book import Census
 from projections.runner import ViewBase
 
@@ -47,12 +48,10 @@ class CensusView(ViewBase):
     def _(self, event: Census.Chunk, db: Database) -> None:
         if event.index == 0:
             db.execute("DELETE FROM budgeting_census WHERE cycle = ?", [event.cycle])
-        cycle = event.cycle
+        persons, proofs, places = unpack_columns(event.entries, tuple(event.districts))
         db.conn.executemany(
-            "INSERT INTO budgeting_census VALUES (?, ?, ?, ?)",
-            ((cycle, person, proof, district) for person, proof, district in unpack(event.entries,
-                                                                                     tuple(event.districts))),
-        )  # fmt: skip
+            "INSERT INTO budgeting_census VALUES (?, ?, ?, ?)", zip(repeat(event.cycle), persons, proofs, places)
+        )
 
     @apply.register
     def _(self, event: Census.Imported, db: Database) -> None:

@@ -26,6 +26,7 @@ from projections import budgeting_queries as queries
 from projections.accounts import accounts as all_accounts
 from web import budgeting_census, i18n
 from web import budgeting_text as text
+from web import voting as voting_pages
 from web.auth import require_role, require_user
 from web.ballot_form import ballot_meter
 from web.budgeting_results import record_results
@@ -618,6 +619,7 @@ routes = [
             *results_routes,
             Route("/{slug}/ballot/meter", ballot_meter, methods=["GET", "POST"], name="budgeting_ballot_meter"),
             *budgeting_census.routes,
+            *voting_pages.routes,
         ],
     )
 ]
@@ -676,6 +678,8 @@ AUDIT = AuditWording(
         "FailedAttempts.FailedAgain": N_("Failed a census verification again"),
         "PollingStation.Opened": N_("Opened a polling station"),
         "PollingStation.BallotEntered": N_("Entered a paper ballot at a polling station"),
+        "Census.Opened": N_("Started a cycle's census"),
+        "Census.Imported": N_("Imported a cycle's census"),
     },
     link=lambda kind, aggregate_id: {"Proposal": f"/budgeting/proposals/{aggregate_id}"}.get(kind),
 )

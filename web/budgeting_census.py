@@ -39,6 +39,7 @@ from projections import census_queries as queries
 from web import census_text as text
 from web.auth import require_role
 from web.consistency import see_own_write
+from web.flash import flash
 from web.i18n import gettext
 from web.templating import is_htmx, render
 
@@ -77,12 +78,13 @@ class Jobs:
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
 
-    def start(self, services: Any, slug: str, data: bytes, actor: str, file_name: str) -> tuple[str, Job]:
+    def start(self, services: Any, slug: str, data: bytes, actor: str, file_name: str) -> tuple[str, Job, bool]:
+        """The new import's id and job, and True; or the import under way for the cycle, and False."""
         with self._lock:
             self._forget_old()
             for job_id, job in self._jobs.items():
                 if job.slug == slug and not job.future.done():
-                    return job_id, job  # the import under way: its page, not a second import
+                    return job_id, job, False  # its page, not a second import at the same time
             job_id, job = secrets.token_urlsafe(12), Job(slug, file_name)
             self._jobs[job_id] = job
 
@@ -97,7 +99,7 @@ class Jobs:
                 job.finished_at = time.monotonic()
 
         threading.Thread(target=run, name=f"census-import-{slug}", daemon=True).start()
-        return job_id, job
+        return job_id, job, True
 
     def get(self, job_id: str) -> Job | None:
         with self._lock:
@@ -155,7 +157,14 @@ async def census_upload(request: Request) -> Response:
         errors = {"file": gettext("Choose the census file (CSV) to import.")}
         return render(request, TEMPLATE, _context(cycle, summary, errors=errors), status_code=422)
     data, name = await upload.read(), upload.filename[:200]
-    job_id, job = JOBS.start(_services(request), slug, data, user["id"], name)
+    job_id, job, started = JOBS.start(_services(request), slug, data, user["id"], name)
+    if not started:
+        flash(
+            request,
+            gettext(
+                "An import of this census is under way: here is its progress. Upload your file again once it is over."
+            ),
+        )
     waiting = asyncio.wrap_future(job.future)
     waiting.add_done_callback(_seen)
     await asyncio.wait({waiting}, timeout=WAIT_SECONDS)  # still reading: its progress page follows it
@@ -175,7 +184,12 @@ async def census_progress(request: Request) -> Response:
     slug = request.path_params["slug"]
     job = JOBS.get(request.path_params["job"])
     if job is None or job.slug != slug:
-        raise HTTPException(404)
+        # Over long ago, or run by another node or before a restart: the census page says where it stands.
+        await _cycle_and_summary(request, slug)  # 404 for a cycle that does not exist
+        flash(
+            request, gettext("This import's progress is no longer known here: the census below is what was recorded.")
+        )
+        return RedirectResponse(request.url_for("budgeting_census", slug=slug), status_code=303)
     if job.future.done() and is_htmx(request):
         return Response(headers={"HX-Refresh": "true"})  # the poll ends: the whole page shows the outcome
     if job.future.done() and job.future.exception() is None:

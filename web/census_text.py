@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from domain.budgeting import census
 from domain.budgeting.census import BadLine, CensusFileError
-from domain.budgeting.errors import CycleLockedError
+from domain.budgeting.errors import ConcurrentChangeError, CycleLockedError
 from web.budgeting_text import refusal
 from web.i18n import N_, gettext
 
@@ -45,6 +45,9 @@ def more_lines(error: CensusFileError) -> str:
 def census_refusal(error: Exception) -> str:
     if isinstance(error, CycleLockedError):
         return gettext("Voting has opened: the census can no longer change. Nothing was recorded.")
+    if isinstance(error, ConcurrentChangeError):
+        return gettext("Someone else imported a census for this cycle at the same moment. Nothing was recorded: "
+                       "look at the census now, then import again if you need to.")  # fmt: skip
     return refusal(error)
 
 

@@ -10,6 +10,7 @@ import click
 
 from civic.clickhelp import TranslatedGroup
 from civic.commands.census import census
+from civic.commands.paper import paper
 from civic.services import build_services
 from civic.settings import Settings
 from domain.budgeting.errors import BudgetingError, SpecError
@@ -32,6 +33,7 @@ def cycle() -> None:
 
 
 cycle.add_command(census)
+cycle.add_command(paper)
 
 
 def _fail(message: str) -> NoReturn:

@@ -189,12 +189,25 @@ def pack(records: list[bytes]) -> str:
 
 
 def unpack(text: str, districts: tuple[str, ...]) -> Iterator[tuple[str, str, str]]:
-    """Each (person, proof, district) of a chunk that ``pack`` made."""
+    """Each (person, proof, district) of a chunk that ``pack`` made, in its order."""
+    persons, proofs, places = unpack_columns(text, districts)
+    return zip(persons, proofs, places, strict=True)
+
+
+def unpack_columns(text: str, districts: tuple[str, ...]) -> tuple[list[str], list[str], list[str]]:
+    """A chunk's persons, proofs and districts, as three lists: what the read model inserts.
+
+    One hex conversion for the whole chunk, then list comprehensions of slices: a tenth of the
+    cost of a generator yielding each entry.
+    """
     raw = base64.b64decode(text)
-    written = raw.hex()  # one conversion for the chunk, then slices of it
+    written = raw.hex()
     step, half = 2 * RECORD_BYTES, 2 * DIGEST_BYTES
-    for start, index in zip(range(0, len(written), step), raw[RECORD_BYTES - 1 :: RECORD_BYTES], strict=True):
-        yield written[start : start + half], written[start + half : start + 2 * half], districts[index]
+    starts = range(0, len(written), step)
+    persons = [written[start : start + half] for start in starts]
+    proofs = [written[start + half : start + 2 * half] for start in starts]
+    places = [districts[index] for index in raw[RECORD_BYTES - 1 :: RECORD_BYTES]]
+    return persons, proofs, places
 
 
 def read_census(data: bytes, keys: CensusKeys, districts: Collection[str], today: date) -> list[CensusEntry]:
@@ -221,23 +234,41 @@ def scan_census(
         raise ValueError(f"a census has at most {MAX_DISTRICTS} districts")
     lines = text.count("\n") + 1
 
-    def rows() -> tuple[Iterator[list[str]], tuple[int, int, int], int]:
-        reader = csv.reader(io.StringIO(text, newline=""))
+    def rows(split: bool) -> tuple[Iterator[list[str]], tuple[int, int, int], int]:
+        reader = _split(text) if split else csv.reader(io.StringIO(text, newline=""))
         return reader, *_header(reader)
 
-    reader, where, width = rows()
+    reader, where, width = rows(split=_plain(text))
     try:
         records = _fast(reader, where, width, keys, table, today, progress, lines)
     except _Unsure:
         # Something in the file is not as the fast reader expects (a bad line, a number typed
         # with spaces or full-width digits, a duplicate): read it again the careful way, which
         # gives the same entries for a good file and names every bad line of a bad one.
-        reader, where, width = rows()
+        reader, where, width = rows(split=False)
         records = _careful(reader, where, width, keys, table, today)
     counts = dict.fromkeys(table, 0)
     for index, count in enumerate(_count_by_district(records, len(table))):
         counts[table[index]] = count
     return CensusScan(table, records, counts, lines)
+
+
+def _plain(text: str) -> bool:
+    """No quote and no line ending but \n or \r\n: the CSV reader's rows are the text split."""
+    return '"' not in text and text.count("\r") == text.count("\r\n")
+
+
+def _split(text: str) -> Iterator[list[str]]:
+    """The rows csv.reader gives for a ``_plain`` text, at a tenth of its cost: lines split at commas.
+
+    Without quotes a field cannot hold a comma or a line break, so each line is a row and each
+    comma ends a field; an empty line is the empty row, and the text's last line break ends the
+    last line (it starts none).
+    """
+    lines = text.replace("\r\n", "\n").split("\n")
+    if lines and not lines[-1]:
+        lines.pop()
+    return (line.split(",") if line else [] for line in lines)
 
 
 def _header(rows: Iterator[list[str]]) -> tuple[tuple[int, int, int], int]:
@@ -299,7 +330,7 @@ def _fast(
     bytes (a census has some 40,000 distinct birth dates and 38 districts), and two HMACs copy
     keyed states. No object is made per line but the record.
     """
-    at_id, at_birth, at_district = where
+    pick = itemgetter(*where)  # the three cells, in one call
     heads, middle, tail = _id_tables()
     births: dict[str, bytes] = {}  # as written → b"\0" + ISO date
     places: dict[str, bytes] = {}  # as written → its index byte
@@ -312,23 +343,24 @@ def _fast(
             if not cells or (len(cells) == 1 and not cells[0].strip()):
                 continue
             raise _Unsure
-        number = cells[at_id].upper()
-        head, first, last = heads.get(number[:2]), middle.get(number[2:6]), tail.get(number[6:])
-        if head is None or first is None or last is None or (head + first + last) % 10:
-            raise _Unsure
-        written = cells[at_birth]
-        born = births.get(written)
+        number, written_birth, written_district = pick(cells)
+        number = number.upper()
+        try:
+            if (heads[number[:2]] + middle[number[2:6]] + tail[number[6:]]) % 10:
+                raise _Unsure
+        except KeyError:
+            raise _Unsure from None
+        born = births.get(written_birth)
         if born is None:
             try:
-                born = births[written] = b"\0" + parse_birth_date(written, today).isoformat().encode()
+                born = births[written_birth] = b"\0" + parse_birth_date(written_birth, today).isoformat().encode()
             except ValueError:
                 raise _Unsure from None
-        written = cells[at_district]
-        place = places.get(written)
+        place = places.get(written_district)
         if place is None:
-            if written.strip() not in districts:
+            if written_district.strip() not in districts:
                 raise _Unsure
-            place = places[written] = bytes((districts.index(written.strip()),))
+            place = places[written_district] = bytes((districts.index(written_district.strip()),))
         encoded = number.encode()
         mac = inner()
         mac.update(b"person\0" + encoded)
@@ -339,7 +371,7 @@ def _fast(
         proof = outer()
         proof.update(mac.digest())
         append(person.digest()[:DIGEST_BYTES] + proof.digest()[:DIGEST_BYTES] + place)
-        if progress is not None and not line % PROGRESS_EVERY:
+        if not line % PROGRESS_EVERY and progress is not None:
             progress(line, lines)
     if len(set(map(_PERSON, records))) != len(records):
         raise _Unsure  # a number twice: the careful reader names both lines

@@ -75,6 +75,7 @@ def seed(services: Services, issuer: str) -> Seeded:
         **budget,
         "format": "csv",
         "path": "civic.css",
+        "job": "no-such-import",  # a census import's progress page: one no node runs
     }
     ids = {
         **{f"{role} account": str(account_id_for(issuer, subject)) for role, subject in SUBJECTS.items()},

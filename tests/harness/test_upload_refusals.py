@@ -13,6 +13,7 @@ import pytest
 from tests.harness.access import ROUTES
 from tests.harness.checks import CHINESE, ENGLISH, check_answer, check_language
 from tests.harness.platform import Platform
+from tests.harness.routing import fill
 from tests.harness.served import Probe
 from tests.harness.uploads import CASES, UNPROCESSABLE, UPLOADS, Case, place_for
 
@@ -39,7 +40,7 @@ def test_hostile_file_is_refused_whole(
     role = ROUTES[(upload.method, upload.path)].first_allowed()
     place = place_for(ALL_CASES.index((upload_name, case)) * len(LANGUAGES) + LANGUAGES.index(language))
     content = case.content(platform.server.settings.max_upload_bytes, place)
-    target = upload.path + ("?lang=en" if language == ENGLISH else "")
+    target = fill(upload.path, platform.seeded.samples) + ("?lang=en" if language == ENGLISH else "")
     before = platform.position()
     answer = platform.send(
         role,

@@ -35,9 +35,9 @@ class Case:
 
 
 GLOSSARY_IMPORT = Upload("POST", "/glossary/import", "file", {"approved_column": "en"})
-UPLOADS = {"glossary import": GLOSSARY_IMPORT}
+CENSUS_IMPORT = Upload("POST", "/budgeting/{slug}/census", "file", {})  # {slug}: filled from the seeded samples
+UPLOADS = {"glossary import": GLOSSARY_IMPORT, "census": CENSUS_IMPORT}
 # Next: "budget (.pb)": Upload("POST", "/budgets/import", "file", {...}),
-#       "census": Upload("POST", "/census/import", "file", {...}),
 
 HEADER = "zh,en,category,district\n"
 
@@ -87,7 +87,34 @@ BILLION_LAUGHS = (
     + ']>\n<martif type="TBX-Basic"><text><body>' + TBX_ENTRY.format(en="&lol9;") + "</body></text></martif>"
 )  # fmt: skip
 
+CENSUS_HEADER = "id_number,birth_date,district\n"
+CENSUS_ROW = "A123456789,079/05/17,鼓山區\n"  # good: the cases below each break something else
+
+
+def _census(*rows: str, encoding: str = "utf-8") -> Callable[[int, str], bytes]:
+    return lambda limit, place: (CENSUS_HEADER + CENSUS_ROW + "".join(row + "\n" for row in rows)).encode(encoding)
+
+
+def _census_oversized(limit: int, place: str) -> bytes:
+    return CENSUS_HEADER.encode() + CENSUS_ROW.encode() * (limit // len(CENSUS_ROW.encode()) + 2)
+
+
 CASES: dict[str, list[Case]] = {
+    "census": [
+        Case("census in Big5", "census.csv", _census("B287654326,1990-01-01,鼓山區", encoding="big5")),
+        Case("census in UTF-16", "census.csv", _census(encoding="utf-16")),
+        Case("census with the wrong columns", "census.csv", _text("id,name,district\nA123456789,王小明,鼓山區\n")),
+        Case("census with no rows", "census.csv", _text("")),
+        Case("census header only", "census.csv", _text(CENSUS_HEADER)),
+        Case("census over the upload limit", "census.csv", _census_oversized, TOO_LARGE),
+        Case("census formula in a cell", "census.csv", _census('=HYPERLINK("https://evil.example"),1990-01-01,鼓山區')),
+        Case("census NUL and ESC", "census.csv", _census("B287654326\x00,1990-01-01\x1b[2J,鼓山區")),
+        Case("census right-to-left override", "census.csv", _census("B287654326,1990-01-01,鼓山區\u202e")),
+        Case("census cut inside an open quote", "census.csv", _census('B287654326,"1990-01-01,鼓山')),
+        Case("census number twice", "census.csv", _census("a123456789,1991-02-03,鼓山區")),
+        Case("census district of no area", "census.csv", _census("B287654326,1990-01-01,前鎮區")),
+        Case("census birth date in the future", "census.csv", _census("B287654326,2999-01-01,鼓山區")),
+    ],
     "glossary import": [
         # CSV
         Case(

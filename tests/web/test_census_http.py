@@ -32,6 +32,7 @@ def follow(staff: TestClient, location: str) -> str:
 def test_staff_import_a_census_and_follow_its_progress(browser: Browser) -> None:  # noqa: F811
     staff = browser("demo-staff", (STAFF,))
     assert staff.post("/budgeting/new", data={"spec": SPEC}, follow_redirects=False).status_code == 303
+    assert f'href="http://testserver/budgeting/{SLUG}/census"' in staff.get(f"/budgeting/{SLUG}").text
     empty = staff.get(f"/budgeting/{SLUG}/census?lang=en")
     assert empty.status_code == 200 and "No census has been imported for this cycle yet." in empty.text
 
@@ -82,10 +83,13 @@ def test_only_staff_see_the_census_page_or_upload(browser: Browser) -> None:  # 
     resident = browser("demo-resident")
     services = staff.app.state.services  # type: ignore[attr-defined]
     before = services.log.position()
+    assert f"/budgeting/{SLUG}/census" not in resident.get(f"/budgeting/{SLUG}").text
     assert resident.get(f"/budgeting/{SLUG}/census").status_code == 403
     files = {"file": ("census.csv", census_file(3, DISTRICTS), "text/csv")}
     assert resident.post(f"/budgeting/{SLUG}/census", files=files).status_code == 403
     assert resident.get(f"/budgeting/{SLUG}/census/progress/made-up").status_code == 403
-    assert staff.get(f"/budgeting/{SLUG}/census/progress/made-up").status_code == 404
+    gone = staff.get(f"/budgeting/{SLUG}/census/progress/made-up?lang=en", follow_redirects=False)
+    assert gone.status_code == 303 and gone.headers["location"].endswith(f"/budgeting/{SLUG}/census")
+    assert "no longer known here" in staff.get(gone.headers["location"] + "?lang=en").text
     assert staff.get("/budgeting/no-such-cycle/census").status_code == 404
     assert services.log.position() == before

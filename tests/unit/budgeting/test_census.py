@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from domain.budgeting import census as census_module
 from domain.budgeting.census import (
     BAD_DATE,
     BAD_ID_NUMBER,
@@ -131,3 +136,42 @@ def test_age_on_the_closing_day() -> None:
     assert age_on(date(2007, 2, 28), date(2023, 2, 28)) == 16
     assert age_on(date(2004, 2, 29), date(2023, 2, 28)) == 18  # not a leap year: 19 only on 1 March
     assert age_on(date(2004, 2, 29), date(2023, 3, 1)) == 19
+
+
+# --- the fast reader reads exactly what the careful one reads ---------------------------------
+
+NUMBERS = st.sampled_from(
+    [NATIONAL, RESIDENT_NEW, RESIDENT_OLD, *OTHERS, "a123456789", " A123456789", "A12345678", "A123456788",
+     "Ａ123456789", "A１23456789", "AZ01234567", "A323456789", "I123456789", "ı123456789", "A1234567890"]
+)  # fmt: skip
+BIRTHS = st.sampled_from(["1990-05-17", "079/05/17", " 1990-05-17", "2030-01-01", "1990-02-30", "0/1/1", "90-05-17"])
+PLACES = st.sampled_from(["鼓山區", " 鹽埕區 ", "前鎮區", "Gushan", ""])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    rows=st.lists(st.tuples(NUMBERS, BIRTHS, PLACES), max_size=8),
+    ending=st.sampled_from(["\n", "\r\n"]),
+    quoted=st.booleans(),
+    blank=st.booleans(),
+)
+def test_the_fast_reader_gives_what_the_careful_one_gives(
+    rows: list[tuple[str, str, str]], ending: str, quoted: bool, blank: bool
+) -> None:
+    lines = ["id_number,birth_date,district"]
+    lines += [",".join(f'"{cell}"' if quoted else cell for cell in row) for row in rows]
+    if blank:
+        lines.insert(len(lines) // 2 + 1, "")
+    data = (ending.join(lines) + ending).encode()
+
+    careful_rows = csv.reader(io.StringIO(data.decode(), newline=""))
+    where, width = census_module._header(careful_rows)
+    try:
+        expected: object = census_module._careful(careful_rows, where, width, KEYS, DISTRICTS, TODAY)
+    except CensusFileError as refused:
+        expected = [(bad.line, bad.problem, bad.detail) for bad in refused.problems]
+    try:
+        got: object = census_module.scan_census(data, KEYS, DISTRICTS, TODAY).records
+    except CensusFileError as refused:
+        got = [(bad.line, bad.problem, bad.detail) for bad in refused.problems]
+    assert got == expected

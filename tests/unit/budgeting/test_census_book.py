@@ -137,3 +137,17 @@ def test_the_read_model_kept_up_to_date_equals_a_rebuild(tmp_path: Path) -> None
     rebuilt.close()
     db.close()
     log.close()
+
+
+def test_the_audit_lists_the_import_not_its_chunks(book: CensusBook, log: EventLog, people: People,
+                                                   tmp_path: Path) -> None:  # fmt: skip
+    from projections.audit import AuditView
+
+    book.import_census(SLUG, census_file(CHUNK_ENTRIES + 1, DISTRICTS), people.staff, today=BEFORE_VOTING)
+    db = open_read_db(tmp_path / "audit.db")
+    Projector(log, db, [AuditView()]).catch_up()
+    rows = db.execute("SELECT event, actor, details FROM audit_events WHERE aggregate = 'Census'").fetchall()
+    assert [(event, actor) for event, actor, _ in rows] == [("Census.Opened", people.staff),
+                                                            ("Census.Imported", people.staff)]  # fmt: skip
+    assert all(id_number(1) not in details for _, _, details in rows)
+    db.close()

@@ -10,21 +10,21 @@ from domain.budgeting.census import REPORTED_LINES, CensusKeys
 from projections.census_queries import census_entry
 from tests.census_files import HEADER, census_file, id_number
 from tests.unit.budgeting.conftest import SPEC
-from tests.unit.budgeting.test_budgeting_command import Civic, civic, data_dir, log_position  # noqa: F401
+from tests.unit.budgeting.test_budgeting_command import Civic, log_position
+from tests.unit.budgeting.test_budgeting_command import civic as civic
+from tests.unit.budgeting.test_budgeting_command import data_dir as data_dir
 
 DISTRICTS = ("鼓山區", "鹽埕區")
 
 
-def created(civic: Civic, tmp_path: Path) -> None:  # noqa: F811
+def created(civic: Civic, tmp_path: Path) -> None:
     spec = tmp_path / "cycle.toml"
     spec.write_text(SPEC, encoding="utf-8")
     assert civic("cycle", "create", str(spec))[0] == 0
 
 
 def test_import_prints_the_count_per_district_and_the_same_file_again_records_nothing(
-    civic: Civic,
-    tmp_path: Path,
-    data_dir: Path,  # noqa: F811
+    civic: Civic, tmp_path: Path, data_dir: Path
 ) -> None:
     created(civic, tmp_path)
     file = tmp_path / "census.csv"
@@ -50,9 +50,7 @@ def test_import_prints_the_count_per_district_and_the_same_file_again_records_no
 
 
 def test_a_bad_file_names_every_bad_line_in_the_chosen_language_and_exits_2(
-    civic: Civic,
-    tmp_path: Path,
-    data_dir: Path,  # noqa: F811
+    civic: Civic, tmp_path: Path, data_dir: Path
 ) -> None:
     created(civic, tmp_path)
     before = log_position(data_dir)
