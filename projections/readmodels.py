@@ -55,6 +55,8 @@ FOLLOW_INTERVAL_SECONDS = 1.0
 # A view this many events or fewer from the head is built before serving (it takes well under a
 # second); a longer build runs in the background while the pages that need the view say so.
 BUILD_BEFORE_SERVING = 5_000
+# Reader connections kept per set of views: as many as requests read those views at once, often.
+POOL_PER_VIEWS = 16
 
 READY = "ready"
 BUILDING = "building"
@@ -124,6 +126,9 @@ class ReadModels:
         self._threads: list[threading.Thread] = []
         self._stopping = threading.Event()
         self._started = threading.Lock()
+        # Reader connections kept between requests, per set of views: (the files attached, it).
+        self._pool: dict[tuple[str, ...], list[tuple[tuple[Path, ...], sqlite3.Connection]]] = {}
+        self._pool_lock = threading.Lock()
 
     # --- opening and following ----------------------------------------------------------------
 
@@ -163,6 +168,11 @@ class ReadModels:
                 if slot.projector:
                     slot.projector.db.close()
                     slot.projector = None
+        with self._pool_lock:
+            for kept in self._pool.values():
+                for _, conn in kept:
+                    conn.close()
+            self._pool.clear()
 
     def kick(self, names: Sequence[str] = ()) -> None:
         """Asks the followers of these views (all: none named) to look at the log now."""
@@ -386,17 +396,50 @@ class ReadModels:
 
         Queries name tables without a schema (``SELECT * FROM glossary_terms``): SQLite finds
         them in whichever attached file holds them.
+
+        Connections are kept for the next request over the same views and files (opening one and
+        attaching its files cost a public page more than its queries did); one whose files are
+        no longer the views' current ones is closed instead, so a reader never reads a swapped-out
+        file. Each is in autocommit mode between requests, so it holds no snapshot open.
         """
         if self._refresh_manifest():
             self.kick()  # the followers reopen the swapped files; readers use them at once
+        names = tuple(names or self._slots)
+        files = tuple(self._servable_file(self._slots[name]) for name in names)
+        conn = self._pooled(names, files)
+        try:
+            yield Database(conn)
+        except BaseException:
+            conn.close()  # whatever it was doing, it does not go back for someone else
+            raise
+        self._return(names, files, conn)
+
+    def _pooled(self, names: tuple[str, ...], files: tuple[Path, ...]) -> sqlite3.Connection:
+        with self._pool_lock:
+            kept = self._pool.get(names)
+            while kept:
+                held, conn = kept.pop()
+                # Still there, too: a file deleted under a node is an error, as for a new connection.
+                if held == files and all(file.exists() for file in files):
+                    return conn
+                conn.close()  # attached to a file that has since been swapped out
         conn = sqlite3.connect("file::memory:", uri=True, check_same_thread=False, isolation_level=None)
         try:
-            for name in names or list(self._slots):
-                file = self._servable_file(self._slots[name])
+            for name, file in zip(names, files, strict=True):
                 conn.execute("ATTACH DATABASE ? AS ?", [f"file:{file}?mode=rw", name])
-            yield Database(conn)
-        finally:
+        except BaseException:
             conn.close()
+            raise
+        return conn
+
+    def _return(self, names: tuple[str, ...], files: tuple[Path, ...], conn: sqlite3.Connection) -> None:
+        current = tuple(slot.file for slot in (self._slots[name] for name in names))
+        with self._pool_lock:
+            kept = self._pool.setdefault(names, [])
+            if conn.in_transaction or current != files or len(kept) >= POOL_PER_VIEWS or self._stopping.is_set():
+                conn.close()
+            else:
+                kept.append((files, conn))
 
     def _servable_file(self, slot: _Slot) -> Path:
         """The file to read a view from: the one this node's follower writes (failed: stale rows).

@@ -31,7 +31,7 @@ class RouteIndex:
                 key = (route.name, frozenset(route.param_convertors))
                 if route.name not in self.shadowed:
                     self.routes.setdefault(key, (prefix, route))  # the first one, as Starlette's search
-            elif isinstance(route, Mount) and route.name is None and not route.param_convertors:
+            elif isinstance(route, Mount) and route.name is None and set(route.param_convertors) == {"path"}:
                 # The prefix as Starlette makes it: the mount's path with an empty {path}, no "/" at the end.
                 self._add(route.routes, (prefix + route.path).rstrip("/"))
             else:
@@ -46,11 +46,14 @@ class RouteIndex:
         return URLPath(path=prefix + path, protocol="http")
 
     def url_for(self, request: Request) -> Callable[..., URL]:
-        """``request.url_for`` for one request."""
+        """``request.url_for`` for one request: the scheme, host and root path worked out once."""
+        origin = str(URLPath(path="", protocol="http").make_absolute_url(request.base_url))
 
         def url_for(name: str, /, **params: Any) -> URL:
             path = self.path_for(name, params)
-            return path.make_absolute_url(request.base_url) if path is not None else request.url_for(name, **params)
+            if path is None:
+                return request.url_for(name, **params)
+            return URL(origin + path)  # as make_absolute_url writes it, without taking it apart again
 
         return url_for
 
