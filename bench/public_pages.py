@@ -35,9 +35,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 GOAL_PER_WORKER = 200.0
@@ -170,7 +170,11 @@ async def crowd(port: int, path: str, requests: int, clients: int, lang: str) ->
 def public_paths(port: int, lang: str) -> dict[str, str]:
     """The pages to measure, found the way a visitor finds them: by following links."""
     _, cycles = asyncio.run(fetch_once(port, "/budgeting/", lang))
-    slugs = [s for s in re.findall(r'href="(?:http://[^/"]+)?/budgeting/([^"/?#]+)"', cycles.decode()) if s not in ("new", "agencies")]
+    slugs = [
+        s
+        for s in re.findall(r'href="(?:http://[^/"]+)?/budgeting/([^"/?#]+)"', cycles.decode())
+        if s not in ("new", "agencies")
+    ]
     if not slugs:
         raise RuntimeError("no cycle linked from the list of cycles")
     slug = slugs[0]
@@ -222,7 +226,8 @@ def table(runs: list[dict[str, object]]) -> str:
         for name, row in run["pages"].items():  # type: ignore[attr-defined]
             lines.append(
                 f"{name:<10} {row['per_second']:>8} {row['p50_ms']:>7} {row['p95_ms']:>7} {row['p99_ms']:>7} "
-                f"{row['cpu_ms']:>7} {row['vs_healthz']:>8}  {row['path']}" + (f"  {row['errors']} errors" if row["errors"] else "")
+                f"{row['cpu_ms']:>7} {row['vs_healthz']:>8}  {row['path']}"
+                + (f"  {row['errors']} errors" if row["errors"] else "")
             )
     return "\n".join(lines)
 

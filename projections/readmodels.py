@@ -24,10 +24,11 @@ import secrets
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
@@ -46,6 +47,8 @@ from projections.runner import (
 
 logger = logging.getLogger("civic.projections")
 
+T = TypeVar("T")
+
 MANIFEST = "manifest.json"
 RETIRED = "_retired"  # the manifest's list of swapped-out files and when they were swapped out
 # How long a swapped-out file stays for the processes still reading it: each switches within a
@@ -57,6 +60,7 @@ FOLLOW_INTERVAL_SECONDS = 1.0
 BUILD_BEFORE_SERVING = 5_000
 # Reader connections kept per set of views: as many as requests read those views at once, often.
 POOL_PER_VIEWS = 16
+CACHED_ANSWERS = 512  # query answers kept (``cached``), the least recently used dropped first
 
 READY = "ready"
 BUILDING = "building"
@@ -129,6 +133,9 @@ class ReadModels:
         # Reader connections kept between requests, per set of views: (the files attached, it).
         self._pool: dict[tuple[str, ...], list[tuple[tuple[Path, ...], sqlite3.Connection]]] = {}
         self._pool_lock = threading.Lock()
+        self._answers: OrderedDict[tuple[tuple[str, ...], Hashable], tuple[tuple[tuple[int, int], ...], Any]] = (
+            OrderedDict()
+        )
 
     # --- opening and following ----------------------------------------------------------------
 
@@ -225,8 +232,9 @@ class ReadModels:
             if projector is None:
                 return 0
             applied = projector.catch_up_view(slot.view, progress=progress)
-            slot.position = projector.position(slot.view.name)
+            # The generation first: whoever sees the new position must not take an answer cached before it.
             slot.generation += 1 if applied else 0
+            slot.position = projector.position(slot.view.name)
             return applied
 
     # --- files and the manifest ---------------------------------------------------------------
@@ -275,10 +283,10 @@ class ReadModels:
         if catch_up:
             projector.catch_up_view(slot.view)
         old = slot.projector
+        slot.generation += 1  # before the position, as in _catch_up
         slot.projector, slot.file = projector, self.directory / name
         slot.position = projector.position(slot.view.name)
         slot.state, slot.error = READY, None
-        slot.generation += 1
         if old is not None:
             old.db.close()
         return True
@@ -440,6 +448,30 @@ class ReadModels:
                 conn.close()
             else:
                 kept.append((files, conn))
+
+    def cached(self, names: Sequence[str], key: Hashable, query: Callable[[Database], T]) -> T:
+        """``query``'s answer over the named views, asked again only once one of them has moved on.
+
+        For what a crowd asks again and again (a list's first page, counts over every row): the
+        answer is kept with the position and generation of each view, read before the query ran,
+        so it holds at least what those positions hold, and a request that waited for its own
+        write (``wait_for``) never gets an answer from before it.
+        """
+        names = tuple(names or self._slots)
+        stamp = tuple((self._slots[name].position, self._slots[name].generation) for name in names)
+        with self._pool_lock:
+            found = self._answers.get((names, key))
+            if found is not None and found[0] == stamp:
+                self._answers.move_to_end((names, key))
+                return found[1]  # type: ignore[no-any-return]
+        with self.reader(names) as db:
+            answer = query(db)
+        with self._pool_lock:
+            self._answers[(names, key)] = (stamp, answer)
+            self._answers.move_to_end((names, key))
+            while len(self._answers) > CACHED_ANSWERS:
+                self._answers.popitem(last=False)
+        return answer
 
     def _servable_file(self, slot: _Slot) -> Path:
         """The file to read a view from: the one this node's follower writes (failed: stale rows).

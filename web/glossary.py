@@ -38,7 +38,7 @@ from domain.romanization import suggest
 from projections import accounts as account_queries
 from projections import glossary_queries as queries
 from projections import glossary_queues as queues
-from web import glossary_import
+from web import glossary_import, i18n
 from web import glossary_text as text
 from web.auth import require_role, require_user
 from web.consistency import see_own_write
@@ -113,8 +113,13 @@ async def glossary_index(request: Request) -> Response:
             "district_select": _district_options(db, queries.district_names(db)),
         }
 
+    if searched is None:  # the list as everyone sees it: asked again only once the glossary changes
+        key = ("index", category, district, page, i18n.current_locale.get())
+        found = await run_in_threadpool(_services(request).cached, (VIEW,), key, read)
+    else:
+        found = await _read(request, read)
     context = {
-        **await _read(request, read), "page": page, "query": query, "category": category, "district": district,
+        **found, "page": page, "query": query, "category": category, "district": district,
         "query_error": query_error, "max_query": limits.MAX_QUERY, **_text_context(),
     }  # fmt: skip
     return render(request, "glossary/index.html", context, block="results", status_code=422 if query_error else 200)
