@@ -60,9 +60,9 @@ class RouteIndex:
 
 def _names(route: BaseRoute) -> set[str]:
     """Every name ``route`` could answer ``url_path_for`` for: its own, and its children's."""
-    names = {str(getattr(route, "name", None) or "")}
+    own = getattr(route, "name", None) or ""
+    names = {own}
     for child in getattr(route, "routes", None) or []:
-        prefix = f"{route.name}:" if getattr(route, "name", None) else ""
-        names.update(prefix + name for name in _names(child))
+        names.update(f"{own}:{name}" if own else name for name in _names(child))
     names.discard("")
     return names
