@@ -179,18 +179,34 @@ def format_datetime(value: datetime, locale: str) -> str:
 
 def format_money(amount: int | Decimal | float, locale: str) -> str:
     """新臺幣1,234,567元 in Chinese (the city writes 臺), NT$1,234,567 in English."""
-    from babel.numbers import format_decimal
+    if type(amount) is int and _groups_as_python("en"):
+        number = f"{amount:,}"  # what Babel writes for a whole number, at a fiftieth of the cost
+    else:
+        from babel.numbers import format_decimal
 
-    number = format_decimal(amount, format="#,##0.##", locale="en")
+        number = format_decimal(amount, format="#,##0.##", locale="en")
     if locale == ZH:
         return f"新臺幣{number}元"
     return f"NT${number}"
 
 
 def format_number(value: int | float | Decimal, locale: str) -> str:
+    if type(value) is int and _groups_as_python(locale):
+        return f"{value:,}"
     from babel.numbers import format_decimal
 
     return format_decimal(value, locale=babel_locale(locale))
+
+
+@functools.cache
+def _groups_as_python(locale: str) -> bool:
+    """Whether Babel writes whole numbers in ``locale`` as Python's ``{:,}`` does (asked once)."""
+    from babel.numbers import format_decimal
+
+    probes = (0, 7, 999, 1000, -1234567, 12345678901)
+    return all(format_decimal(n, locale=babel_locale(locale)) == f"{n:,}" for n in probes) and all(
+        format_decimal(n, format="#,##0.##", locale=babel_locale(locale)) == f"{n:,}" for n in probes
+    )
 
 
 @functools.cache
