@@ -458,20 +458,35 @@ class ReadModels:
         write (``wait_for``) never gets an answer from before it.
         """
         names = tuple(names or self._slots)
-        stamp = tuple((self._slots[name].position, self._slots[name].generation) for name in names)
-        with self._pool_lock:
-            found = self._answers.get((names, key))
-            if found is not None and found[0] == stamp:
-                self._answers.move_to_end((names, key))
-                return found[1]  # type: ignore[no-any-return]
+        stamp = self.stamp(names)
+        found, answer = self.recall(names, key, stamp)
+        if found:
+            return answer  # type: ignore[no-any-return]
         with self.reader(names) as db:
             answer = query(db)
+        self.keep(names, key, stamp, answer)
+        return answer  # type: ignore[no-any-return]
+
+    def stamp(self, names: Sequence[str]) -> tuple[tuple[int, int], ...]:
+        """Each named view's position and generation: read it before reading the views."""
+        return tuple((self._slots[name].position, self._slots[name].generation) for name in names)
+
+    def recall(self, names: Sequence[str], key: Hashable, stamp: tuple[tuple[int, int], ...]) -> tuple[bool, Any]:
+        """(True, the answer) kept under ``key`` for views still at ``stamp``; else (False, None)."""
         with self._pool_lock:
-            self._answers[(names, key)] = (stamp, answer)
-            self._answers.move_to_end((names, key))
+            found = self._answers.get((tuple(names), key))
+            if found is None or found[0] != stamp:
+                return False, None
+            self._answers.move_to_end((tuple(names), key))
+            return True, found[1]
+
+    def keep(self, names: Sequence[str], key: Hashable, stamp: tuple[tuple[int, int], ...], answer: Any) -> None:
+        """Keeps an answer made from the views at ``stamp`` or later (``stamp`` read before them)."""
+        with self._pool_lock:
+            self._answers[(tuple(names), key)] = (stamp, answer)
+            self._answers.move_to_end((tuple(names), key))
             while len(self._answers) > CACHED_ANSWERS:
                 self._answers.popitem(last=False)
-        return answer
 
     def _servable_file(self, slot: _Slot) -> Path:
         """The file to read a view from: the one this node's follower writes (failed: stale rows).

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from web import i18n
+from web.flash import KEY as FLASHES
 from web.flash import pop_flashes
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -95,6 +96,47 @@ def render(
     response = HTMLResponse(html, status_code=status_code, headers=headers)
     response.headers["Vary"] = "HX-Request, Accept-Language, Cookie"
     return response
+
+
+class SharedPage:
+    """A page every visitor without a session sees the same way, kept while its views stand still.
+
+    The glossary's list is the page a crowd reads most and the dearest to render (fifty rows). A
+    visitor who is not signed in and has no message waiting sees exactly what the URL, the
+    language and the htmx headers decide, from the views at some position: the page is kept with
+    the position and generation of its views, read before anything is read from them, so it is
+    never older than what a request waited for (see ``ReadModels.cached``).
+    """
+
+    def __init__(self, request: Request, views: tuple[str, ...], key: tuple[Any, ...]) -> None:
+        self.read_models = request.app.state.services.read_models
+        self.views = views
+        headers = request.headers
+        self.key = ("page", str(request.url), i18n.current_locale.get(), headers.get("hx-request"),
+                    headers.get("hx-boosted"), *key)  # fmt: skip
+        self.stamp = self.read_models.stamp(views)
+
+    @classmethod
+    def of(cls, request: Request, views: tuple[str, ...], key: tuple[Any, ...]) -> SharedPage | None:
+        """The shared page for this request, or None for a visitor who may see it differently."""
+        if getattr(request.state, "user", None) is not None:
+            return None
+        if "session" in request.scope and request.session.get(FLASHES):
+            return None
+        return cls(request, views, key)
+
+    def recalled(self) -> HTMLResponse | None:
+        found, kept = self.read_models.recall(self.views, self.key, self.stamp)
+        if not found:
+            return None
+        body, status_code = kept
+        response = HTMLResponse(body, status_code=status_code)
+        response.headers["Vary"] = "HX-Request, Accept-Language, Cookie"
+        return response
+
+    def keep(self, response: HTMLResponse) -> HTMLResponse:
+        self.read_models.keep(self.views, self.key, self.stamp, (bytes(response.body), response.status_code))
+        return response
 
 
 def _failed_views(request: Request, user: dict | None) -> list[str]:
