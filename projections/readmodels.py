@@ -459,13 +459,13 @@ class ReadModels:
         """
         names = tuple(names or self._slots)
         stamp = self.stamp(names)
-        found, answer = self.recall(names, key, stamp)
+        found, kept = self.recall(names, key, stamp)
         if found:
-            return answer  # type: ignore[no-any-return]
+            return kept  # type: ignore[no-any-return]
         with self.reader(names) as db:
             answer = query(db)
         self.keep(names, key, stamp, answer)
-        return answer  # type: ignore[no-any-return]
+        return answer
 
     def stamp(self, names: Sequence[str]) -> tuple[tuple[int, int], ...]:
         """Each named view's position and generation: read it before reading the views."""
