@@ -32,6 +32,7 @@ from web.middleware import (
 from web.parts import AuditWording, WebPart
 from web.sessions import EncryptedSessionMiddleware
 from web.templating import make_environment
+from web.urls import RouteIndex
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "web" / "static"
 
@@ -99,6 +100,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.state.oauth = make_oauth(settings)
     app.state.logger = logging.getLogger("civic")
     app.state.jinja = make_environment(filters)
+    app.state.urls = RouteIndex(app.routes)
     # Every context's pages, then administration last.
     app.state.nav_items = [item for _, part in parts for item in part.nav] + [
         item for _, part in parts for item in part.admin_nav

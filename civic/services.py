@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
@@ -14,6 +14,8 @@ from domain.budgeting.ballot_box import BallotBox
 from domain.eventlog import EventLog
 from projections.readmodels import ReadModels
 from projections.runner import MAIN_LOG, View
+
+T = TypeVar("T")
 
 BALLOTS_LOG = "ballots"  # the source the ballot box's views name
 
@@ -54,6 +56,11 @@ class Services:
         """A connection of its own for one request's queries, over the named views (default: all)."""
         with self.read_models.reader(views) as db:
             yield db
+
+    def cached(self, views: Sequence[str], key: Hashable, query: Callable[[Database], T]) -> T:
+        """``query``'s answer over the named views, run again only once one of them moves on
+        (``ReadModels.cached``): for the pages everyone reads the same way."""
+        return self.read_models.cached(views, key, query)
 
     def catch_up(self, progress: Callable[[int], None] | None = None) -> int:
         """Brings every view to the head of the log now (the command line and tests use this)."""

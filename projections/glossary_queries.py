@@ -245,6 +245,15 @@ def categories(db: Database) -> list[dict[str, Any]]:
     )
 
 
+def district_names(db: Database) -> list[str]:
+    """Districts that have approved terms, in order (``districts`` without the counts and English)."""
+    rows = db.execute(
+        "SELECT DISTINCT district FROM glossary_terms WHERE status = ? AND district != '' ORDER BY district",
+        [APPROVED],
+    ).fetchall()
+    return [str(district) for (district,) in rows]
+
+
 def districts(db: Database) -> list[dict[str, Any]]:
     """Districts that have approved terms, each with its approved English when there is one."""
     rows = db.query(

@@ -121,8 +121,11 @@ def review_meetings(db: Database, most: int = 50) -> list[dict[str, Any]]:
 
 def approvals_by_kind(db: Database) -> dict[str, int]:
     """Approved terms by what approved them: ``review`` (a meeting) or ``initial_list`` (an import)."""
+    # Counted per meeting first, from the index alone, then per kind: a join per approved term
+    # cost the home page more than everything else on it.
     rows = db.execute(
-        "SELECT m.kind, count(*) FROM glossary_terms AS t JOIN glossary_meetings AS m ON m.id = t.approved_meeting_id "
-        "WHERE t.status = 'approved' GROUP BY m.kind"
+        "SELECT m.kind, sum(t.terms) FROM (SELECT approved_meeting_id, count(*) AS terms FROM glossary_terms "
+        "WHERE status = 'approved' GROUP BY approved_meeting_id) AS t "
+        "JOIN glossary_meetings AS m ON m.id = t.approved_meeting_id GROUP BY m.kind"
     ).fetchall()
     return {str(kind): int(count) for kind, count in rows}

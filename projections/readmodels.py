@@ -24,10 +24,11 @@ import secrets
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
@@ -46,6 +47,8 @@ from projections.runner import (
 
 logger = logging.getLogger("civic.projections")
 
+T = TypeVar("T")
+
 MANIFEST = "manifest.json"
 RETIRED = "_retired"  # the manifest's list of swapped-out files and when they were swapped out
 # How long a swapped-out file stays for the processes still reading it: each switches within a
@@ -55,6 +58,9 @@ FOLLOW_INTERVAL_SECONDS = 1.0
 # A view this many events or fewer from the head is built before serving (it takes well under a
 # second); a longer build runs in the background while the pages that need the view say so.
 BUILD_BEFORE_SERVING = 5_000
+# Reader connections kept per set of views: as many as requests read those views at once, often.
+POOL_PER_VIEWS = 16
+CACHED_ANSWERS = 512  # query answers kept (``cached``), the least recently used dropped first
 
 READY = "ready"
 BUILDING = "building"
@@ -124,6 +130,12 @@ class ReadModels:
         self._threads: list[threading.Thread] = []
         self._stopping = threading.Event()
         self._started = threading.Lock()
+        # Reader connections kept between requests, per set of views: (the files attached, it).
+        self._pool: dict[tuple[str, ...], list[tuple[tuple[Path, ...], sqlite3.Connection]]] = {}
+        self._pool_lock = threading.Lock()
+        self._answers: OrderedDict[tuple[tuple[str, ...], Hashable], tuple[tuple[tuple[int, int], ...], Any]] = (
+            OrderedDict()
+        )
 
     # --- opening and following ----------------------------------------------------------------
 
@@ -163,6 +175,11 @@ class ReadModels:
                 if slot.projector:
                     slot.projector.db.close()
                     slot.projector = None
+        with self._pool_lock:
+            for kept in self._pool.values():
+                for _, conn in kept:
+                    conn.close()
+            self._pool.clear()
 
     def kick(self, names: Sequence[str] = ()) -> None:
         """Asks the followers of these views (all: none named) to look at the log now."""
@@ -215,8 +232,9 @@ class ReadModels:
             if projector is None:
                 return 0
             applied = projector.catch_up_view(slot.view, progress=progress)
-            slot.position = projector.position(slot.view.name)
+            # The generation first: whoever sees the new position must not take an answer cached before it.
             slot.generation += 1 if applied else 0
+            slot.position = projector.position(slot.view.name)
             return applied
 
     # --- files and the manifest ---------------------------------------------------------------
@@ -265,10 +283,10 @@ class ReadModels:
         if catch_up:
             projector.catch_up_view(slot.view)
         old = slot.projector
+        slot.generation += 1  # before the position, as in _catch_up
         slot.projector, slot.file = projector, self.directory / name
         slot.position = projector.position(slot.view.name)
         slot.state, slot.error = READY, None
-        slot.generation += 1
         if old is not None:
             old.db.close()
         return True
@@ -386,17 +404,89 @@ class ReadModels:
 
         Queries name tables without a schema (``SELECT * FROM glossary_terms``): SQLite finds
         them in whichever attached file holds them.
+
+        Connections are kept for the next request over the same views and files (opening one and
+        attaching its files cost a public page more than its queries did); one whose files are
+        no longer the views' current ones is closed instead, so a reader never reads a swapped-out
+        file. Each is in autocommit mode between requests, so it holds no snapshot open.
         """
         if self._refresh_manifest():
             self.kick()  # the followers reopen the swapped files; readers use them at once
+        names = tuple(names or self._slots)
+        files = tuple(self._servable_file(self._slots[name]) for name in names)
+        conn = self._pooled(names, files)
+        try:
+            yield Database(conn)
+        except BaseException:
+            conn.close()  # whatever it was doing, it does not go back for someone else
+            raise
+        self._return(names, files, conn)
+
+    def _pooled(self, names: tuple[str, ...], files: tuple[Path, ...]) -> sqlite3.Connection:
+        with self._pool_lock:
+            kept = self._pool.get(names)
+            while kept:
+                held, conn = kept.pop()
+                # Still there, too: a file deleted under a node is an error, as for a new connection.
+                if held == files and all(file.exists() for file in files):
+                    return conn
+                conn.close()  # attached to a file that has since been swapped out
         conn = sqlite3.connect("file::memory:", uri=True, check_same_thread=False, isolation_level=None)
         try:
-            for name in names or list(self._slots):
-                file = self._servable_file(self._slots[name])
+            for name, file in zip(names, files, strict=True):
                 conn.execute("ATTACH DATABASE ? AS ?", [f"file:{file}?mode=rw", name])
-            yield Database(conn)
-        finally:
+        except BaseException:
             conn.close()
+            raise
+        return conn
+
+    def _return(self, names: tuple[str, ...], files: tuple[Path, ...], conn: sqlite3.Connection) -> None:
+        current = tuple(slot.file for slot in (self._slots[name] for name in names))
+        with self._pool_lock:
+            kept = self._pool.setdefault(names, [])
+            if conn.in_transaction or current != files or len(kept) >= POOL_PER_VIEWS or self._stopping.is_set():
+                conn.close()
+            else:
+                kept.append((files, conn))
+
+    def cached(self, names: Sequence[str], key: Hashable, query: Callable[[Database], T]) -> T:
+        """``query``'s answer over the named views, asked again only once one of them has moved on.
+
+        For what a crowd asks again and again (a list's first page, counts over every row): the
+        answer is kept with the position and generation of each view, read before the query ran,
+        so it holds at least what those positions hold, and a request that waited for its own
+        write (``wait_for``) never gets an answer from before it.
+        """
+        names = tuple(names or self._slots)
+        stamp = self.stamp(names)
+        found, kept = self.recall(names, key, stamp)
+        if found:
+            return kept  # type: ignore[no-any-return]
+        with self.reader(names) as db:
+            answer = query(db)
+        self.keep(names, key, stamp, answer)
+        return answer
+
+    def stamp(self, names: Sequence[str]) -> tuple[tuple[int, int], ...]:
+        """Each named view's position and generation: read it before reading the views."""
+        return tuple((self._slots[name].position, self._slots[name].generation) for name in names)
+
+    def recall(self, names: Sequence[str], key: Hashable, stamp: tuple[tuple[int, int], ...]) -> tuple[bool, Any]:
+        """(True, the answer) kept under ``key`` for views still at ``stamp``; else (False, None)."""
+        with self._pool_lock:
+            found = self._answers.get((tuple(names), key))
+            if found is None or found[0] != stamp:
+                return False, None
+            self._answers.move_to_end((tuple(names), key))
+            return True, found[1]
+
+    def keep(self, names: Sequence[str], key: Hashable, stamp: tuple[tuple[int, int], ...], answer: Any) -> None:
+        """Keeps an answer made from the views at ``stamp`` or later (``stamp`` read before them)."""
+        with self._pool_lock:
+            self._answers[(tuple(names), key)] = (stamp, answer)
+            self._answers.move_to_end((tuple(names), key))
+            while len(self._answers) > CACHED_ANSWERS:
+                self._answers.popitem(last=False)
 
     def _servable_file(self, slot: _Slot) -> Path:
         """The file to read a view from: the one this node's follower writes (failed: stale rows).

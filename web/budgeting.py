@@ -152,10 +152,16 @@ async def create_cycle(request: Request) -> Response:
 
 
 async def cycle_page(request: Request, problem: str = "", status_code: int = 200) -> Response:
-    found = await _cycle(request, request.path_params["slug"])
-    phases, ballot = await _read(
-        request, lambda db: (queries.phase_log(db, found["id"]), queries.ballot(db, found["id"]))
-    )
+    slug = request.path_params["slug"]
+
+    def read(db: Database) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]] | None:
+        cycle = queries.cycle(db, slug, city_now())  # one trip to a worker thread, not two
+        return None if cycle is None else (cycle, queries.phase_log(db, cycle["id"]), queries.ballot(db, cycle["id"]))
+
+    read_together = await _read(request, read)
+    if read_together is None:
+        raise HTTPException(404)
+    found, phases, ballot = read_together
     context = {"cycle": found, "spec": found["spec"], "phase_log": phases, "ballot": ballot, "problem": problem,
                "next_phases": PHASES[PHASES.index(found["phase"]) + 1:], **_texts()}  # fmt: skip
     return render(request, "budgeting/cycle.html", context, block="phase", status_code=status_code)

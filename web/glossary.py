@@ -38,7 +38,7 @@ from domain.romanization import suggest
 from projections import accounts as account_queries
 from projections import glossary_queries as queries
 from projections import glossary_queues as queues
-from web import glossary_import
+from web import glossary_import, i18n
 from web import glossary_text as text
 from web.auth import require_role, require_user
 from web.consistency import see_own_write
@@ -48,7 +48,7 @@ from web.i18n import CITY_TIMEZONE, gettext, ngettext
 from web.navigation import N_, NavItem
 from web.parts import AuditWording, WebPart
 from web.places import PlaceNames
-from web.templating import is_htmx, render
+from web.templating import SharedPage, is_htmx, render
 
 PAGE_SIZE = 50
 EXPORT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json", "tbx": "application/x-tbx+xml"}
@@ -94,6 +94,10 @@ async def glossary_index(request: Request) -> Response:
     # A query over the bounds is refused, not cut: results for part of what was typed would
     # look like results for all of it. The list below it stays as it is without a query.
     searched = None if query_error else (query or None)
+    shared = SharedPage.of(request, (VIEW,), ("glossary index",)) if searched is None else None
+    recalled = shared.recalled() if shared else None
+    if recalled is not None:
+        return recalled
 
     def read(db: Database) -> dict:
         terms = queries.approved_terms(
@@ -110,14 +114,20 @@ async def glossary_index(request: Request) -> Response:
             "approved_count": queries.approved_count(db),
             "category_counts": categories,
             "category_select": [(row["category"], text.label(text.CATEGORIES, row["category"])) for row in categories],
-            "district_select": _district_options(db, [row["district"] for row in queries.districts(db)]),
+            "district_select": _district_options(db, queries.district_names(db)),
         }
 
+    if searched is None:  # the list as everyone sees it: asked again only once the glossary changes
+        key = ("index", category, district, page, i18n.current_locale.get())
+        found = await run_in_threadpool(_services(request).cached, (VIEW,), key, read)
+    else:
+        found = await _read(request, read)
     context = {
-        **await _read(request, read), "page": page, "query": query, "category": category, "district": district,
+        **found, "page": page, "query": query, "category": category, "district": district,
         "query_error": query_error, "max_query": limits.MAX_QUERY, **_text_context(),
     }  # fmt: skip
-    return render(request, "glossary/index.html", context, block="results", status_code=422 if query_error else 200)
+    response = render(request, "glossary/index.html", context, block="results", status_code=422 if query_error else 200)
+    return shared.keep(response) if shared else response
 
 
 def _page_number(request: Request, raw: str) -> int | Response:

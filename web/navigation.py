@@ -23,6 +23,7 @@ def navigation(request: Request, user: dict | None) -> list[dict]:
     items: list[NavItem] = request.app.state.nav_items
     roles = set(user["roles"]) if user else set()
     path = request.url.path
+    url_for = request.app.state.urls.url_for(request)
     visible: list[dict[str, Any]] = []
     for item in items:
         if item.role == "signed-in" and not user:
@@ -30,7 +31,7 @@ def navigation(request: Request, user: dict | None) -> list[dict]:
         allowed = {item.role} if isinstance(item.role, str) else set(item.role or ())
         if item.role is not None and item.role != "signed-in" and not allowed & roles:
             continue
-        visible.append({"label": item.label, "url": str(request.url_for(item.endpoint).path), "current": False})
+        visible.append({"label": item.label, "url": str(url_for(item.endpoint).path), "current": False})
     # The current page is the longest link the path starts with: /glossary/meetings is not /glossary.
     matches = [
         entry for entry in visible

@@ -138,9 +138,8 @@ def home_widgets(request: Request) -> list[dict]:
     """The home page's panels, one per context that offers one (see ``WebPart.home_widgets``)."""
     widgets = []
     for views, provider in request.app.state.home_widgets:
-        try:
-            with request.app.state.services.reader(*views) as db:
-                widget = provider(db)
+        try:  # the same for everyone, until one of the views it reads moves on
+            widget = request.app.state.services.cached(views, ("home widget", provider), provider)
         except ViewUnavailableError:
             continue  # that part is being rebuilt: the home page still shows the rest
         if widget:
