@@ -29,8 +29,10 @@ from starlette.routing import Mount, Route
 from domain.accounts import REVIEWER, STAFF
 from domain.review import refusals as errors
 from domain.review.aggregation import format_score
+from domain.review.awards import boundaries
 from domain.review.call_settings import KINDS, METHODS, default_tiers
 from domain.review.entries import DECISIONS
+from domain.review.standings import tiers_of
 from projections import review_queries as queries
 from web import i18n
 from web import review_panel_text as text
@@ -589,9 +591,16 @@ async def chair_page(request: Request, problem: str = "", status_code: int = 200
     method_error = rules_text.method_error(computed.error, found["gap"]) if computed.error else ""
     context = {"call": found, "rows": rows, "standing": computed.by_entry(), "hidden": hidden, "members": members,
                "round": computed, "method_error": method_error, "decimal": _decimal, "flag": rules_text.flag,
+               "on_scale": _on_scale(found),
                "is_chair": is_chair, "problem": problem, "tier_name": tier_name, "staff": STAFF in user["roles"],
                "mode": await _read(request, lambda db: queries.panel(db, found["id"])), **_texts()}  # fmt: skip
     return render(request, "review/chair.html", context, status_code=status_code)
+
+
+def _on_scale(call_row: Mapping[str, Any]) -> Callable[[float], str]:
+    """A severity-normalised score printed as the official ones are: never up onto a threshold."""
+    edges = boundaries(tiers_of(call_row["tiers"]))
+    return lambda value: format_score(Fraction(value), edges)
 
 
 def _decimal(value: Fraction | None) -> str:

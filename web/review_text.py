@@ -7,7 +7,7 @@ command line alike. Criterion and tier names are the call's own data in both lan
 
 from __future__ import annotations
 
-from domain.review import aggregation, errors, sheet
+from domain.review import aggregation, diagnostics, errors, sheet
 from domain.review.awards import BY_IMPACT, BY_INNOVATION, BY_PAIRWISE, Tier
 from domain.review.errors import MethodError, SheetProblem
 from domain.review.rubric import Criterion
@@ -30,6 +30,9 @@ FLAGS = {
     BY_INNOVATION: N_("tie at a cap broken by the mean innovation score"),
     BY_PAIRWISE: N_("tie at a cap broken by the members who scored both"),
     "tied": N_("tied at a cap, not broken: placed in the lower tier for the chair to decide"),
+    diagnostics.WIDE_SPREAD: N_("wide spread between members (15 points or more)"),
+    diagnostics.FAR_FROM_MEDIAN: N_("a member 10 points or more from the median"),
+    diagnostics.NORMALISED_TIER: N_("severity-normalised score would change the tier"),
 }
 
 METHOD_ERRORS = {
