@@ -31,6 +31,7 @@ from domain.review import refusals as errors
 from domain.review.aggregation import format_score
 from domain.review.awards import boundaries
 from domain.review.call_settings import KINDS, METHODS, default_tiers
+from domain.review.calls import screening_conflict
 from domain.review.entries import DECISIONS
 from domain.review.standings import tiers_of
 from projections import review_queries as queries
@@ -241,7 +242,9 @@ async def appoint_screener(request: Request) -> Response:
     try:
         account = UUID(str(form.get("screener", "")))
         recorded = await run_in_threadpool(_services(request).review.appoint_screener, found["slug"], account,
-                                           user["id"])  # fmt: skip
+                                           user["id"], str(form.get("screener_agency", "")))  # fmt: skip
+    except errors.InvalidFieldError as error:
+        return await panel_page(request, {"screener_agency": text.refusal(error)}, 422)
     except (ValueError, LookupError):
         return await panel_page(request, {"screener": gettext("There is no such account.")}, 422)
     await see_own_write(request, recorded.position, VIEW)
@@ -397,8 +400,15 @@ async def screening_page(request: Request, problem: str = "", status_code: int =
     ):
         raise HTTPException(403)
     passed = {e["id"] for e in data["entries"] if _passed(data["screenings"].get(e["id"], []))}
+    conflicts: dict[str, str] = {}
+    if screener:  # the service refuses these too; the page does not offer them
+        agency = await run_in_threadpool(_services(request).review.screener_agency, found["slug"], user["id"])
+        for e in data["entries"]:
+            reason = screening_conflict(user["id"], agency, e["agency"], e["submitter"])
+            if reason:
+                conflicts[e["id"]] = text.screening_conflict(reason)
     context = {"call": found, "problem": problem, "screener": screener, "passed": passed, "decisions": DECISIONS,
-               **data, **_texts()}  # fmt: skip
+               "conflicts": conflicts, **data, **_texts()}  # fmt: skip
     return render(request, "review/screening.html", context, status_code=status_code)
 
 

@@ -66,6 +66,12 @@ def field_problem(field: str, code: str, **params: object) -> str:
     return gettext(PROBLEMS.get(code, PROBLEMS["unknown"]), field=gettext(FIELDS.get(field, field)))
 
 
+def screening_conflict(reason: str) -> str:
+    if reason == "own_entry":
+        return gettext("You may not screen this entry: you submitted it.")
+    return gettext("You may not screen this entry: it comes from your own agency.")
+
+
 def refusal(error: Exception) -> str:
     """One translated sentence per refusal (pages and the command line)."""
     if isinstance(error, MethodError):
@@ -92,6 +98,8 @@ def refusal(error: Exception) -> str:
         return gettext("That person is already on the panel.")
     if isinstance(error, errors.NotScreenerError):
         return gettext("You are not a screener of this call.")
+    if isinstance(error, errors.ScreenerConflictError):
+        return screening_conflict(error.reason)
     if isinstance(error, errors.ScreeningFullError):
         return gettext("Two screeners have already decided this entry.")
     if isinstance(error, errors.NotShortlistableError):
