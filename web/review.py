@@ -321,8 +321,9 @@ async def edit_form(request: Request, values: dict[str, str] | None = None, prob
     entry_row = await _entry(request, found)
     if entry_row["submitter"] != user["id"]:
         raise HTTPException(403)
+    attached = await _read(request, lambda db: queries.attachments(db, entry_row["id"]))
     context = {"call": found, "entry": entry_row, "values": values or {k: entry_row[k] for k in ENTRY_FIELDS},
-               "errors": problems or {}}  # fmt: skip
+               "errors": problems or {}, "attachments": attached}  # fmt: skip
     return render(request, "review/edit.html", context, status_code=status_code)
 
 
@@ -344,6 +345,29 @@ async def edit(request: Request) -> Response:
         return await edit_form(request, values, {"title": text.refusal(error)}, 409)
     await see_own_write(request, recorded.position, VIEW)
     return _redirect(request, request.url_for("review_mine"))
+
+
+async def add_attachment(request: Request) -> Response:
+    """The submitter adds a PDF to their entry until the window closes (one of the two upload
+    paths, with the submission: only these take bodies as large as an attachment)."""
+    user = require_user(request)
+    found = await _call(request)
+    entry_row = await _entry(request, found)
+    if entry_row["submitter"] != user["id"]:
+        raise HTTPException(403)
+    upload = (await request.form()).get("attachment")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return await edit_form(request, None, {"attachment": text.field_problem("attachment", "missing")}, 422)
+    name, content = upload.filename, await upload.read()
+    try:
+        recorded = await run_in_threadpool(_services(request).review.attach, UUID(entry_row["id"]), name, content,
+                                           user["id"])  # fmt: skip
+    except errors.InvalidFieldError as error:
+        return await edit_form(request, None, {"attachment": text.refusal(error)}, 422)
+    except (errors.WindowClosedError, errors.PhaseError) as error:
+        return await edit_form(request, None, {"attachment": text.refusal(error)}, 409)
+    await see_own_write(request, recorded.position, VIEW)
+    return _redirect(request, request.url_for("review_edit_form", call=found["slug"], entry=entry_row["id"]))
 
 
 async def attachment(request: Request) -> Response:
@@ -694,6 +718,10 @@ async def letter_page(request: Request) -> Response:
     return render(request, "review/letter.html", context)
 
 
+# Only these take bodies as large as CIVIC_MAX_UPLOAD_BYTES (an entry with its PDF); every other
+# review POST is a small form, held to CIVIC_MAX_BODY_BYTES. The * stands for a call or an entry.
+UPLOADS = ("/review/*/submit", "/review/*/entries/*/attachments")
+
 routes = [
     Mount(
         "/review",
@@ -719,6 +747,7 @@ routes = [
             Route("/{call}/entries/{entry}/edit", edit_form, name="review_edit_form"),
             Route("/{call}/entries/{entry}/edit", edit, methods=["POST"], name="review_edit"),
             Route("/{call}/entries/{entry}/conflict", declare_conflict, methods=["POST"], name="review_conflict"),
+            Route("/{call}/entries/{entry}/attachments", add_attachment, methods=["POST"], name="review_attach"),
             Route("/{call}/entries/{entry}/attachments/{attachment}", attachment, name="review_attachment"),
             Route("/{call}/assignment", set_assignment, methods=["POST"], name="review_assignment"),
             Route("/{call}/scorers", add_scorer, methods=["POST"], name="review_add_scorer"),
@@ -777,6 +806,6 @@ part = WebPart(
     audit=AUDIT,
     errors={errors.ReviewError: refused},
     home_widgets=[home_widget],
-    uploads=("/review/",),
+    uploads=UPLOADS,
     views=(VIEW,),
 )
