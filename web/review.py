@@ -30,9 +30,12 @@ from domain.accounts import REVIEWER, STAFF
 from domain.review import refusals as errors
 from domain.review.aggregation import format_score
 from domain.review.awards import boundaries
-from domain.review.call_settings import KINDS, METHODS, default_tiers
+from domain.review.call_file import as_toml
+from domain.review.call_file import parse as parse_call_file
+from domain.review.call_settings import KINDS, METHODS, default_rubric, default_tiers
 from domain.review.calls import screening_conflict
 from domain.review.entries import DECISIONS
+from domain.review.errors import CallFileError
 from domain.review.standings import tiers_of
 from projections import review_queries as queries
 from web import i18n
@@ -47,6 +50,7 @@ from web.parts import AuditWording, WebPart
 from web.templating import is_htmx, render
 
 VIEW = "review"
+MAX_SETTINGS = 20_000  # characters of a call's rubric-and-tiers text: a dozen criteria fit many times
 T = TypeVar("T")
 
 
@@ -120,10 +124,14 @@ async def calls_page(request: Request) -> Response:
     return render(request, "review/calls.html", {"calls": rows, **_texts()})
 
 
+CALL_FIELDS = ("slug", "kind", "title_zh", "title_en", "opens", "closes", "method", "rounds", "caps", "settings")
+
+
 def _new_context(form: Mapping[str, Any], problems: dict[str, str]) -> dict[str, Any]:
-    values = {name: str(form.get(name, "")) for name in ("slug", "kind", "title_zh", "title_en", "opens", "closes",
-                                                          "method", "rounds", "caps")}  # fmt: skip
-    return {"values": values, "errors": problems, "kinds": KINDS, "methods": METHODS, **_texts()}
+    values = {name: str(form.get(name, "")) for name in CALL_FIELDS}
+    examples = {kind: as_toml(default_rubric(kind), default_tiers()) for kind in ("innovation", "thesis")}
+    return {"values": values, "errors": problems, "kinds": KINDS, "methods": METHODS, "examples": examples,
+            **_texts()}  # fmt: skip
 
 
 async def new_call_form(request: Request) -> Response:
@@ -131,9 +139,11 @@ async def new_call_form(request: Request) -> Response:
     return render(request, "review/new.html", _new_context({"kind": "innovation", "method": "mean"}, {}))
 
 
-def _capped_tiers(text_: str, problems: dict[str, str]) -> list[dict[str, Any]]:
-    """The default tiers with the caps typed as ``特優=1,優等=2`` (names in either language, or codes)."""
-    tiers = default_tiers()
+def _capped_tiers(text_: str, problems: dict[str, str], tiers: list[dict[str, Any]] | None = None
+                  ) -> list[dict[str, Any]]:  # fmt: skip
+    """The tiers (the defaults, or the call's own) with the caps typed as ``特優=1,優等=2`` (names
+    in either language, or codes)."""
+    tiers = tiers or default_tiers()
     for part in filter(None, (piece.strip() for piece in text_.replace("，", ",").split(","))):
         name, equals, number = part.partition("=")
         number = number.strip()
@@ -157,18 +167,25 @@ def _date(raw: str, field: str, problems: dict[str, str]) -> date:
 async def create_call(request: Request) -> Response:
     user = require_role(request, STAFF)
     form = await request.form()
-    values = {name: str(form.get(name, "")).strip() for name in ("slug", "kind", "title_zh", "title_en", "opens",
-                                                                   "closes", "method", "rounds", "caps")}  # fmt: skip
+    values = {name: str(form.get(name, "")).strip() for name in CALL_FIELDS}
     problems: dict[str, str] = {}
     opens, closes = _date(values["opens"], "opens", problems), _date(values["closes"], "closes", problems)
     rounds = int(values["rounds"]) if values["rounds"] in ("1", "2", "3") else 1
-    tiers = _capped_tiers(values["caps"], problems)
+    rubric, own_tiers = None, None
+    if len(values["settings"]) > MAX_SETTINGS:
+        problems["settings"] = text.field_problem("settings", "too_long")
+    elif values["settings"]:
+        try:
+            rubric, own_tiers = parse_call_file(values["settings"])
+        except CallFileError as error:
+            problems["settings"] = rules_text.call_file_problem(error)
+    tiers = _capped_tiers(values["caps"], problems, own_tiers)
     if not problems:
         try:
             recorded = await run_in_threadpool(
                 lambda: _services(request).review.open_call(
                     values["slug"], values["kind"], values["title_zh"], values["title_en"], opens, closes, user["id"],
-                    method=values["method"], rounds=rounds, tiers=tiers,
+                    method=values["method"], rounds=rounds, tiers=tiers, rubric=rubric,
                 )
             )  # fmt: skip
         except errors.InvalidFieldError as error:

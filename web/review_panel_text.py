@@ -46,6 +46,7 @@ FIELDS = {
     "entries": N_("Entries"),
     "mode": N_("Assignment"),
     "per_entry": N_("Members per entry"),
+    "settings": N_("Rubric and award tiers (TOML), optional"),
 }
 PROBLEMS = {
     "missing": N_("%(field)s is required."),
