@@ -233,3 +233,19 @@ def test_an_internal_panel_member_who_screens_is_held_to_their_agency(review: Re
     review.start_screening(SLUG, people.staff)
     with pytest.raises(errors.ScreenerConflictError):
         review.screen(entry, "pass", "", people.urban)
+
+
+def test_a_screener_appointed_before_agencies_were_recorded_has_none() -> None:
+    from domain.review.calls import Call
+
+    call = Call(slug="old-2026", kind="innovation", title_zh="舊", title_en="Old", opens="2026-01-01T00:00:00",
+                closes="2026-02-01T00:00:00", rounds=1, rubric=[], tiers=[], method="mean", gap=15, actor="s")  # fmt: skip
+    call.appoint_screener("acc", "s", "交通局")
+    opened, appointed = call.collect_events()
+    # As the log's mapper rebuilds a stored event (object.__new__, then its state): one stored
+    # before the agency was part of it.
+    stored = object.__new__(type(appointed))
+    stored.__dict__.update({k: v for k, v in appointed.__dict__.items() if k != "agency"})
+    rebuilt = opened.mutate(None)
+    stored.mutate(rebuilt)
+    assert rebuilt is not None and (rebuilt.screeners, rebuilt.screener_agencies) == (["acc"], {"acc": ""})
