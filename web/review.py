@@ -29,8 +29,14 @@ from starlette.routing import Mount, Route
 from domain.accounts import REVIEWER, STAFF
 from domain.review import refusals as errors
 from domain.review.aggregation import format_score
-from domain.review.call_settings import KINDS, METHODS, default_tiers
+from domain.review.awards import boundaries
+from domain.review.call_file import as_toml
+from domain.review.call_file import parse as parse_call_file
+from domain.review.call_settings import KINDS, METHODS, default_rubric, default_tiers
+from domain.review.calls import screening_conflict
 from domain.review.entries import DECISIONS
+from domain.review.errors import CallFileError
+from domain.review.standings import tiers_of
 from projections import review_queries as queries
 from web import i18n
 from web import review_panel_text as text
@@ -44,6 +50,7 @@ from web.parts import AuditWording, WebPart
 from web.templating import is_htmx, render
 
 VIEW = "review"
+MAX_SETTINGS = 20_000  # characters of a call's rubric-and-tiers text: a dozen criteria fit many times
 T = TypeVar("T")
 
 
@@ -117,10 +124,14 @@ async def calls_page(request: Request) -> Response:
     return render(request, "review/calls.html", {"calls": rows, **_texts()})
 
 
+CALL_FIELDS = ("slug", "kind", "title_zh", "title_en", "opens", "closes", "method", "rounds", "caps", "settings")
+
+
 def _new_context(form: Mapping[str, Any], problems: dict[str, str]) -> dict[str, Any]:
-    values = {name: str(form.get(name, "")) for name in ("slug", "kind", "title_zh", "title_en", "opens", "closes",
-                                                          "method", "rounds", "caps")}  # fmt: skip
-    return {"values": values, "errors": problems, "kinds": KINDS, "methods": METHODS, **_texts()}
+    values = {name: str(form.get(name, "")) for name in CALL_FIELDS}
+    examples = {kind: as_toml(default_rubric(kind), default_tiers()) for kind in ("innovation", "thesis")}
+    return {"values": values, "errors": problems, "kinds": KINDS, "methods": METHODS, "examples": examples,
+            **_texts()}  # fmt: skip
 
 
 async def new_call_form(request: Request) -> Response:
@@ -128,9 +139,11 @@ async def new_call_form(request: Request) -> Response:
     return render(request, "review/new.html", _new_context({"kind": "innovation", "method": "mean"}, {}))
 
 
-def _capped_tiers(text_: str, problems: dict[str, str]) -> list[dict[str, Any]]:
-    """The default tiers with the caps typed as ``特優=1,優等=2`` (names in either language, or codes)."""
-    tiers = default_tiers()
+def _capped_tiers(text_: str, problems: dict[str, str], tiers: list[dict[str, Any]] | None = None
+                  ) -> list[dict[str, Any]]:  # fmt: skip
+    """The tiers (the defaults, or the call's own) with the caps typed as ``特優=1,優等=2`` (names
+    in either language, or codes)."""
+    tiers = tiers or default_tiers()
     for part in filter(None, (piece.strip() for piece in text_.replace("，", ",").split(","))):
         name, equals, number = part.partition("=")
         number = number.strip()
@@ -154,18 +167,25 @@ def _date(raw: str, field: str, problems: dict[str, str]) -> date:
 async def create_call(request: Request) -> Response:
     user = require_role(request, STAFF)
     form = await request.form()
-    values = {name: str(form.get(name, "")).strip() for name in ("slug", "kind", "title_zh", "title_en", "opens",
-                                                                   "closes", "method", "rounds", "caps")}  # fmt: skip
+    values = {name: str(form.get(name, "")).strip() for name in CALL_FIELDS}
     problems: dict[str, str] = {}
     opens, closes = _date(values["opens"], "opens", problems), _date(values["closes"], "closes", problems)
     rounds = int(values["rounds"]) if values["rounds"] in ("1", "2", "3") else 1
-    tiers = _capped_tiers(values["caps"], problems)
+    rubric, own_tiers = None, None
+    if len(values["settings"]) > MAX_SETTINGS:
+        problems["settings"] = text.field_problem("settings", "too_long")
+    elif values["settings"]:
+        try:
+            rubric, own_tiers = parse_call_file(values["settings"])
+        except CallFileError as error:
+            problems["settings"] = rules_text.call_file_problem(error)
+    tiers = _capped_tiers(values["caps"], problems, own_tiers)
     if not problems:
         try:
             recorded = await run_in_threadpool(
                 lambda: _services(request).review.open_call(
                     values["slug"], values["kind"], values["title_zh"], values["title_en"], opens, closes, user["id"],
-                    method=values["method"], rounds=rounds, tiers=tiers,
+                    method=values["method"], rounds=rounds, tiers=tiers, rubric=rubric,
                 )
             )  # fmt: skip
         except errors.InvalidFieldError as error:
@@ -239,7 +259,9 @@ async def appoint_screener(request: Request) -> Response:
     try:
         account = UUID(str(form.get("screener", "")))
         recorded = await run_in_threadpool(_services(request).review.appoint_screener, found["slug"], account,
-                                           user["id"])  # fmt: skip
+                                           user["id"], str(form.get("screener_agency", "")))  # fmt: skip
+    except errors.InvalidFieldError as error:
+        return await panel_page(request, {"screener_agency": text.refusal(error)}, 422)
     except (ValueError, LookupError):
         return await panel_page(request, {"screener": gettext("There is no such account.")}, 422)
     await see_own_write(request, recorded.position, VIEW)
@@ -316,8 +338,9 @@ async def edit_form(request: Request, values: dict[str, str] | None = None, prob
     entry_row = await _entry(request, found)
     if entry_row["submitter"] != user["id"]:
         raise HTTPException(403)
+    attached = await _read(request, lambda db: queries.attachments(db, entry_row["id"]))
     context = {"call": found, "entry": entry_row, "values": values or {k: entry_row[k] for k in ENTRY_FIELDS},
-               "errors": problems or {}}  # fmt: skip
+               "errors": problems or {}, "attachments": attached}  # fmt: skip
     return render(request, "review/edit.html", context, status_code=status_code)
 
 
@@ -339,6 +362,29 @@ async def edit(request: Request) -> Response:
         return await edit_form(request, values, {"title": text.refusal(error)}, 409)
     await see_own_write(request, recorded.position, VIEW)
     return _redirect(request, request.url_for("review_mine"))
+
+
+async def add_attachment(request: Request) -> Response:
+    """The submitter adds a PDF to their entry until the window closes (one of the two upload
+    paths, with the submission: only these take bodies as large as an attachment)."""
+    user = require_user(request)
+    found = await _call(request)
+    entry_row = await _entry(request, found)
+    if entry_row["submitter"] != user["id"]:
+        raise HTTPException(403)
+    upload = (await request.form()).get("attachment")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return await edit_form(request, None, {"attachment": text.field_problem("attachment", "missing")}, 422)
+    name, content = upload.filename, await upload.read()
+    try:
+        recorded = await run_in_threadpool(_services(request).review.attach, UUID(entry_row["id"]), name, content,
+                                           user["id"])  # fmt: skip
+    except errors.InvalidFieldError as error:
+        return await edit_form(request, None, {"attachment": text.refusal(error)}, 422)
+    except (errors.WindowClosedError, errors.PhaseError) as error:
+        return await edit_form(request, None, {"attachment": text.refusal(error)}, 409)
+    await see_own_write(request, recorded.position, VIEW)
+    return _redirect(request, request.url_for("review_edit_form", call=found["slug"], entry=entry_row["id"]))
 
 
 async def attachment(request: Request) -> Response:
@@ -395,8 +441,15 @@ async def screening_page(request: Request, problem: str = "", status_code: int =
     ):
         raise HTTPException(403)
     passed = {e["id"] for e in data["entries"] if _passed(data["screenings"].get(e["id"], []))}
+    conflicts: dict[str, str] = {}
+    if screener:  # the service refuses these too; the page does not offer them
+        agency = await run_in_threadpool(_services(request).review.screener_agency, found["slug"], user["id"])
+        for e in data["entries"]:
+            reason = screening_conflict(user["id"], agency, e["agency"], e["submitter"])
+            if reason:
+                conflicts[e["id"]] = text.screening_conflict(reason)
     context = {"call": found, "problem": problem, "screener": screener, "passed": passed, "decisions": DECISIONS,
-               **data, **_texts()}  # fmt: skip
+               "conflicts": conflicts, **data, **_texts()}  # fmt: skip
     return render(request, "review/screening.html", context, status_code=status_code)
 
 
@@ -589,9 +642,16 @@ async def chair_page(request: Request, problem: str = "", status_code: int = 200
     method_error = rules_text.method_error(computed.error, found["gap"]) if computed.error else ""
     context = {"call": found, "rows": rows, "standing": computed.by_entry(), "hidden": hidden, "members": members,
                "round": computed, "method_error": method_error, "decimal": _decimal, "flag": rules_text.flag,
+               "on_scale": _on_scale(found),
                "is_chair": is_chair, "problem": problem, "tier_name": tier_name, "staff": STAFF in user["roles"],
                "mode": await _read(request, lambda db: queries.panel(db, found["id"])), **_texts()}  # fmt: skip
     return render(request, "review/chair.html", context, status_code=status_code)
+
+
+def _on_scale(call_row: Mapping[str, Any]) -> Callable[[float], str]:
+    """A severity-normalised score printed as the official ones are: never up onto a threshold."""
+    edges = boundaries(tiers_of(call_row["tiers"]))
+    return lambda value: format_score(Fraction(value), edges)
 
 
 def _decimal(value: Fraction | None) -> str:
@@ -675,6 +735,10 @@ async def letter_page(request: Request) -> Response:
     return render(request, "review/letter.html", context)
 
 
+# Only these take bodies as large as CIVIC_MAX_UPLOAD_BYTES (an entry with its PDF); every other
+# review POST is a small form, held to CIVIC_MAX_BODY_BYTES. The * stands for a call or an entry.
+UPLOADS = ("/review/*/submit", "/review/*/entries/*/attachments")
+
 routes = [
     Mount(
         "/review",
@@ -700,6 +764,7 @@ routes = [
             Route("/{call}/entries/{entry}/edit", edit_form, name="review_edit_form"),
             Route("/{call}/entries/{entry}/edit", edit, methods=["POST"], name="review_edit"),
             Route("/{call}/entries/{entry}/conflict", declare_conflict, methods=["POST"], name="review_conflict"),
+            Route("/{call}/entries/{entry}/attachments", add_attachment, methods=["POST"], name="review_attach"),
             Route("/{call}/entries/{entry}/attachments/{attachment}", attachment, name="review_attachment"),
             Route("/{call}/assignment", set_assignment, methods=["POST"], name="review_assignment"),
             Route("/{call}/scorers", add_scorer, methods=["POST"], name="review_add_scorer"),
@@ -758,6 +823,6 @@ part = WebPart(
     audit=AUDIT,
     errors={errors.ReviewError: refused},
     home_widgets=[home_widget],
-    uploads=("/review/",),
+    uploads=UPLOADS,
     views=(VIEW,),
 )

@@ -46,6 +46,7 @@ FIELDS = {
     "entries": N_("Entries"),
     "mode": N_("Assignment"),
     "per_entry": N_("Members per entry"),
+    "settings": N_("Rubric and award tiers (TOML), optional"),
 }
 PROBLEMS = {
     "missing": N_("%(field)s is required."),
@@ -64,6 +65,12 @@ def field_problem(field: str, code: str, **params: object) -> str:
             return gettext("Give a whole number from 0 to %(most)s.", most=params["most"])
         return gettext("Give this criterion a score.") if code == "missing" else gettext("This score is refused.")
     return gettext(PROBLEMS.get(code, PROBLEMS["unknown"]), field=gettext(FIELDS.get(field, field)))
+
+
+def screening_conflict(reason: str) -> str:
+    if reason == "own_entry":
+        return gettext("You may not screen this entry: you submitted it.")
+    return gettext("You may not screen this entry: it comes from your own agency.")
 
 
 def refusal(error: Exception) -> str:
@@ -92,6 +99,8 @@ def refusal(error: Exception) -> str:
         return gettext("That person is already on the panel.")
     if isinstance(error, errors.NotScreenerError):
         return gettext("You are not a screener of this call.")
+    if isinstance(error, errors.ScreenerConflictError):
+        return screening_conflict(error.reason)
     if isinstance(error, errors.ScreeningFullError):
         return gettext("Two screeners have already decided this entry.")
     if isinstance(error, errors.NotShortlistableError):

@@ -7,9 +7,9 @@ command line alike. Criterion and tier names are the call's own data in both lan
 
 from __future__ import annotations
 
-from domain.review import aggregation, errors, sheet
+from domain.review import aggregation, call_file, diagnostics, errors, sheet
 from domain.review.awards import BY_IMPACT, BY_INNOVATION, BY_PAIRWISE, Tier
-from domain.review.errors import MethodError, SheetProblem
+from domain.review.errors import CallFileError, MethodError, SheetProblem
 from domain.review.rubric import Criterion
 from web.i18n import EN, N_, current_locale, gettext
 
@@ -30,6 +30,9 @@ FLAGS = {
     BY_INNOVATION: N_("tie at a cap broken by the mean innovation score"),
     BY_PAIRWISE: N_("tie at a cap broken by the members who scored both"),
     "tied": N_("tied at a cap, not broken: placed in the lower tier for the chair to decide"),
+    diagnostics.WIDE_SPREAD: N_("wide spread between members (15 points or more)"),
+    diagnostics.FAR_FROM_MEDIAN: N_("a member 10 points or more from the median"),
+    diagnostics.NORMALISED_TIER: N_("severity-normalised score would change the tier"),
 }
 
 METHOD_ERRORS = {
@@ -66,6 +69,30 @@ SHEET_PROBLEMS = {
     sheet.ENTRY_AGENCY_CHANGES: N_("entry %(entry)s is from %(first)s on an earlier line, here from %(agency)s"),
     sheet.MEMBER_AGENCY_CHANGES: N_("member %(member)s is from %(first)s on an earlier line, here from %(agency)s"),
 }
+
+
+CALL_FILE_PROBLEMS = {
+    call_file.SYNTAX: N_("this is not valid TOML"),
+    call_file.UNKNOWN_KEY: N_("unknown key %(key)s"),
+    call_file.MISSING: N_("%(key)s is missing"),
+    call_file.NOT_TEXT: N_("%(key)s must be a text in quotes"),
+    call_file.TOO_LONG: N_("%(key)s is longer than %(most)s characters or holds a control character"),
+    call_file.NOT_A_NUMBER: N_("%(key)s must be a whole number"),
+    call_file.OUT_OF_RANGE: N_("%(key)s must be from %(least)s to %(most)s"),
+    call_file.BAD_CODE: N_("code must be lower-case letters, digits, - or _, starting with a letter"),
+    call_file.DUPLICATE: N_("the code %(value)s is used twice"),
+    call_file.WEIGHTS_SUM: N_("the weights add up to %(total)s, not %(scale)s"),
+    call_file.BANDS_COVER: N_("the bands must cover 0 to %(weight)s, each score in exactly one band"),
+    call_file.TIERS_ORDER: N_("each tier's min must be lower than the tier above it"),
+    call_file.NOT_A_LIST: N_("%(key)s must be one to %(most)s tables"),
+}
+
+
+def call_file_problem(error: CallFileError) -> str:
+    """``line 4: …``, as the budgeting cycle file words its problems."""
+    template = CALL_FILE_PROBLEMS.get(error.code, CALL_FILE_PROBLEMS[call_file.SYNTAX])
+    problem = gettext(template, **{"key": error.key, **error.params})
+    return gettext("line %(line)s: %(problem)s", line=error.line, problem=problem) if error.line else problem
 
 
 def method_name(method: str, gap: int = aggregation.DEFAULT_GAP) -> str:

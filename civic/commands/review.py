@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -16,11 +17,13 @@ import click
 
 from civic.clickhelp import TranslatedGroup
 from civic.commands.tally_run import columns, pad
-from domain.review.aggregation import DEFAULT_GAP, DEFAULT_METHOD, METHODS, Tally, aggregate, format_score
+from domain.review import diagnostics
+from domain.review.aggregation import DEFAULT_GAP, DEFAULT_METHOD, METHODS, Score, Tally, aggregate, format_score
 from domain.review.awards import DEFAULT_TIERS, Awards, Tier, UnknownTierError, award, boundaries, find_tier, with_caps
 from domain.review.errors import MethodError, SheetError, SheetProblem
 from domain.review.limits import MAX_SHEET_BYTES
 from domain.review.sheet import TOO_LARGE, Sheet, read_sheet
+from domain.review.standings import diagnostic_flags
 from web.i18n import N_
 from web.i18n import gettext as _
 from web.review_text import flag, method_error, method_name, sheet_problem, tier_name
@@ -70,10 +73,11 @@ def tally(sheet_file: Path, method: str, caps: str, gap: int, as_json: bool) -> 
     except MethodError as error:
         _fail([method_error(error, gap)])
     awards = award(counted, sheet.scores, tiers)
+    chair = chair_flags(sheet.scores, counted, tiers)
     if as_json:
-        click.echo(json.dumps(as_document(counted, awards), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(as_document(counted, awards, chair), ensure_ascii=False, indent=2))
     else:
-        for line in table(counted, awards, gap):
+        for line in table(counted, awards, gap, chair):
             click.echo(line)
 
 
@@ -97,7 +101,16 @@ def _fail(lines: list[str]) -> NoReturn:
     sys.exit(BAD_SHEET)
 
 
-def as_document(counted: Tally, awards: Awards) -> dict[str, object]:
+def chair_flags(scores: Sequence[Score], counted: Tally, tiers: tuple[Tier, ...]) -> dict[str, tuple[str, ...]]:
+    """The diagnostics flags of each entry (wide spread, a member far from the median, a
+    severity-normalised score in another tier), as the chair's dashboard shows them."""
+    spread, moved = diagnostics.spreads(scores), diagnostics.severity_normalised(scores, counted, tiers)
+    return {entry: diagnostic_flags(spread.get(entry), moved.get(entry)) for entry in spread}
+
+
+def as_document(
+    counted: Tally, awards: Awards, chair: Mapping[str, tuple[str, ...]] | None = None
+) -> dict[str, object]:
     shown = boundaries(awards.tiers)
     by_entry = counted.by_entry()
     entries = []
@@ -108,7 +121,11 @@ def as_document(counted: Tally, awards: Awards) -> dict[str, object]:
             "score": format_score(placement.score, shown),
             "tier": placement.tier,
             "members": found.members,
-            "flags": [*found.flags, *([placement.tie_break] if placement.tie_break else [])],
+            "flags": [
+                *found.flags,
+                *([placement.tie_break] if placement.tie_break else []),
+                *(chair or {}).get(placement.entry, ()),
+            ],
             "tied": placement.tied,
         }
         if found.rank_sum is not None:
@@ -134,7 +151,7 @@ def as_document(counted: Tally, awards: Awards) -> dict[str, object]:
     }
 
 
-def table(counted: Tally, awards: Awards, gap: int) -> list[str]:
+def table(counted: Tally, awards: Awards, gap: int, chair: Mapping[str, tuple[str, ...]] | None = None) -> list[str]:
     shown = boundaries(awards.tiers)
     names = {tier.code: tier_name(tier) for tier in awards.tiers}
     by_entry = counted.by_entry()
@@ -148,6 +165,7 @@ def table(counted: Tally, awards: Awards, gap: int) -> list[str]:
             notes.append(flag(placement.tie_break))
         if placement.tied:
             notes.append(flag("tied"))
+        notes += [flag(code) for code in (chair or {}).get(placement.entry, ())]
         rows.append(
             [
                 placement.entry,

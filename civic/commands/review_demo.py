@@ -83,7 +83,8 @@ def seed_demo(services: Services) -> Iterator[str]:
         account = account_id_for(issuer, subject)
         review.appoint_member(SLUG, account, name, kind, agency, SYSTEM_ACTOR, chair=chair)
         members.append((str(account), agency))
-    review.appoint_screener(SLUG, UUID(staff), SYSTEM_ACTOR)
+    # The two outside experts screen: demo-staff submits most entries, and nobody screens their own.
+    review.appoint_screener(SLUG, UUID(members[1][0]), SYSTEM_ACTOR)
     review.appoint_screener(SLUG, UUID(members[0][0]), SYSTEM_ACTOR)
     resident = demo_account(services, "demo-resident")
     entries = []
@@ -95,7 +96,9 @@ def seed_demo(services: Services) -> Iterator[str]:
     review.start_screening(SLUG, SYSTEM_ACTOR)
     for number, entry in enumerate(entries):
         passes = number < SHORTLIST
-        review.screen(entry, "pass" if passes else "fail", "" if passes else "創新性不足，與既有業務重複", staff)
+        review.screen(
+            entry, "pass" if passes else "fail", "" if passes else "創新性不足，與既有業務重複", members[1][0]
+        )
         review.screen(entry, "revise" if number % 4 == 0 else "pass", "請補充經費估算" if number % 4 == 0 else "",
                       members[0][0])  # fmt: skip
     shortlist = [e for e in entries if services.review.entry(e).passed_screening()]

@@ -53,6 +53,7 @@ class Call(Aggregate):
 
         class ScreenerAppointed(Event):
             account_id: str
+            agency: str = ""  # recorded since screeners' conflicts (issue 13); older events have none
 
         class ShortlistConfirmed(Event):
             entry_ids: list[str]
@@ -90,6 +91,7 @@ class Call(Aggregate):
         self.phase = SUBMISSION
         self.round = 0  # no scoring round opened yet
         self.screeners: list[str] = []
+        self.screener_agencies: dict[str, str] = {}
         self.shortlist: list[str] = []
         self.awards: list[dict[str, Any]] = []
 
@@ -135,13 +137,16 @@ class Call(Aggregate):
         self.phase = phase
         self.round = round
 
-    def appoint_screener(self, account_id: str, actor: str) -> None:
-        if account_id not in self.screeners:
-            self._screener(account_id, actor)
+    def appoint_screener(self, account_id: str, actor: str, agency: str = "") -> None:
+        """Appointing again with another agency records the new one."""
+        if account_id not in self.screeners or self.screener_agencies.get(account_id, "") != agency:
+            self._screener(account_id, actor, agency)
 
     @event("ScreenerAppointed")
-    def _screener(self, account_id: str, actor: str) -> None:
-        self.screeners.append(account_id)
+    def _screener(self, account_id: str, actor: str, agency: str = "") -> None:
+        if account_id not in self.screeners:
+            self.screeners.append(account_id)
+        self.screener_agencies[account_id] = agency
 
     def confirm_shortlist(self, entry_ids: list[str], actor: str) -> None:
         self.require_phase("confirm_shortlist", SCREENING)
@@ -169,3 +174,15 @@ class Call(Aggregate):
     @event("AwardsPublished")
     def _published(self, actor: str) -> None:
         self.phase = PUBLISHED
+
+
+OWN_ENTRY, OWN_AGENCY = "own_entry", "own_agency"
+
+
+def screening_conflict(screener: str, agency: str, entry_agency: str, submitter: str) -> str | None:
+    """Why a screener may not screen an entry (they submitted it, or it is their agency's), or None."""
+    if screener == submitter:
+        return OWN_ENTRY
+    if agency and agency == entry_agency:
+        return OWN_AGENCY
+    return None

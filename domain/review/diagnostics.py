@@ -29,6 +29,11 @@ from domain.review.awards import DEFAULT_TIERS, Tier, band
 SPREAD_FLAG = 15  # max − min of the totals at or above this is flagged
 OUTLIER_FLAG = 10  # a member this far or farther from the median is flagged
 
+# The flags' codes, as the sheet and the tally's JSON print them.
+WIDE_SPREAD = "wide-spread"
+FAR_FROM_MEDIAN = "far-from-median"
+NORMALISED_TIER = "normalised-tier"
+
 INTERVAL = "interval"
 NOMINAL = "nominal"
 

@@ -67,3 +67,14 @@ class SheetError(ReviewError):
     def __init__(self, problems: list[SheetProblem]) -> None:
         super().__init__(f"{len(problems)} problems, first on line {problems[0].line if problems else 0}")
         self.problems = tuple(problems)
+
+
+class CallFileError(ReviewError, ValueError):
+    """A call's rubric-and-tiers text is refused: ``code`` says why, ``key`` and ``line`` where."""
+
+    def __init__(self, code: str, key: str, line: int, **params: object) -> None:
+        super().__init__(f"line {line}: {code} {key}")
+        self.code = code
+        self.key = key
+        self.line = line
+        self.params = params

@@ -98,6 +98,15 @@ class NotScreenerError(ReviewError):
         self.slug = slug
 
 
+class ScreenerConflictError(ReviewError):
+    """A screener may not screen an entry they submitted or one of their own agency."""
+
+    def __init__(self, entry_id: UUID, screener: str, reason: str) -> None:
+        super().__init__(f"{entry_id} {screener} {reason}")
+        self.entry_id = entry_id
+        self.reason = reason
+
+
 class ScreeningFullError(ReviewError):
     """Two screeners already decided this entry."""
 

@@ -23,7 +23,7 @@ from domain.accounts import STAFF, Accounts, PermissionDeniedError
 from domain.eventlog import SYSTEM_ACTOR, EventLog, Recorded
 from domain.review import refusals as errors
 from domain.review.call_settings import DEFAULT_GAP, KINDS, METHODS, default_method, default_rubric, default_tiers
-from domain.review.calls import CLOSED, SCORING, SCREENING, SUBMISSION, Call, call_id_for
+from domain.review.calls import CLOSED, SCORING, SCREENING, SUBMISSION, Call, call_id_for, screening_conflict
 from domain.review.entries import DECISIONS, FAIL, Entry
 from domain.review.panels import ALL, BALANCED, EXTERNAL, INTERNAL, Panel, balanced, panel_id_for
 from domain.review.scores import Score, score_id_for
@@ -220,12 +220,21 @@ class Review:
 
     # --- first screen -------------------------------------------------------------------------
 
-    def appoint_screener(self, slug: str, account_id: UUID, actor: str) -> Recorded:
+    def appoint_screener(self, slug: str, account_id: UUID, actor: str, agency: str = "") -> Recorded:
+        """A screener with their agency (none for an outside expert): they never screen its entries."""
         self.accounts.require(actor, STAFF)
         self.accounts.get(account_id)
+        agency = _text("agency", agency, MAX_NAME)
         call = self.call(slug)
-        call.appoint_screener(str(account_id), actor)
+        call.appoint_screener(str(account_id), actor, agency)
         return Recorded(self._save(call))
+
+    def screener_agency(self, slug: str, account: str) -> str:
+        """The agency a screener was appointed with, else their agency as an internal panel member."""
+        call, panel = self.call(slug), self.panel(slug)
+        member = panel.members.get(account)
+        return call.screener_agencies.get(account) or (member["agency"] if member and member["kind"] == INTERNAL
+                                                       else "")  # fmt: skip
 
     def screen(self, entry_id: UUID, decision: str, reason: str, actor: str) -> Recorded:
         """pass / revise (pass with revision) / fail, a reason required for fail; two screeners per entry."""
@@ -234,6 +243,9 @@ class Review:
         if actor not in call.screeners and actor != SYSTEM_ACTOR:
             raise errors.NotScreenerError(call.slug, actor)
         call.require_phase("screen", SCREENING)
+        conflict = screening_conflict(actor, self.screener_agency(call.slug, actor), entry.agency, entry.submitter)
+        if conflict:
+            raise errors.ScreenerConflictError(entry.id, actor, conflict)
         if decision not in DECISIONS:
             raise errors.InvalidFieldError("decision", UNKNOWN if decision else MISSING)
         reason = (_required if decision == FAIL else _text)("reason", reason, MAX_COMMENT, multiline=True)

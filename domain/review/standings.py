@@ -43,8 +43,7 @@ class Standing:
     tied: bool = False
     flags: tuple[str, ...] = ()
     printed: str = ""  # two decimals, never rounded up onto a tier's threshold
-    spread_flagged: bool = False
-    normalised_tier_differs: bool = False
+    diagnostics: tuple[str, ...] = ()  # the chair's flags (diagnostic_flags), never stored with the awards
     counted: tuple[str, ...] = ()  # the members (codes) whose totals make the score: the working
 
     def as_dict(self) -> dict[str, Any]:
@@ -59,6 +58,7 @@ class Round:
     kendalls_w: Fraction | None = None
     alpha: Fraction | None = None
     spreads: dict[str, diagnostics.Spread] = field(default_factory=dict)
+    normalised: dict[str, diagnostics.Normalised] = field(default_factory=dict)
 
     def by_entry(self) -> dict[str, Standing]:
         return {standing.entry: standing for standing in self.standings}
@@ -84,13 +84,26 @@ def standings(method: str, gap: int, rubric: Sequence[Mapping[str, Any]], tiers:
     ranked = []
     for placement in placed.placements:
         aggregate_ = found[placement.entry]
-        flags = aggregate_.flags + ((placement.tie_break,) if placement.tie_break else ()) + (
-            ("tied",) if placement.tied else ())  # fmt: skip
         spread = spreads.get(placement.entry)
         moved = normalised.get(placement.entry)
+        flags = aggregate_.flags + ((placement.tie_break,) if placement.tie_break else ()) + (
+            ("tied",) if placement.tied else ())  # fmt: skip
         ranked.append(Standing(
             placement.entry, placement.score, aggregate_.members, placement.tier, placement.tied, flags,
-            format_score(placement.score, edges), bool(spread and spread.flagged), bool(moved and moved.changes_tier),
-            tuple(aggregate_.counted),
+            format_score(placement.score, edges), diagnostic_flags(spread, moved), tuple(aggregate_.counted),
         ))  # fmt: skip
-    return Round(ranked + unscored, None, diagnostics.kendalls_w(given).w, diagnostics.panel_alpha(given), spreads)
+    return Round(ranked + unscored, None, diagnostics.kendalls_w(given).w, diagnostics.panel_alpha(given), spreads,
+                 normalised)  # fmt: skip
+
+
+def diagnostic_flags(spread: diagnostics.Spread | None, moved: diagnostics.Normalised | None) -> tuple[str, ...]:
+    """The chair's flags of one entry as codes: a wide spread, a member far from the median, a
+    severity-normalised score in another tier."""
+    found = []
+    if spread is not None and spread.range >= diagnostics.SPREAD_FLAG:
+        found.append(diagnostics.WIDE_SPREAD)
+    if spread is not None and spread.outliers:
+        found.append(diagnostics.FAR_FROM_MEDIAN)
+    if moved is not None and moved.changes_tier:
+        found.append(diagnostics.NORMALISED_TIER)
+    return tuple(found)

@@ -80,6 +80,17 @@ def test_call_to_published_awards(new_page: NewPage, lang: str, javascript: bool
     entrant.wait_for_url("**/review/mine")
     expect(entrant.locator("main")).to_contain_text(title)
     check(entrant, javascript)
+    # Within the window the entrant adds a PDF to the entry from its edit page.
+    entrant.locator(f"main a[href*='/review/{slug}/'][href$='/edit']").first.click()
+    entrant.wait_for_url("**/edit")
+    check(entrant, javascript)
+    entrant.locator("#field-attachment").set_input_files(
+        {"name": "annex.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n"}
+    )
+    entrant.locator("form[action$='/attachments'] button[type=submit]").click()
+    entrant.wait_for_url("**/edit")
+    expect(entrant.locator("main")).to_contain_text("annex.pdf")
+    check(entrant, javascript)
 
     # The first screen: both screeners pass it, the chair confirms the shortlist.
     staff.goto(f"/review/{slug}")

@@ -273,6 +273,7 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("GET", "/review/{call}/entries/{entry}/edit"): Access(RESIDENT),
     ("POST", "/review/{call}/entries/{entry}/edit"): Access(RESIDENT, form=REVIEW_ENTRY),
     ("POST", "/review/{call}/entries/{entry}/conflict"): Access(REVIEWER, form={"reason": "曾擔任顧問"}),
+    ("POST", "/review/{call}/entries/{entry}/attachments"): Access(RESIDENT, files={"attachment": PDF_UPLOAD}),
     ("GET", "/review/{call}/entries/{entry}/attachments/{attachment}"): Access(RESIDENT, REVIEWER, STAFF),
     ("POST", "/review/{call}/assignment"): Access(STAFF, form={"mode": "balanced", "per_entry": "1"}),
     ("POST", "/review/{call}/scorers"): Access(STAFF, form={"entry": "{entry}", "member": "{reviewer_account_id}"}),

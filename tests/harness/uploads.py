@@ -40,7 +40,9 @@ REVIEW_ENTRY = Upload(
     "POST", "/review/{call}/submit", "attachment",
     {"title": "智慧停車導引", "agency": "交通局", "team": "", "summary": "停車導引。", "benefits": "減少繞行。"},
 )  # fmt: skip
-UPLOADS = {"glossary import": GLOSSARY_IMPORT, "census": CENSUS_IMPORT, "review entry": REVIEW_ENTRY}
+REVIEW_ATTACHMENT = Upload("POST", "/review/{call}/entries/{entry}/attachments", "attachment", {})
+UPLOADS = {"glossary import": GLOSSARY_IMPORT, "census": CENSUS_IMPORT, "review entry": REVIEW_ENTRY,
+           "review attachment": REVIEW_ATTACHMENT}  # fmt: skip
 # Next: "budget (.pb)": Upload("POST", "/budgets/import", "file", {...}),
 
 HEADER = "zh,en,category,district\n"
@@ -114,6 +116,13 @@ CASES: dict[str, list[Case]] = {
         Case("html posing as a pdf", "plan.pdf", lambda limit, place: b"<html><script>alert(1)</script></html>"),
         Case("a pdf with a right-to-left name", "plan\u202efdp.exe", lambda limit, place: b"%PDF-1.4\n"),
         Case("a pdf with an escape in its name", "plan\x1b[2J.pdf", lambda limit, place: b"%PDF-1.4\n"),
+        Case("a pdf over the upload limit", "plan.pdf", _pdf_over, TOO_LARGE),
+    ],
+    # The same files added to an entry afterwards (refused whole before the window is even asked).
+    "review attachment": [
+        Case("an executable named .pdf", "plan.pdf", lambda limit, place: b"MZ\x90\x00" + place.encode()),
+        Case("an empty file", "plan.pdf", lambda limit, place: b""),
+        Case("a pdf with a right-to-left name", "plan\u202efdp.exe", lambda limit, place: b"%PDF-1.4\n"),
         Case("a pdf over the upload limit", "plan.pdf", _pdf_over, TOO_LARGE),
     ],
     "census": [

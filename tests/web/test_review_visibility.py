@@ -12,7 +12,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from civic.local_provider import LocalProvider
-from domain.accounts import REVIEWER, account_id_for
+from domain.accounts import REVIEWER, STAFF, account_id_for
 from domain.eventlog import SYSTEM_ACTOR
 from tests.fixtures import MakeClient, SignIn
 from tests.web.conftest import BASE_URL
@@ -145,3 +145,28 @@ def test_a_score_after_the_round_closed_is_refused_and_changes_nothing(panel: Pa
     assert refused.status_code == 409 and words in refused.text
     assert panel.services.log.position() == before
     assert "90" in olga.get(panel.score_page(panel.traffic) + f"?lang={lang}").text
+
+
+def test_the_chair_and_staff_see_the_diagnostics_values_and_another_member_gets_403(panel: Panel) -> None:
+    lower = {"innovation": 20, "feasibility": 14, "impact": 21, "transferability": 7, "presentation": 8}  # 70
+    panel.services.review.score(SLUG, panel.traffic, lower, "尚可", str(panel.account("chen-chair")))
+    panel.services.accounts.grant_from_command_line(panel.issuer, "stan-staff", STAFF)
+    panel.services.catch_up()
+    chair = panel.browser("chen-chair")
+    page = chair.get(f"/review/{SLUG}/chair?lang=en")
+    assert page.status_code == 200
+    row = page.text.split("公車到站提醒", 1)[1].split("</tr>", 1)[0]
+    cells = [cell.split("</td>", 1)[0].strip() for cell in row.split("<td>")[1:]]
+    # totals 70 and 90: median 80, max − min 20 (flagged at 15), both members 10 from the median;
+    # each member scored one entry only, so the severity-normalised score is the plain mean.
+    assert cells[2] == "80.00"
+    assert cells[3].startswith("20") and "(wide)" in cells[3]
+    assert cells[4] == "80.00"
+    assert "wide spread between members" in cells[-1] and "from the median (M1, M3)" in cells[-1]
+    zh = chair.get(f"/review/{SLUG}/chair?lang=zh_Hant_TW").text
+    assert "中位數" in zh and "80.00" in zh
+    staff = panel.browser("stan-staff")
+    assert "from the median (M1, M3)" in staff.get(f"/review/{SLUG}/chair?lang=en").text
+    olga = panel.browser("olga-expert")  # a member, not the chair
+    refused = olga.get(f"/review/{SLUG}/chair?lang=en")
+    assert refused.status_code == 403 and "80.00" not in refused.text and "(M1, M3)" not in refused.text

@@ -59,13 +59,15 @@ def test_trimmed_mean_and_the_third_reviewer(civic) -> None:  # type: ignore[no-
     code, out, _ = civic(str(PANEL), "--method", "trimmed-mean", "--json")
     scores = {entry["entry"]: (entry["score"], entry["flags"]) for entry in json.loads(out)["entries"]}
     assert code == 0
-    assert scores["E4"] == ("81.00", [])
+    # E4's totals 80, 95, 82, 81, 79: max − min 16 (≥ 15), M2 14 from the median 81 (≥ 10); the
+    # chair's diagnostics flags ride along, never changing the score.
+    assert scores["E4"] == ("81.00", ["wide-spread", "far-from-median"])
     assert scores["E2"] == ("86.50", ["recused", "few-to-trim"])
     code, out, _ = civic(str(THESES), "--method", "two-plus-third", "--json")
     found = {entry["entry"]: entry for entry in json.loads(out)["entries"]}
     assert code == 0
     assert (found["T2"]["score"], found["T3"]["score"], found["T4"]["flags"]) == (
-        "88.00", "81.50", ["third-used", "third-equidistant"],
+        "88.00", "81.50", ["third-used", "third-equidistant", "wide-spread"],
     )  # fmt: skip
     assert json.loads(out)["vacant"] == ["outstanding", "honourable-mention"]
 

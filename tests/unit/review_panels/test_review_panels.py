@@ -203,3 +203,49 @@ def test_a_third_reviewer_joins_an_entry_of_a_balanced_panel(review: Review, peo
     with pytest.raises(errors.RecusedError):  # 財政局's member is free of 交通局's entry; 交通局's would not be
         review.appoint_member(SLUG, UUID(people.other_entrant), "交通代表", "internal", "交通局", people.staff)
         review.add_scorer(SLUG, entry, UUID(people.other_entrant), people.staff)
+
+
+def test_a_screener_never_screens_their_own_agencys_entry_nor_their_own(review: Review, people: People) -> None:
+    # 方科長 of 財政局 screens beside the chair; staff screen too but submitted an entry themselves.
+    review.appoint_screener(SLUG, UUID(people.finance), people.staff, agency="財政局")
+    finance = review.submit(
+        SLUG, "稅單行動支付", "財政局", "", "摘要", "效益", people.other_entrant, now=IN_WINDOW
+    ).result
+    traffic = review.submit(SLUG, "公車到站提醒", "交通局", "", "摘要", "效益", people.entrant, now=IN_WINDOW).result
+    own = review.submit(SLUG, "公文線上簽核", "秘書處", "", "摘要", "效益", people.staff, now=IN_WINDOW).result
+    review.start_screening(SLUG, people.staff)
+    with pytest.raises(errors.ScreenerConflictError) as agency:
+        review.screen(finance, "pass", "", people.finance)
+    assert agency.value.reason == "own_agency"
+    with pytest.raises(errors.ScreenerConflictError) as author:
+        review.screen(own, "pass", "", people.staff)
+    assert author.value.reason == "own_entry"
+    assert review.entry(finance).screenings == {} and review.entry(own).screenings == {}  # nothing recorded
+    review.screen(traffic, "pass", "", people.finance)  # another agency's entry: free
+    review.screen(finance, "pass", "", people.staff)
+    assert len(review.entry(traffic).screenings) == 1 and len(review.entry(finance).screenings) == 1
+
+
+def test_an_internal_panel_member_who_screens_is_held_to_their_agency(review: Review, people: People) -> None:
+    review.appoint_screener(SLUG, UUID(people.urban), people.staff)  # no agency given: the panel's 都市發展局
+    assert review.screener_agency(SLUG, people.urban) == "都市發展局"
+    entry = review.submit(SLUG, "都市更新", "都市發展局", "", "摘要", "效益", people.entrant, now=IN_WINDOW).result
+    review.start_screening(SLUG, people.staff)
+    with pytest.raises(errors.ScreenerConflictError):
+        review.screen(entry, "pass", "", people.urban)
+
+
+def test_a_screener_appointed_before_agencies_were_recorded_has_none() -> None:
+    from domain.review.calls import Call
+
+    call = Call(slug="old-2026", kind="innovation", title_zh="舊", title_en="Old", opens="2026-01-01T00:00:00",
+                closes="2026-02-01T00:00:00", rounds=1, rubric=[], tiers=[], method="mean", gap=15, actor="s")  # fmt: skip
+    call.appoint_screener("acc", "s", "交通局")
+    opened, appointed = call.collect_events()
+    # As the log's mapper rebuilds a stored event (object.__new__, then its state): one stored
+    # before the agency was part of it.
+    stored = object.__new__(type(appointed))
+    stored.__dict__.update({k: v for k, v in appointed.__dict__.items() if k != "agency"})
+    rebuilt = opened.mutate(None)
+    stored.mutate(rebuilt)
+    assert rebuilt is not None and (rebuilt.screeners, rebuilt.screener_agencies) == (["acc"], {"acc": ""})
