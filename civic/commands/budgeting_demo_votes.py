@@ -205,7 +205,8 @@ def verified_voters(services: Services, cycle: Cycle, people: Sequence[Resident]
             person_hash = keys.person(person.number)
             area, band = area_of(spec, person.district), age_band(age_on(person.born, closing))
             main.append(Account(issuer, subject, name, actor=account))
-            main.append(AccountBinding(cycle=slug, account=account, person=person_hash, area=area, age_band=band,
+            tag = services.voting.ballot_keys.band_tag(slug, account, band)
+            main.append(AccountBinding(cycle=slug, account=account, person=person_hash, area=area, age_tag=tag,
                                        actor=account))  # fmt: skip
             main.append(
                 EntryBinding(id=entry_binding_id(slug, person_hash), cycle=slug, account=account, actor=account)

@@ -45,7 +45,10 @@ def test_rebuild_of_100000_events_matches_the_incremental_read_models(tmp_path: 
 
     assert result.returncode == 0, result.stderr
     assert "Rebuilding read models" in result.stderr
-    assert "Rebuilt accounts, glossary, budgeting, census, ballots, bindings, results, review, audit from 100000 events." in result.stdout
+    assert (
+        "Rebuilt accounts, glossary, budgeting, census, ballots, bindings, results, review, audit from 100000 events."
+        in result.stdout
+    )
     for name, tables in TABLES.items():
         rebuilt = table_rows(open_read_db(current_file(settings.views_dir, name)), tables)
         assert rebuilt == incremental[name], name
