@@ -157,8 +157,28 @@ def accounts(db: Database) -> list[dict[str, Any]]:
     return [_with_role_list(row) for row in db.query("SELECT * FROM accounts ORDER BY name, id")]
 
 
+def accounts_page(db: Database, query: str = "", page: int = 1, per_page: int = 50) -> tuple[list[dict[str, Any]], int]:
+    """One page of accounts for the administrators' table, and how many match.
+
+    Accounts that hold a role beyond resident come first (they are the ones an administrator
+    looks after); ``query`` matches the display name or the subject. A city has far more
+    accounts than one page can show."""
+    where, params = "", []
+    if query:
+        escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        where = "WHERE name LIKE ? ESCAPE '\\' OR subject LIKE ? ESCAPE '\\'"
+        params = [f"%{escaped}%", f"%{escaped}%"]
+    total = int(db.execute(f"SELECT count(*) FROM accounts {where}", params).fetchone()[0])
+    rows = db.query(
+        f"SELECT * FROM accounts {where} ORDER BY roles IN ('', 'resident'), name, id LIMIT ? OFFSET ?",
+        [*params, per_page, (max(page, 1) - 1) * per_page],
+    )
+    return [_with_role_list(row) for row in rows], total
+
+
 def admin_count(db: Database) -> int:
-    return sum(1 for row in accounts(db) if ADMIN in row["roles"])
+    row = db.execute("SELECT count(*) FROM accounts WHERE ',' || roles || ',' LIKE ?", [f"%,{ADMIN},%"]).fetchone()
+    return int(row[0])
 
 
 def role_changes(db: Database, limit: int = 200) -> list[dict[str, Any]]:

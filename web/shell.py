@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from urllib.parse import urlencode
 from uuid import UUID
 
 from starlette.concurrency import run_in_threadpool
@@ -42,12 +43,24 @@ async def account_page(request: Request) -> Response:
     return render(request, "account.html", {"account": user, "role_names": ROLE_NAMES})
 
 
+ACCOUNTS_PER_PAGE = 50  # a city has hundreds of thousands of accounts
+
+
 async def accounts_admin(request: Request, error: str = "", status_code: int = 200) -> Response:
     require_role(request, ADMIN)
+    search = request.query_params.get("q", "").strip()[:100]
+    raw_page = request.query_params.get("page", "")
+    page = min(int(raw_page), 100_000) if raw_page.isdigit() and 0 < len(raw_page) <= 6 and int(raw_page) > 0 else 1
     with request.app.state.services.reader("accounts") as db:
-        rows = account_queries.accounts(db)
+        rows, total = account_queries.accounts_page(db, search, page, ACCOUNTS_PER_PAGE)
+
+    def link(number: int) -> str:
+        return "?" + urlencode({key: value for key, value in (("q", search), ("page", number)) if value})
+
     return render(
-        request, "admin/accounts.html", {"accounts": rows, "roles": ROLES, "role_names": ROLE_NAMES, "error": error},
+        request, "admin/accounts.html",
+        {"accounts": rows, "roles": ROLES, "role_names": ROLE_NAMES, "error": error, "search": search,
+         "page": page, "per_page": ACCOUNTS_PER_PAGE, "total": total, "has_next": page * ACCOUNTS_PER_PAGE < total, "link": link},
         block="accounts", status_code=status_code,
     )  # fmt: skip
 

@@ -130,6 +130,26 @@ def test_accounts_page_and_its_fragment(admin_client: TestClient, resident_id: U
     assert fragment.strip().startswith('<div id="accounts">') and "<html" not in fragment
 
 
+def test_a_city_of_accounts_is_paged_and_searchable_with_role_holders_first(
+    admin_client: TestClient, admin_services: Services, oidc_provider: LocalProvider, resident_id: UUID
+) -> None:
+    for number in range(120):  # residents who signed in once: more than two pages of them
+        admin_services.accounts.sign_in(oidc_provider.issuer, f"voter-{number:03}", f"Voter {number:03}")
+    admin_services.catch_up()
+
+    first = admin_client.get("/admin/accounts?lang=en").text
+    assert "林雅婷 (admin)" in first  # holds a role beyond resident: on the first page
+    assert first.count('class="role-form"') == 50
+    assert "Accounts 1 to 50 of 122" in first and 'href="?page=2" rel="next"' in first
+    last = admin_client.get("/admin/accounts?lang=en&page=3").text
+    assert last.count('class="role-form"') == 22 and 'rel="next"' not in last and 'href="?page=2" rel="prev"' in last
+    found = admin_client.get("/admin/accounts?lang=en&q=voter-11").text
+    assert found.count('class="role-form"') == 10 and "Voter 110" in found and "林雅婷 (admin)<br>" not in found
+    # A wildcard in the search is a character, not a pattern; nonsense page numbers are page 1.
+    assert admin_client.get("/admin/accounts?lang=en&q=%25").text.count('class="role-form"') == 0
+    assert "Accounts 1 to 50 of 122" in admin_client.get("/admin/accounts?lang=en&page=-3").text
+
+
 @pytest.mark.parametrize("path", ["/admin/accounts", "/admin/audit"])
 def test_residents_may_not_open_administration(resident_client: TestClient, path: str) -> None:
     answer = resident_client.get(path + "?lang=en")
