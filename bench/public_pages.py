@@ -177,11 +177,14 @@ def public_paths(port: int, lang: str) -> dict[str, str]:
     ]
     if not slugs:
         raise RuntimeError("no cycle linked from the list of cycles")
-    slug = slugs[0]
-    _, listing = asyncio.run(fetch_once(port, f"/budgeting/{slug}/proposals", lang))
-    proposals = re.findall(r'href="(?:http://[^/"]+)?(/budgeting/proposals/[0-9a-f-]{36})"', listing.decode())
+    proposals: list[str] = []
+    for slug in slugs:  # the first cycle with residents' proposals (a closed demo cycle has none)
+        _, listing = asyncio.run(fetch_once(port, f"/budgeting/{slug}/proposals", lang))
+        proposals = re.findall(r'href="(?:http://[^/"]+)?(/budgeting/proposals/[0-9a-f-]{36})"', listing.decode())
+        if proposals:
+            break
     if not proposals:
-        raise RuntimeError("no proposal linked from the proposal list")
+        raise RuntimeError("no proposal linked from any cycle's proposal list")
     return {
         "healthz": "/healthz",
         "home": "/",
