@@ -87,6 +87,14 @@ def _postgres_settings(request: pytest.FixtureRequest, data_dir: Path) -> Iterat
             conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
 
 
+@pytest.fixture
+def postgres_store_env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Settings]:
+    """Settings for a data dir in tmp_path whose event store is PostgreSQL only."""
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    yield from _postgres_settings(request, data_dir)
+
+
 @pytest.fixture(
     params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
 )

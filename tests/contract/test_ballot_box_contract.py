@@ -66,9 +66,8 @@ def test_two_nodes_casting_one_ballot_at_once_meet_in_the_store(event_store_env:
 
 
 @pytest.mark.postgres
-def test_on_postgresql_the_box_is_its_own_table_in_the_same_database(event_store_env: Settings) -> None:
-    if not event_store_env.database_url:
-        pytest.skip("PostgreSQL only")
+def test_on_postgresql_the_box_is_its_own_table_in_the_same_database(postgres_store_env: Settings) -> None:
+    event_store_env = postgres_store_env
     log = EventLog(env=event_store_env.event_store_env())
     box = BallotBox(env=event_store_env.ballot_box_env())
     try:
