@@ -183,6 +183,8 @@ def test_the_services_keep_the_ballot_box_in_its_own_file_and_the_ballots_view_f
         assert not any("Ballot." in topic for topic in topics_in(tmp_path / "events.db"))
 
         asyncio.run(services.wait_for(position, ["ballots"]))
+        # The accounts view follows the other log, on its own thread: wait for it too.
+        asyncio.run(services.wait_for(services.log.position(), ["accounts"]))
         with services.reader("ballots") as db:
             assert read.ballot_count(db, "c") == 1
         statuses = {status.name: status for status in services.read_models.status()}
