@@ -11,6 +11,7 @@ page, which refreshes itself. A request no write of its own is pending for does 
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 
 from starlette.requests import Request
@@ -99,10 +100,8 @@ class FollowOwnWritesMiddleware:
                 by_position.setdefault(position, []).append(view)
         for position, views in sorted(by_position.items()):
             for view in views:
-                try:
+                with contextlib.suppress(ViewUnavailableError):  # being built or failed: its pages say so
                     await services.wait_for(position, [view])
-                except ViewUnavailableError:
-                    pass  # being built or failed: the page that reads it says so itself
 
     @staticmethod
     def _merge(scope: Scope) -> None:

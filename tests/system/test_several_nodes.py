@@ -18,11 +18,19 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import partial
 
 import httpx
 import pytest
 
-from civic.commands.budgeting_demo_votes import PAST_SPEC, Resident, area_of, demo_census, import_census, verified_voters
+from civic.commands.budgeting_demo_votes import (
+    PAST_SPEC,
+    Resident,
+    area_of,
+    demo_census,
+    import_census,
+    verified_voters,
+)
 from civic.local_provider import LocalProvider
 from civic.services import Services
 from domain.accounts import ADMIN, STAFF
@@ -214,11 +222,13 @@ def test_one_person_casting_through_both_nodes_at_once_is_counted_once(seeded: S
         first, second = seeded.codes[voter.area][:2]
         with a.client(cookie, headers=SAME_ORIGIN) as on_a, b.client(cookie, headers=SAME_ORIGIN) as on_b:
             answers = _at_once(
-                lambda: on_a.post(f"/budgeting/{slug}/vote", data={"choice": first, "action": "cast"}),
-                lambda: on_b.post(f"/budgeting/{slug}/vote", data={"choice": second, "action": "cast"}),
+                partial(on_a.post, f"/budgeting/{slug}/vote", data={"choice": first, "action": "cast"}),
+                partial(on_b.post, f"/budgeting/{slug}/vote", data={"choice": second, "action": "cast"}),
             )
         assert all(answer.status_code in (303, 409, 422) for answer in answers), [a.status_code for a in answers]
-        acknowledged[voter.account] = [code for code, answer in zip((first, second), answers) if answer.status_code == 303]
+        acknowledged[voter.account] = [
+            code for code, answer in zip((first, second), answers) if answer.status_code == 303
+        ]
         assert acknowledged[voter.account], "one of two casts at once is recorded"
 
     seeded.cluster.converged()
@@ -265,8 +275,8 @@ def test_paper_and_online_at_the_same_instant_the_cycle_decides_once(seeded: See
             online.client(seeded.cluster.cookie(voter.account), headers=SAME_ORIGIN) as at_home,
         ):
             paper, cast = _at_once(
-                lambda: at_station.post(f"/budgeting/{slug}/station", data=paper_form),
-                lambda: at_home.post(f"/budgeting/{slug}/vote", data={"choice": online_code, "action": "cast"}),
+                partial(at_station.post, f"/budgeting/{slug}/station", data=paper_form),
+                partial(at_home.post, f"/budgeting/{slug}/vote", data={"choice": online_code, "action": "cast"}),
             )
         assert paper.status_code in (303, 422) and cast.status_code in (303, 422), (paper.text, cast.text)
         outcomes.append((voter, paper_code, online_code, paper.status_code, cast.status_code))
