@@ -556,6 +556,10 @@ class ReadModels:
         """The newest notification id of each log (0 when empty)."""
         return {source: log.position() for source, log in self.logs.items()}
 
+    def source(self, name: str) -> str:
+        """The log view ``name`` follows (its positions count in that log)."""
+        return source_of(self._slots[name].view)
+
     def _log_of(self, view: View) -> EventLog:
         return self.logs[source_of(view)]
 

@@ -12,8 +12,10 @@ page, which refreshes itself. A request no write of its own is pending for does 
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Mapping
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -80,8 +82,9 @@ class FollowOwnWritesMiddleware:
             try:
                 await self._wait(scope, pending)
             except StillProcessingError as lagging:
-                await self._still_processing(scope, receive, send, lagging)
-                return
+                if not await self._forget_beyond_the_logs(scope, session, pending):
+                    await self._still_processing(scope, receive, send, lagging)
+                    return
 
         async def send_remembering(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -92,16 +95,28 @@ class FollowOwnWritesMiddleware:
 
     @staticmethod
     async def _wait(scope: Scope, pending: dict[str, int]) -> None:
+        """Waits for each pending view in turn, all within one ``CIVIC_READ_WAIT_SECONDS``."""
         services = scope["app"].state.services
-        known = set(services.read_models.names())
-        by_position: dict[int, list[str]] = {}
-        for view, position in pending.items():
-            if view in known:  # a view another version of the code keeps: nothing to wait for here
-                by_position.setdefault(position, []).append(view)
-        for position, views in sorted(by_position.items()):
-            for view in views:
+        read_models = services.read_models
+        known = set(read_models.names())  # a view only another version of the code keeps: none here
+        deadline = time.monotonic() + services.settings.read_wait_seconds
+        for view, position in sorted(pending.items(), key=lambda item: item[1]):
+            if view in known:
                 with contextlib.suppress(ViewUnavailableError):  # being built or failed: its pages say so
-                    await services.wait_for(position, [view])
+                    await read_models.wait_for(position, [view], max(0.0, deadline - time.monotonic()))
+
+    @staticmethod
+    async def _forget_beyond_the_logs(scope: Scope, session: dict, pending: dict[str, int]) -> bool:
+        """Drops positions no log has reached (a cookie from before the store was reset would
+        wait for ever); True when every view still behind was such a one: serve the page."""
+        read_models = scope["app"].state.services.read_models
+        heads = await run_in_threadpool(read_models.heads)
+        known = [view for view in pending if view in read_models.names()]
+        behind = {view for view in known if read_models.position(view) < pending[view]}
+        beyond = {view for view in known if pending[view] > heads[read_models.source(view)]}
+        if beyond:
+            session[WRITTEN_KEY] = {view: position for view, position in pending.items() if view not in beyond}
+        return bool(behind) and behind <= beyond
 
     @staticmethod
     def _merge(scope: Scope) -> None:
