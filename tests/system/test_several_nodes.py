@@ -39,11 +39,13 @@ from domain.budgeting.cycles import Cycle, cycle_id_for
 from domain.budgeting.service import city_now
 from domain.budgeting.spec import CycleSpec, VotingRules
 from projections.ballot_queries import ballot_count, ballots_of_area
+from projections.budgeting_results import results_of
 from projections.readmodels import current_file
 from projections.runner import open_read_db
 from tests.conftest import postgres_schema
 from tests.fixtures import metadata_url, oidc_provider  # noqa: F401  (a fixture)
 from tests.nodes import SAME_ORIGIN, Cluster, Node, differences_from_rebuild, wait_until
+from web.budgeting_results import record_results
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -303,8 +305,31 @@ def test_paper_and_online_at_the_same_instant_the_cycle_decides_once(seeded: See
         assert _ballots_on(a, slug) == _ballots_on(b, slug), "the nodes agree"
 
 
-def test_both_nodes_agree_with_a_rebuild_from_the_log(seeded: Seeded) -> None:
+def test_counted_the_same_on_both_nodes_as_the_box_holds_and_equal_to_a_rebuild(seeded: Seeded) -> None:
+    """Last in this module: voting closes, each cycle is counted, and both nodes show that count."""
+    with seeded.cluster.services() as services:
+        for spec in (REPLACE, REFUSE):
+            services.budgeting.advance(spec.slug, "counting", seeded.staff)
+            record_results(services, spec.slug, seeded.staff)
     seeded.cluster.converged()
     with seeded.cluster.services() as services:
+        for spec in (REPLACE, REFUSE):
+            voting = services.voting
+            expected: dict[str, dict[str, int]] = {area.code: {} for area in spec.areas}
+            for person in seeded.people[spec.slug]:
+                ballot_id = voting.ballot_keys.ballot_id(spec.slug, voting.census_keys.person(person.number))
+                ballot = voting.box.ballot(ballot_id)
+                for code, votes in (ballot.choices if ballot else {}).items():
+                    expected[ballot.area][code] = expected[ballot.area].get(code, 0) + votes
+            assert sum(sum(area.values()) for area in expected.values()) > 0  # there are ballots to count
+            for node in (seeded.a, seeded.b):
+                db = open_read_db(current_file(node.data_dir / "views", "results"))
+                try:
+                    outcome = results_of(db, spec.slug)
+                finally:
+                    db.close()
+                assert outcome is not None, node.name
+                counted = {area.area: {code: n for code, n in area.votes.items() if n} for area in outcome.areas}
+                assert counted == expected, (node.name, spec.slug)
         for node in (seeded.a, seeded.b):
             assert differences_from_rebuild(services, node, seeded.cluster.root / "rebuilt") == [], node.name
