@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from urllib.parse import urlencode
 from uuid import UUID
 
@@ -15,6 +14,7 @@ from starlette.routing import Route
 from domain.accounts import ADMIN, ROLES, LastAdminError
 from projections import accounts as account_queries
 from projections.readmodels import READY, ViewUnavailableError
+from projections.runner import MAIN_LOG
 from web import auth
 from web.auth import require_role, require_user
 from web.consistency import see_own_write
@@ -22,7 +22,7 @@ from web.flash import flash
 from web.i18n import gettext
 from web.navigation import N_, NavItem
 from web.parts import AuditWording, WebPart
-from web.templating import is_htmx, render
+from web.templating import SharedPage, is_htmx, render
 
 ROLE_NAMES = {
     "resident": N_("Resident"),
@@ -34,8 +34,14 @@ ROLE_NAMES = {
 
 
 async def home(request: Request) -> Response:
+    views = tuple(dict.fromkeys(name for names, _ in request.app.state.home_widgets for name in names))
+    shared = SharedPage.of(request, views, ("home",))  # for visitors without a session
+    recalled = shared.recalled() if shared else None
+    if recalled is not None:
+        return recalled
     widgets = await run_in_threadpool(home_widgets, request)
-    return render(request, "home.html", {"widgets": widgets})
+    response = render(request, "home.html", {"widgets": widgets})
+    return shared.keep(response) if shared else response
 
 
 async def account_page(request: Request) -> Response:
@@ -114,19 +120,21 @@ def _account_name(services, account_id: UUID) -> str:
 
 
 async def health(request: Request) -> Response:
-    """Each view's position against the log's, truthfully: 503 when one is failed, building or behind."""
+    """Each view's position against the log's, truthfully: 503 when one is failed, building or behind.
+
+    One reading of each log's head, in one trip to a worker thread: it was two readings and two
+    trips (and a deep copy of every status), which made the check dearer than a public page."""
     services = request.app.state.services
-    read_models = services.read_models
-    log_position, statuses = await run_in_threadpool(read_models.snapshot)
+    heads, statuses = await run_in_threadpool(services.read_models.overview)
     bound = services.settings.health_max_lag
     healthy = all(status.state == READY and status.behind <= bound for status in statuses)
     return JSONResponse(
         {
             "status": "ok" if healthy else "degraded",
-            "log": log_position,
-            "logs": await run_in_threadpool(read_models.heads),  # the ballot box counts on its own
+            "log": heads[MAIN_LOG],
+            "logs": heads,  # the ballot box counts on its own
             "max_behind": bound,
-            "views": {status.name: asdict(status) for status in statuses},
+            "views": {status.name: dict(status.__dict__) for status in statuses},
         },
         status_code=200 if healthy else 503,
         headers={"Cache-Control": "no-store"},
