@@ -1,13 +1,18 @@
 """Public pages under a crowd: requests per second, latency and server CPU per request, per page.
 
     .venv/bin/python bench/public_pages.py [--requests 2000] [--clients 50] [--workers 1 2]
-                                           [--lang zh_Hant_TW] [--data DIR]
+                                           [--lang zh_Hant_TW] [--data DIR] [--session]
 
 Seeds the demo (``civic demo``) into a temporary data directory (``--data DIR`` keeps it and
 reuses it next time), starts uvicorn on 127.0.0.1 with the platform (``civic.asgi:app``) for each
 worker count given, and sends every public page a bounded number of anonymous GET requests over
 ``--clients`` keep-alive connections at once: ``/healthz`` first, as the anchor of the same run,
 then home, the cycle, its proposal list, a proposal, the results page and the glossary.
+
+Anonymous visitors get a page kept while the views it reads stand still (``SharedPage``);
+``--session`` sends every request with a session cookie holding a message to show (as after a
+signed-in person's action), so that every page is rendered for its visitor: what a page costs
+uncached.
 
 For each page it prints requests per second, p50/p95/p99 milliseconds, the ratio of its
 requests per second to ``/healthz``'s, and the CPU the server's processes spent per request
@@ -127,9 +132,23 @@ async def fetch_once(port: int, path: str, lang: str = "") -> tuple[int, bytes]:
         writer.close()
 
 
-def request_bytes(path: str, lang: str) -> bytes:
+COOKIE = ""  # --session: the session cookie every measured request carries
+
+
+def session_cookie(data: Path) -> str:
+    """A session holding one message to show: the page is rendered for its visitor, never kept."""
+    sys.path.insert(0, str(ROOT))
+    from civic.settings import Settings
+    from web.sessions import SessionCodec
+
+    secret = Settings(data_dir=data).session_secret()
+    return "civic_session=" + SessionCodec(secret, 8 * 3600).encode({"flash": ["bench"]})
+
+
+def request_bytes(path: str, lang: str, cookie: str = "") -> bytes:
     language = f"Accept-Language: {lang}\r\n" if lang else ""
-    return f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{language}\r\n".encode()
+    cookies = f"Cookie: {cookie}\r\n" if cookie else ""
+    return f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{language}{cookies}\r\n".encode()
 
 
 async def read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
@@ -146,7 +165,7 @@ async def crowd(port: int, path: str, requests: int, clients: int, lang: str) ->
     latencies: list[float] = []
     errors = 0
     left = requests
-    message = request_bytes(path, lang)
+    message = request_bytes(path, lang, COOKIE)
 
     async def client() -> None:
         nonlocal left, errors
@@ -242,14 +261,18 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--lang", default="zh-TW", help="Accept-Language of the requests (en: English pages)")
     parser.add_argument("--data", type=Path, help="data directory to seed once and keep")
+    parser.add_argument("--session", action="store_true", help="every request with a session: nothing kept")
     args = parser.parse_args()
+    global COOKIE
     with tempfile.TemporaryDirectory() as scratch:
         data = args.data or Path(scratch) / "data"
         seed(data)
+        COOKIE = session_cookie(data) if args.session else ""
         runs = [measure(data, workers, args.requests, args.clients, args.lang) for workers in args.workers]
     report = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "load": os.getloadavg()},
         "goal": {"per_worker": GOAL_PER_WORKER, "p95_ms": GOAL_P95_MS, "cpu_ms": 1000 / GOAL_PER_WORKER},
+        "session": args.session,
         "runs": runs,
     }
     print(json.dumps(report, indent=2))

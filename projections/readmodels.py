@@ -132,7 +132,7 @@ class ReadModels:
         self._stopping = threading.Event()
         self._started = threading.Lock()
         # Reader connections kept between requests, per set of views: (the files attached, it).
-        self._pool: dict[tuple[str, ...], list[tuple[tuple[Path, ...], sqlite3.Connection]]] = {}
+        self._pool: dict[tuple[str, ...], list[tuple[tuple[Path, ...], Database]]] = {}
         self._pool_lock = threading.Lock()
         self._answers: OrderedDict[tuple[tuple[str, ...], Hashable], tuple[tuple[tuple[int, int], ...], Any]] = (
             OrderedDict()
@@ -178,8 +178,8 @@ class ReadModels:
                     slot.projector = None
         with self._pool_lock:
             for kept in self._pool.values():
-                for _, conn in kept:
-                    conn.close()
+                for _, db in kept:
+                    db.conn.close()
             self._pool.clear()
 
     def kick(self, names: Sequence[str] = ()) -> None:
@@ -423,14 +423,15 @@ class ReadModels:
         Connections are kept for the next request over the same views and files (opening one and
         attaching its files cost a public page more than its queries did); one whose files are
         no longer the views' current ones is closed instead, so a reader never reads a swapped-out
-        file. Each is in autocommit mode between requests, so it holds no snapshot open.
+        file. Each is in autocommit mode between requests, so it holds no snapshot open. Its
+        ``Database`` is kept with it (making one runs a PRAGMA and the plugin hooks).
         """
         if self._refresh_manifest():
             self.kick()  # the followers reopen the swapped files; readers use them at once
         names = tuple(names or self._slots)
         files = tuple(self._servable_file(self._slots[name]) for name in names)
         try:
-            conn = self._pooled(names, files)
+            db = self._pooled(names, files)
         except sqlite3.OperationalError:
             lost = [name for name, file in zip(names, files, strict=True) if not file.exists()]
             if not lost:
@@ -440,38 +441,38 @@ class ReadModels:
                 self._slots[name].wake.set()
             raise ViewUnavailableError(lost[0], BUILDING) from None
         try:
-            yield Database(conn)
+            yield db
         except BaseException:
-            conn.close()  # whatever it was doing, it does not go back for someone else
+            db.conn.close()  # whatever it was doing, it does not go back for someone else
             raise
-        self._return(names, files, conn)
+        self._return(names, files, db)
 
-    def _pooled(self, names: tuple[str, ...], files: tuple[Path, ...]) -> sqlite3.Connection:
+    def _pooled(self, names: tuple[str, ...], files: tuple[Path, ...]) -> Database:
         with self._pool_lock:
             kept = self._pool.get(names)
             while kept:
-                held, conn = kept.pop()
+                held, db = kept.pop()
                 # Still there, too: a file deleted under a node is an error, as for a new connection.
                 if held == files and all(file.exists() for file in files):
-                    return conn
-                conn.close()  # attached to a file that has since been swapped out
+                    return db
+                db.conn.close()  # attached to a file that has since been swapped out
         conn = sqlite3.connect("file::memory:", uri=True, check_same_thread=False, isolation_level=None)
         try:
             for name, file in zip(names, files, strict=True):
                 conn.execute("ATTACH DATABASE ? AS ?", [f"file:{file}?mode=rw", name])
+            return Database(conn)
         except BaseException:
             conn.close()
             raise
-        return conn
 
-    def _return(self, names: tuple[str, ...], files: tuple[Path, ...], conn: sqlite3.Connection) -> None:
+    def _return(self, names: tuple[str, ...], files: tuple[Path, ...], db: Database) -> None:
         current = tuple(slot.file for slot in (self._slots[name] for name in names))
         with self._pool_lock:
             kept = self._pool.setdefault(names, [])
-            if conn.in_transaction or current != files or len(kept) >= POOL_PER_VIEWS or self._stopping.is_set():
-                conn.close()
+            if db.conn.in_transaction or current != files or len(kept) >= POOL_PER_VIEWS or self._stopping.is_set():
+                db.conn.close()
             else:
-                kept.append((files, conn))
+                kept.append((files, db))
 
     def cached(self, names: Sequence[str], key: Hashable, query: Callable[[Database], T]) -> T:
         """``query``'s answer over the named views, asked again only once one of them has moved on.
@@ -578,9 +579,14 @@ class ReadModels:
         """The main log's head and each view's status, ``behind`` the head of the log it follows.
 
         Positions are read first, so none exceeds its log's head."""
+        heads, statuses = self.overview()
+        return heads[MAIN_LOG], statuses
+
+    def overview(self) -> tuple[dict[str, int], list[ViewStatus]]:
+        """Each log's head and each view's status, from one reading of the heads (``snapshot``)."""
         slots = [(slot, slot.position, slot.state) for slot in self._slots.values()]
         heads = self.heads()
-        return heads[MAIN_LOG], [
+        return heads, [
             ViewStatus(
                 name=slot.view.name,
                 version=slot.view.version,

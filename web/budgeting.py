@@ -19,6 +19,7 @@ from starlette.routing import Mount, Route
 
 from domain.accounts import REVIEWER, STAFF
 from domain.budgeting import errors
+from domain.budgeting.cycles import next_scheduled
 from domain.budgeting.errors import SpecError
 from domain.budgeting.service import BEFORE_VOTING, CATEGORIES, city_now
 from domain.budgeting.spec import MAX_BUDGET, PHASES, parse
@@ -36,7 +37,7 @@ from web.errors import error_page
 from web.i18n import gettext
 from web.navigation import N_, NavItem
 from web.parts import AuditWording, WebPart
-from web.templating import is_htmx, render
+from web.templating import SharedPage, is_htmx, render
 
 VIEW = "budgeting"
 MAX_PAGE = 10_000
@@ -98,6 +99,18 @@ def _int_field(raw: object, field: str, errors_: dict[str, str]) -> int:
     return number
 
 
+def _shared(request: Request, page: str, problem: str = "") -> SharedPage | None:
+    """The page as every visitor without a session sees it (``SharedPage``), for a plain GET."""
+    return SharedPage.of(request, (VIEW,), (page,)) if request.method == "GET" and not problem else None
+
+
+def _fresh(spec: Mapping[str, Any], read_at: datetime) -> Callable[[], bool] | None:
+    """Whether a page read at ``read_at`` (or later) still shows the cycle's phase: until the next
+    scheduled start after ``read_at`` (the phase opens then, before any event says so)."""
+    until = next_scheduled(spec.get("schedule", {}), read_at)
+    return None if until is None else lambda: city_now() < until
+
+
 def _page_number(raw: str) -> int:
     if not raw.isascii() or not raw.isdecimal() or len(raw) > 6:
         return 1
@@ -153,6 +166,11 @@ async def create_cycle(request: Request) -> Response:
 
 async def cycle_page(request: Request, problem: str = "", status_code: int = 200) -> Response:
     slug = request.path_params["slug"]
+    shared = _shared(request, "cycle", problem)
+    recalled = shared.recalled() if shared else None
+    if recalled is not None:
+        return recalled
+    read_at = city_now()
 
     def read(db: Database) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]] | None:
         cycle = queries.cycle(db, slug, city_now())  # one trip to a worker thread, not two
@@ -164,7 +182,8 @@ async def cycle_page(request: Request, problem: str = "", status_code: int = 200
     found, phases, ballot = read_together
     context = {"cycle": found, "spec": found["spec"], "phase_log": phases, "ballot": ballot, "problem": problem,
                "next_phases": PHASES[PHASES.index(found["phase"]) + 1:], **_texts()}  # fmt: skip
-    return render(request, "budgeting/cycle.html", context, block="phase", status_code=status_code)
+    response = render(request, "budgeting/cycle.html", context, block="phase", status_code=status_code)
+    return shared.keep(response, _fresh(found["spec"], read_at)) if shared else response
 
 
 async def advance(request: Request) -> Response:
@@ -187,6 +206,11 @@ async def advance(request: Request) -> Response:
 
 
 async def proposals_page(request: Request) -> Response:
+    shared = _shared(request, "proposals")
+    recalled = shared.recalled() if shared else None
+    if recalled is not None:
+        return recalled
+    read_at = city_now()
     found = await _cycle(request, request.path_params["slug"])
     params = request.query_params
     area, category, status = params.get("area", ""), params.get("category", ""), params.get("status", "")
@@ -207,9 +231,10 @@ async def proposals_page(request: Request) -> Response:
         "has_next": len(rows) > queries.PAGE_SIZE, "page": page, "area": area, "category": category,
         "status": status, "query": query, "sort": sort, "query_error": query_error, "sorts": SORT_LABELS, **_texts(),
     }  # fmt: skip
-    return render(
+    response = render(
         request, "budgeting/proposals.html", context, block="results", status_code=422 if query_error else 200
     )
+    return shared.keep(response, _fresh(found["spec"], read_at)) if shared else response
 
 
 SORT_LABELS = {
@@ -227,6 +252,11 @@ async def proposal_page(
     user, roles = _user(request), _roles(request)
     account = user["id"] if user else ""
     insider = bool({STAFF, REVIEWER} & roles)
+    shared = _shared(request, "proposal", problem)
+    recalled = shared.recalled() if shared else None
+    if recalled is not None:
+        return recalled
+    read_at = city_now()
 
     def read(db: Database) -> dict[str, Any]:
         row = queries.proposal(db, str(proposal_id))
@@ -252,7 +282,8 @@ async def proposal_page(
     context.update(problem=problem, problem_block=block, is_author=is_author, is_staff=STAFF in roles, is_reviewer=REVIEWER in roles,
                    can_review=REVIEWER in roles and context["proposal"]["agency"] in context["my_agencies"],
                    before_voting=context["cycle"]["phase"] in BEFORE_VOTING, **_texts())  # fmt: skip
-    return render(request, "budgeting/proposal.html", context, block=block, status_code=status_code)
+    response = render(request, "budgeting/proposal.html", context, block=block, status_code=status_code)
+    return shared.keep(response, _fresh(context["spec"], read_at)) if shared else response
 
 
 async def endorsements_fragment(request: Request) -> Response:

@@ -38,9 +38,12 @@ from web.budgeting_text import RULES
 from web.errors import error_page
 from web.i18n import N_, gettext
 from web.svgcharts import Bar, bar_chart, split_bar
-from web.templating import render
+from web.templating import SharedPage, render
 
 VIEWS = ("budgeting", "results", "ballots", "census")
+# What the page reads: the cycle and its results, and the ballots only once they are shown.
+UNPUBLISHED_VIEWS = ("budgeting", "results")
+PUBLISHED_VIEWS = ("budgeting", "results", "ballots")
 SMALL_CELL = 10
 HIDDEN = "<10"
 HIDDEN_TOO = "—"  # not small, hidden so that the total does not give a small one away
@@ -99,8 +102,7 @@ def _day(value: str | None) -> date | None:
 # --- the page -----------------------------------------------------------------------------------
 
 
-def _visible(request: Request, phase: str, outcome: CycleOutcome | None) -> bool:
-    user = getattr(request.state, "user", None)
+def _visible(user: dict | None, phase: str, outcome: CycleOutcome | None) -> bool:
     staff = bool(user and STAFF in user["roles"])
     if outcome is not None and outcome.published:
         return True
@@ -109,30 +111,42 @@ def _visible(request: Request, phase: str, outcome: CycleOutcome | None) -> bool
 
 async def results_page(request: Request) -> Response:
     slug = request.path_params["slug"]
+    user = getattr(request.state, "user", None)
+    # Kept for visitors without a session in two ways: before publication the page shows nothing
+    # from the ballots, so it stays while ballots are cast (the ballots view moves with each).
+    unpublished = SharedPage.of(request, UNPUBLISHED_VIEWS, ("results", "unpublished"))
+    published = SharedPage.of(request, PUBLISHED_VIEWS, ("results", "published"))
+    for shared in (unpublished, published):
+        recalled = shared.recalled() if shared else None
+        if recalled is not None:
+            return recalled
 
     def read() -> dict[str, Any]:
         services = request.app.state.services
-        with services.reader(*VIEWS) as db:
+        with services.reader(*PUBLISHED_VIEWS) as db:
             row = queries.cycle(db, slug)
             if row is None:
                 raise HTTPException(404)
-            return {
-                "cycle": row, "outcome": results_of(db, slug), "entries": queries.ballot(db, row["id"]),
-                "turnout": turnout(db, slug), "ballots": ballot_count(db, slug),
-                "eligible": eligible_by_district(db, slug),
-            }  # fmt: skip
+            outcome = results_of(db, slug)
+            found: dict[str, Any] = {"cycle": row, "outcome": outcome, "entries": {}, "turnout": [], "ballots": 0}
+            if _visible(user, row["phase"], outcome):  # not published: the page says so and shows nothing
+                found.update(entries=queries.ballot(db, row["id"]), turnout=turnout(db, slug),
+                             ballots=ballot_count(db, slug))  # fmt: skip
+            else:
+                found["outcome"] = None
+            return found
 
     found = await run_in_threadpool(read)
     cycle, outcome = found["cycle"], found["outcome"]
-    if not _visible(request, cycle["phase"], outcome):
-        outcome, found["turnout"] = None, []  # not published: the page says so and shows nothing
     spec = cycle["spec"]
     areas = [_area_view(spec, found["entries"].get(area.area, []), area) for area in (outcome.areas if outcome else [])]
     context = {
         "cycle": cycle, "spec": spec, "outcome": outcome, "areas": areas, "rules_text": RULES,
         "turnout": turnout_tables(spec, found["turnout"]), "downloads": found["ballots"] > 0,
     }  # fmt: skip
-    return render(request, "budgeting/results.html", context)
+    response = render(request, "budgeting/results.html", context)
+    shared = published if outcome is not None else unpublished
+    return shared.keep(response) if shared else response
 
 
 async def area_download(request: Request) -> Response:
@@ -147,7 +161,7 @@ async def area_download(request: Request) -> Response:
             return row["phase"], results_of(db, slug)
 
     phase, outcome = await run_in_threadpool(read)
-    if not _visible(request, phase, outcome):
+    if not _visible(getattr(request.state, "user", None), phase, outcome):
         return error_page(request, 409, detail=gettext("The results of this cycle are not published yet."))
     try:
         text = await run_in_threadpool(area_pb, services, slug, area)

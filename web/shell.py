@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+import asyncio
+import json
+from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID
 
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from domain.accounts import ADMIN, ROLES, LastAdminError
 from projections import accounts as account_queries
-from projections.readmodels import READY, ViewUnavailableError
+from projections.readmodels import READY, ViewStatus, ViewUnavailableError
+from projections.runner import MAIN_LOG
 from web import auth
 from web.auth import require_role, require_user
 from web.consistency import see_own_write
@@ -22,7 +25,7 @@ from web.flash import flash
 from web.i18n import gettext
 from web.navigation import N_, NavItem
 from web.parts import AuditWording, WebPart
-from web.templating import is_htmx, render
+from web.templating import SharedPage, is_htmx, render
 
 ROLE_NAMES = {
     "resident": N_("Resident"),
@@ -34,8 +37,14 @@ ROLE_NAMES = {
 
 
 async def home(request: Request) -> Response:
+    views = tuple(dict.fromkeys(name for names, _ in request.app.state.home_widgets for name in names))
+    shared = SharedPage.of(request, views, ("home",))  # for visitors without a session
+    recalled = shared.recalled() if shared else None
+    if recalled is not None:
+        return recalled
     widgets = await run_in_threadpool(home_widgets, request)
-    return render(request, "home.html", {"widgets": widgets})
+    response = render(request, "home.html", {"widgets": widgets})
+    return shared.keep(response) if shared else response
 
 
 async def account_page(request: Request) -> Response:
@@ -113,24 +122,62 @@ def _account_name(services, account_id: UUID) -> str:
     return str(found["name"]) if found else str(account_id)
 
 
-async def health(request: Request) -> Response:
-    """Each view's position against the log's, truthfully: 503 when one is failed, building or behind."""
-    services = request.app.state.services
-    read_models = services.read_models
-    log_position, statuses = await run_in_threadpool(read_models.snapshot)
-    bound = services.settings.health_max_lag
+class HealthReadings:
+    """Health checks that arrive together share one reading, made after each of them arrived.
+
+    A check that finds no reading waiting to start asks for one (a task, started once the event
+    loop gets to it); every check that arrives before that task starts joins it. So each answer is
+    read after its check arrived, as if it had read alone, while a crowd of checks costs one
+    reading of the logs' heads per round instead of one per check.
+    """
+
+    def __init__(self, services: Any) -> None:
+        self.services = services
+        self.waiting: asyncio.Future[tuple[bytes, int]] | None = None
+        self.reading: asyncio.Task[None] | None = None  # kept: the loop holds tasks only weakly
+
+    async def answer(self) -> tuple[bytes, int]:
+        if self.waiting is None or self.waiting.get_loop() is not asyncio.get_running_loop():
+            self.waiting = asyncio.get_running_loop().create_future()
+            self.reading = asyncio.ensure_future(self._read(self.waiting))
+        return await asyncio.shield(self.waiting)
+
+    async def _read(self, done: asyncio.Future[tuple[bytes, int]]) -> None:
+        if self.waiting is done:
+            self.waiting = None  # from here on, a check that arrives asks for the next reading
+        try:
+            heads, statuses = await run_in_threadpool(self.services.read_models.overview)
+            done.set_result(health_body(heads, statuses, self.services.settings.health_max_lag))
+        except BaseException as error:
+            done.set_exception(error)
+            if not isinstance(error, Exception):
+                raise
+
+
+def health_body(heads: dict[str, int], statuses: list[ViewStatus], bound: int) -> tuple[bytes, int]:
     healthy = all(status.state == READY and status.behind <= bound for status in statuses)
-    return JSONResponse(
-        {
-            "status": "ok" if healthy else "degraded",
-            "log": log_position,
-            "logs": await run_in_threadpool(read_models.heads),  # the ballot box counts on its own
-            "max_behind": bound,
-            "views": {status.name: asdict(status) for status in statuses},
-        },
-        status_code=200 if healthy else 503,
-        headers={"Cache-Control": "no-store"},
-    )
+    body = {
+        "status": "ok" if healthy else "degraded",
+        "log": heads[MAIN_LOG],
+        "logs": heads,  # the ballot box counts on its own
+        "max_behind": bound,
+        "views": {status.name: dict(status.__dict__) for status in statuses},
+    }
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode(), 200 if healthy else 503
+
+
+async def health(request: Request) -> Response:
+    """Each view's position against the log's, truthfully: 503 when one is failed, building or behind.
+
+    One reading of each log's head, in one trip to a worker thread, shared by the checks that
+    arrive together (``HealthReadings``): it was two readings and two trips per check (and a deep
+    copy of every status), which made the check dearer than a public page."""
+    state = request.app.state
+    if getattr(state, "health_readings", None) is None:
+        state.health_readings = HealthReadings(state.services)
+    body, status_code = await state.health_readings.answer()
+    return Response(body, status_code=status_code, media_type="application/json",
+                    headers={"Cache-Control": "no-store"})  # fmt: skip
 
 
 routes = [

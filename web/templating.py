@@ -22,6 +22,9 @@ TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 def make_environment(filters: dict[str, Callable[..., Any]] | None = None) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        # Templates change with a deployment, which restarts the server: checking every template's
+        # file time on every render cost a page 4-6 % of its CPU.
+        auto_reload=False,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"],
@@ -101,11 +104,16 @@ def render(
 class SharedPage:
     """A page every visitor without a session sees the same way, kept while its views stand still.
 
-    The glossary's list is the page a crowd reads most and the dearest to render (fifty rows). A
-    visitor who is not signed in and has no message waiting sees exactly what the URL, the
-    language and the htmx headers decide, from the views at some position: the page is kept with
-    the position and generation of its views, read before anything is read from them, so it is
-    never older than what a request waited for (see ``ReadModels.cached``).
+    The public pages a crowd reads (the glossary's list, a cycle, its proposals, a proposal, the
+    results). A visitor who is not signed in and has no message waiting sees exactly what the URL,
+    the language and the htmx headers decide, from the views at some position: the page is kept
+    with the position and generation of its views, read before anything is read from them, so it
+    is never older than what a request waited for (see ``ReadModels.cached``). Anyone signed in
+    (who may just have written, and whose navigation is their own) and anyone with a message
+    waiting gets a page rendered for them, and it is not kept.
+
+    A page that also depends on the clock (a cycle's phase opens at its scheduled time) is kept
+    with ``fresh``, asked before each reuse: once it answers False the page is rendered again.
     """
 
     def __init__(self, request: Request, views: tuple[str, ...], key: tuple[Any, ...]) -> None:
@@ -129,13 +137,17 @@ class SharedPage:
         found, kept = self.read_models.recall(self.views, self.key, self.stamp)
         if not found:
             return None
-        body, status_code = kept
+        body, status_code, fresh = kept
+        if fresh is not None and not fresh():
+            return None
         response = HTMLResponse(body, status_code=status_code)
         response.headers["Vary"] = "HX-Request, Accept-Language, Cookie"
         return response
 
-    def keep(self, response: HTMLResponse) -> HTMLResponse:
-        self.read_models.keep(self.views, self.key, self.stamp, (bytes(response.body), response.status_code))
+    def keep(self, response: HTMLResponse, fresh: Callable[[], bool] | None = None) -> HTMLResponse:
+        """Keeps the page for the next visitor while its views stand still (and ``fresh()`` holds)."""
+        kept = (bytes(response.body), response.status_code, fresh)
+        self.read_models.keep(self.views, self.key, self.stamp, kept)
         return response
 
 

@@ -55,6 +55,13 @@ def scheduled_phase(schedule: dict[str, str], now: datetime) -> str | None:
     return due
 
 
+def next_scheduled(schedule: dict[str, str], now: datetime) -> datetime | None:
+    """The earliest scheduled phase start after ``now`` (None: none is left): ``scheduled_phase``
+    answers the same for every time before it."""
+    starts = [datetime.fromisoformat(start) for start in (schedule.get(phase) for phase in PHASES) if start]
+    return min((start for start in starts if start > now), default=None)
+
+
 class Cycle(Aggregate):
     class Event(Aggregate.Event):
         if TYPE_CHECKING:

@@ -33,12 +33,14 @@ def hanyu_syllables() -> frozenset[str]:
     from pypinyin.contrib.tone_convert import to_normal
     from pypinyin.pinyin_dict import pinyin_dict
 
+    # Some 42,000 characters share about 1,500 toned readings: each is converted once (converting
+    # every character's readings made a worker's first glossary search take 2-3 s).
+    toned = {reading for readings in pinyin_dict.values() for reading in readings.split(",")}
     found = set()
-    for readings in pinyin_dict.values():
-        for reading in readings.split(","):
-            syllable = to_normal(reading, v_to_u=True)
-            if syllable.isalpha() and re.search("[aeiouü]", syllable) and syllable != "ê":
-                found.add(syllable)
+    for reading in toned:
+        syllable = to_normal(reading, v_to_u=True)
+        if syllable.isalpha() and re.search("[aeiouü]", syllable) and syllable != "ê":
+            found.add(syllable)
     return frozenset(found)
 
 

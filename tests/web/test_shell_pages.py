@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
+from pathlib import Path
 
+import httpx
 import pytest
 from starlette.testclient import TestClient
 
+from civic.app import create_app
+from civic.services import build_services
+from civic.settings import Settings
 from tests.fixtures import SignIn
+
+ISSUER = "http://127.0.0.1:8765"
 
 ZH_TITLE = "高雄市民參與平臺"
 EN_TITLE = "Kaohsiung civic platform"
@@ -135,3 +143,32 @@ def _main_nav(page: str) -> str:
     match = re.search(r'<nav class="main-nav"[^>]*>(.*?)</nav>', page, re.S)
     assert match, "the layout has a main navigation"
     return match.group(1)
+
+
+def test_health_checks_that_arrive_together_each_see_the_log_as_it_was_when_they_arrived(tmp_path: Path) -> None:
+    """Checks share readings of the log's head, but never one made before they arrived."""
+    settings = Settings(data_dir=tmp_path, rate_limit_per_minute=0)
+    services = build_services(settings)
+    app = create_app(settings, services)
+
+    async def run() -> list[tuple[int, httpx.Response]]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            checks = []
+            for n in range(30):
+                position = services.accounts.sign_in(ISSUER, f"person-{n}", f"Person {n}").position
+                checks.append((position, asyncio.ensure_future(client.get("/healthz"))))
+                for _ in range(n % 4):  # let the readings already asked for start, some of the time
+                    await asyncio.sleep(0)
+            return [(position, await check) for position, check in checks]
+
+    try:
+        answers = asyncio.run(run())
+    finally:
+        services.close()
+    for position, answer in answers:
+        assert answer.headers["cache-control"] == "no-store"
+        health = answer.json()
+        assert health["log"] >= position > 0 and health["logs"]["main"] == health["log"]
+        assert set(health["views"]) >= {"accounts", "glossary", "budgeting"}
+        assert answer.status_code == (200 if health["status"] == "ok" else 503)
