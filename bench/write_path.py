@@ -1,31 +1,35 @@
 """The write path under concurrency: commands from many threads against raw one-row transactions.
 
-    python bench/write_path.py --postgres URL [--threads 32] [--commands 3000] [--rounds 2]
-    python bench/write_path.py --sqlite [--threads 32] ...
+    python bench/write_path.py --postgres URL [--sqlite] [--threads 32] [--blocks 4] [--block 40]
     python bench/write_path.py --quick --postgres URL --sqlite
 
 Web requests issue commands from a thread pool, so a node's write path is measured as N threads
 (``--threads``) each issuing account commands (``Accounts.sign_in`` of a new account, then
 ``Accounts.grant`` on it: each loads its aggregate, then saves one event), against the raw limit
-of the same store at the same concurrency: N threads each with its own connection doing one-row
-INSERT transactions into a table like eventsourcing's, with the same connection settings
-(PostgreSQL: autocommit, psycopg; SQLite: WAL, ``synchronous`` at its default, FULL, as
-``eventsourcing.sqlite`` opens it).
+of the same store at the same concurrency, in the same process:
 
-On PostgreSQL every figure is measured once per psycopg build, each build in its own process
-(``PSYCOPG_IMPL=python`` is the pure-Python build, ``binary`` the C build from ``psycopg[binary]``),
-and each variant of the command path in its own scratch schema, dropped after:
+- PostgreSQL: N threads, each with a connection of its own, doing one-row INSERT transactions
+  (autocommit, as eventsourcing's pool opens its connections) into a table like eventsourcing's.
+- SQLite: the same rows, one durable transaction each (WAL, ``synchronous`` at SQLite's default,
+  FULL, as ``eventsourcing.sqlite`` opens it), every thread through one connection behind a lock,
+  which is the most one-row transactions get from SQLite in one process; a connection per
+  thread (bench/cast_baseline.py's way) waits in SQLite's busy handler and is printed too.
 
-- ``eventsourcing``: the settings before issue 14 (pool of 5, eventsourcing's recorder: a table
-  lock, a NOTIFY and a commit per save);
-- ``pool``: the same with a pool as large as the thread count (no request waits for a connection);
-- ``group_commit``: ``civic.group_commit`` (saves that arrive while one is written go together in
-  the next transaction) with the pool of 5;
-- ``group_commit_pool``: both: what ``Settings.event_store_env`` configures now.
+The command path is measured in variants, each in a scratch schema (or directory) of its own:
 
-Variants alternate within each round (``--rounds``), so all see the same load; the best round
-counts and all rounds are printed. Ratios are against ``raw_concurrent`` of the same process.
-The goal is a ratio of at least 0.5. The machine is shared: figures are as measured.
+- ``eventsourcing``: as before issue 14: eventsourcing's recorder (PostgreSQL: a table lock, a
+  NOTIFY and a commit per save, in a pipeline then a COMMIT), a pool of 5 connections;
+- ``pool`` (PostgreSQL): the same with a pool as large as the thread count;
+- ``group_commit``: ``civic/store`` (saves that arrive while one is written go together in the
+  next transaction; on PostgreSQL one statement per batch), a pool of 5: what
+  ``Settings.event_store_env`` configures now;
+- ``group_commit_pool`` (PostgreSQL): both.
+
+Each variant runs in blocks (``--block`` commands per thread) alternating with blocks of raw
+transactions (``--blocks`` times), so that both see the same load on a shared machine; its ratio
+is against the raw blocks run alongside it. On PostgreSQL all of it runs once per psycopg build,
+each in its own process (``PSYCOPG_IMPL=python``, the pure-Python build, and ``binary``, the C
+build from ``psycopg[binary]``). The goal is a ratio of at least 0.5. Figures are as measured.
 """
 
 from __future__ import annotations
@@ -96,9 +100,10 @@ def command_work(log: object, tag: str) -> Callable[[int, int], None]:
 
     accounts = Accounts(log)  # type: ignore[arg-type]
     done: dict[int, int] = {}
+    last: dict[int, object] = {}
 
     def work(thread: int, count: int) -> None:
-        account_id = None
+        account_id = last.get(thread)
         first = done.get(thread, 0)
         for n in range(first, first + count):
             if n % 2 == 0:
@@ -106,6 +111,7 @@ def command_work(log: object, tag: str) -> Callable[[int, int], None]:
             else:
                 accounts.grant(account_id, REVIEWER, actor=SYSTEM_ACTOR)  # type: ignore[arg-type]
         done[thread] = first + count
+        last[thread] = account_id
 
     return work
 
@@ -285,6 +291,26 @@ def sqlite_raw(path: Path) -> Callable[[int, int], None]:
     return work
 
 
+def sqlite_raw_one_writer(path: Path) -> Callable[[int, int], None]:
+    """One durable INSERT per transaction, every thread through one connection behind a lock: the
+    most a process of one-row transactions gets from SQLite (connections of their own per thread
+    wait in SQLite's busy handler, which sleeps)."""
+    conn = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute(SQLITE_TABLE)
+    lock = threading.Lock()
+
+    def work(thread: int, count: int) -> None:
+        for _ in range(count):
+            row = (uuid.uuid4().hex, 1, TOPIC, STATE)
+            with lock:
+                conn.execute("BEGIN IMMEDIATE")
+                conn.execute("INSERT INTO raw_events VALUES (?,?,?,?)", row)
+                conn.execute("COMMIT")
+
+    return work
+
+
 def sqlite_report(threads: int, blocks: int, block: int) -> dict[str, object]:
     from civic.settings import Settings
     from domain.eventlog import EventLog
@@ -292,8 +318,13 @@ def sqlite_report(threads: int, blocks: int, block: int) -> dict[str, object]:
     report: dict[str, object] = {"store": "sqlite", "threads": threads}
     with tempfile.TemporaryDirectory(prefix="civic-bench-") as name:
         tmp = Path(name)
-        raw = sqlite_raw(tmp / "raw.db")
+        per_thread_raw = sqlite_raw(tmp / "raw-per-thread.db")
+        run_threads(threads, 4, per_thread_raw)
+        seconds = run_threads(threads, block * blocks, per_thread_raw)
+        report["raw_connection_per_thread_per_second"] = round(threads * block * blocks / seconds)
+        raw = sqlite_raw_one_writer(tmp / "raw.db")
         for variant in SQLITE_VARIANTS:
+            (tmp / variant).mkdir()
             env = Settings(data_dir=tmp / variant).event_store_env()
             if variant == "eventsourcing":
                 env.pop("APPLICATION_RECORDER_TOPIC")
@@ -320,8 +351,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--postgres", metavar="URL", help="measure on PostgreSQL (scratch schemas, dropped after)")
     parser.add_argument("--sqlite", action="store_true", help="measure on SQLite (a temporary directory)")
     parser.add_argument("--threads", type=int, default=32)
-    parser.add_argument("--blocks", type=int, default=8, help="alternations of raw and commands per variant")
-    parser.add_argument("--block", type=int, default=10, help="operations per thread per block")
+    parser.add_argument("--blocks", type=int, default=4, help="alternations of raw and commands per variant")
+    parser.add_argument("--block", type=int, default=40, help="operations per thread per block")
     parser.add_argument("--quick", action="store_true", help="3 blocks per variant")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

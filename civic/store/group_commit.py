@@ -123,10 +123,10 @@ class GroupCommit:
                     following = self._queue.popleft()  # writes next, with whatever queued behind it
                 else:
                     self._writing = False
+            if following is not None:
+                following.turn.release()  # first: the next batch is what everyone else waits for
             for save in batch[1:]:
                 save.turn.release()
-            if following is not None:
-                following.turn.release()
 
     def _commit(self, batch: list[_Save]) -> None:
         try:

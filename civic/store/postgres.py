@@ -1,7 +1,7 @@
 """The event store's recorder on PostgreSQL: eventsourcing's, behind group commit (``group_commit.py``).
 
-A batch is written by one statement in autocommit, ``SELECT ... FROM civic_events_insert_locked(events)``:
-a PL/pgSQL function (created beside the table, as eventsourcing creates its own) that does exactly
+A batch is written by one statement in autocommit, ``SELECT ... FROM civic_events_insert_locked(ids,
+versions, topics, states)``: a PL/pgSQL function (created beside the table, as eventsourcing creates its own) that does exactly
 what eventsourcing's recorder does in its transaction: ``SET LOCAL lock_timeout``, ``LOCK TABLE
 ... IN EXCLUSIVE MODE``, ``NOTIFY``, ``INSERT ... RETURNING notification_id``. One round trip
 instead of eventsourcing's two (its pipeline, then ``COMMIT``), and the table lock is no longer
