@@ -11,6 +11,10 @@ hand out ids out of commit order; it stays off.)
 
 A write that fails there is done again, save by save, by eventsourcing's own ``insert_events``,
 so that a conflict raises exactly the error it raises without this module.
+
+Tables, types and functions are created by one node at a time (an advisory lock): eventsourcing
+creates them at every start, and nodes starting together on one database failed with "tuple
+concurrently updated" or a duplicate ``pg_type`` key about half the time.
 """
 
 from __future__ import annotations
@@ -19,12 +23,16 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
+import psycopg
 from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.utils import retry
 from psycopg.sql import SQL, Composed, Identifier
 
 from civic.store.group_commit import GroupCommit, batchable
+
+# pg_advisory_lock key under which a node creates the store's tables ("civic" in ASCII).
+CREATE_LOCK = 0x6369766963
 
 
 class GroupCommitPostgresRecorder(PostgresApplicationRecorder):
@@ -62,6 +70,18 @@ class GroupCommitPostgresRecorder(PostgresApplicationRecorder):
         )
         self._select_queries: dict[tuple[bool, bool, bool, bool], str] = {}
         self.group = GroupCommit(self.insert_locked, alone=super().insert_events)
+
+    def create_table(self) -> None:
+        """eventsourcing's, while holding a database-wide advisory lock on a connection of its own."""
+        pool_kwargs = self.datastore.pool.kwargs  # eventsourcing gives its pool a dict (with the password)
+        assert isinstance(pool_kwargs, dict)
+        kwargs = {key: value for key, value in pool_kwargs.items() if key != "row_factory"}
+        with psycopg.connect(**kwargs, autocommit=True) as conn:
+            conn.execute("SELECT pg_advisory_lock(%s)", [CREATE_LOCK])
+            try:
+                super().create_table()
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(%s)", [CREATE_LOCK])
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         if stored_events and batchable(kwargs):

@@ -241,3 +241,38 @@ def test_two_nodes_writing_at_once_make_one_gap_free_sequence(event_store_env: S
     finally:
         for node in nodes:
             node.close()
+
+
+def started_together(settings: Settings, count: int) -> tuple[list[EventLog], list[BaseException]]:
+    start = threading.Barrier(count)
+    nodes: list[EventLog] = []
+    errors: list[BaseException] = []
+
+    def start_node() -> None:
+        start.wait()
+        try:
+            nodes.append(EventLog(env=settings.event_store_env()))
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=start_node) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(DEADLINE)
+    return nodes, errors
+
+
+def test_nodes_starting_together_on_one_store_all_start_and_share_it(event_store_env: Settings) -> None:
+    """eventsourcing creates its tables, types and functions at every start; on PostgreSQL nodes
+    starting at once failed there ("tuple concurrently updated", a duplicate pg_type key)."""
+    for round_, store in enumerate(("an empty store", "the store they made")):
+        nodes, errors = started_together(event_store_env, 4)
+        try:
+            assert errors == [], store
+            assert len(nodes) == 4
+            nodes[0].record(an_account(f"first-of-round-{round_}"))
+            assert {node.position() for node in nodes} == {round_ + 1}
+        finally:
+            for node in nodes:
+                node.close()
