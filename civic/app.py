@@ -20,6 +20,7 @@ from civic.services import Services, build_services
 from civic.settings import Settings
 from web import i18n
 from web.auth import CurrentUserMiddleware, make_oauth
+from web.consistency import FollowOwnWritesMiddleware
 from web.errors import RefusalMiddleware, exception_handlers
 from web.hosts import AllowedHostsMiddleware, ForwardedHeadersMiddleware
 from web.middleware import (
@@ -78,6 +79,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             max_age=8 * 3600,
             public_prefixes=("/static/",),
         ),
+        # Inside the session, before the signed-in account is looked up: a write (or a sign-in)
+        # made through another node is waited for here first.
+        Middleware(FollowOwnWritesMiddleware),
         Middleware(CurrentUserMiddleware),
     ]
     errors: dict = {}

@@ -7,7 +7,9 @@ never listed, by construction.
 
 from __future__ import annotations
 
+import importlib
 import json
+import pkgutil
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -15,6 +17,7 @@ from typing import Any
 from eventsourcing.domain import CanMutateAggregate
 from sqlite_utils import Database
 
+import domain
 from projections.runner import ViewBase
 
 # Fields whose value names what an event is about, in the order they are preferred.
@@ -26,7 +29,15 @@ PAGE_SIZE = 50
 
 
 def audited_event_classes() -> tuple[type, ...]:
-    """Every loaded domain event class with an ``actor`` field."""
+    """Every domain event class with an ``actor`` field.
+
+    Every module of ``domain`` is imported first: a server builds its views before the services
+    that import some aggregates' modules (the polling stations'), and a class not yet loaded would
+    be missing from the topics, so its events were never audited there while a rebuild in another
+    process, with everything loaded, listed them.
+    """
+    for module in pkgutil.walk_packages(domain.__path__, "domain."):
+        importlib.import_module(module.name)
     found: dict[str, type] = {}
     pending: list[type] = [CanMutateAggregate]
     while pending:
@@ -59,7 +70,8 @@ class AuditView(ViewBase):
     """One row per audited event, and the latest label of each thing they changed."""
 
     name = "audit"
-    version = 3  # 2: a thing keeps its first name unless renamed; 3: agencies by their Chinese name
+    version = 4  # 2: a thing keeps its first name unless renamed; 3: agencies by their Chinese name;
+    # 4: every domain class audited whatever was loaded when the view was made (stations were missed)
 
     def __init__(self) -> None:
         self.topics = audited_event_classes()

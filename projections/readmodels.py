@@ -6,7 +6,8 @@ an event stops alone, because no other view shares its transaction or its write 
 
 A running server notices a swap made by ``civic rebuild`` in another process: every reader and
 every follower compares the manifest's file identity before it uses a view, and reopens. Readers
-open view files with ``mode=rw``, so a file deleted under them is an error, never a new empty file.
+open view files with ``mode=rw``, so a file deleted under them is never taken for a new empty one:
+the view's pages answer "being built" while its follower builds it again from the log.
 
 One thread per view follows the log (woken by writes on this node, else once a second). A request
 that must read its own write waits, without any lock, until the views it reads hold its position.
@@ -203,6 +204,8 @@ class ReadModels:
     def _step(self, slot: _Slot) -> None:
         self._refresh_manifest()
         self._reopen_if_swapped(slot)
+        if slot.file is not None and not slot.file.exists():
+            self._drop_lost(slot)  # deleted under this node: built again, from the log
         if self._manifest.get(RETIRED) and slot is next(iter(self._slots.values())):
             self.sweep()  # one follower removes what has been retired long enough
         if slot.state == BUILDING and slot.projector is None:
@@ -210,6 +213,18 @@ class ReadModels:
         elif slot.state == READY:
             self._catch_up(slot)
         # A failed view waits for a rebuild (a swap) or a restart: retrying would fail again.
+
+    def _drop_lost(self, slot: _Slot) -> None:
+        """Forgets a view whose file was deleted (by hand, by a disk clean-up): its pages answer
+        "being built" until the follower has built it again, as a view that never had a file."""
+        with slot.lock:
+            if slot.file is None or slot.file.exists():
+                return
+            logger.warning("view %s: its file %s is gone; building it again", slot.view.name, slot.file.name)
+            if slot.projector is not None:
+                slot.projector.db.close()
+            slot.projector, slot.file, slot.state = None, None, BUILDING
+            slot.generation += 1
 
     def catch_up(self, progress: Callable[[int], None] | None = None) -> int:
         """Brings every ready view to the head now, in this thread; returns how many events.
@@ -414,7 +429,16 @@ class ReadModels:
             self.kick()  # the followers reopen the swapped files; readers use them at once
         names = tuple(names or self._slots)
         files = tuple(self._servable_file(self._slots[name]) for name in names)
-        conn = self._pooled(names, files)
+        try:
+            conn = self._pooled(names, files)
+        except sqlite3.OperationalError:
+            lost = [name for name, file in zip(names, files, strict=True) if not file.exists()]
+            if not lost:
+                raise
+            for name in lost:  # deleted under this node: its follower builds it again
+                self._slots[name].state = BUILDING
+                self._slots[name].wake.set()
+            raise ViewUnavailableError(lost[0], BUILDING) from None
         try:
             yield Database(conn)
         except BaseException:
@@ -531,6 +555,10 @@ class ReadModels:
     def heads(self) -> dict[str, int]:
         """The newest notification id of each log (0 when empty)."""
         return {source: log.position() for source, log in self.logs.items()}
+
+    def source(self, name: str) -> str:
+        """The log view ``name`` follows (its positions count in that log)."""
+        return source_of(self._slots[name].view)
 
     def _log_of(self, view: View) -> EventLog:
         return self.logs[source_of(view)]

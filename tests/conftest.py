@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -69,22 +70,28 @@ def postgres_url() -> Iterator[str]:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
-def _postgres_settings(request: pytest.FixtureRequest, data_dir: Path) -> Iterator[Settings]:
-    """Settings whose event store is a schema of its own in the run's database.
+@contextmanager
+def postgres_schema(url: str) -> Iterator[str]:
+    """A schema of its own in the run's database ``url``: the URL that names it, dropped after.
 
     eventsourcing creates its table and composite type in POSTGRES_SCHEMA but not the schema
     itself (a missing schema fails with 'schema ... does not exist'), so it is made here.
     """
-    url: str = request.getfixturevalue("postgres_url")
     dbname = url.rsplit("/", 1)[1]
     schema = f"t_{secrets.token_hex(6)}"
     with _connect(dbname) as conn:
         conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
     try:
-        yield Settings(data_dir=data_dir, database_url=f"{url}?schema={schema}")
+        yield f"{url}?schema={schema}"
     finally:
         with _connect(dbname) as conn:
             conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
+
+
+def _postgres_settings(request: pytest.FixtureRequest, data_dir: Path) -> Iterator[Settings]:
+    """Settings whose event store is a schema of its own in the run's database."""
+    with postgres_schema(request.getfixturevalue("postgres_url")) as url:
+        yield Settings(data_dir=data_dir, database_url=url)
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from projections.accounts import AccountsView
 from projections.audit import AuditView
 from projections.glossary import GlossaryView
 from projections.readmodels import FAILED, READY, ReadModels, ViewUnavailableError, current_file
-from projections.runner import Projector, ViewBase, open_read_db, table_rows
+from projections.runner import Projector, ViewBase, open_read_db, sqlite_files, table_rows
 
 ISSUER = "http://issuer.test"
 
@@ -267,3 +267,32 @@ def test_a_view_follows_its_own_source_log_at_a_position_of_that_log(tmp_path: P
     finally:
         models.close()
         second.close()
+
+
+def test_a_view_file_deleted_while_serving_is_built_again_and_says_so_meanwhile(tmp_path: Path, log: EventLog) -> None:
+    _, glossary = _some_history(log)
+    models = ReadModels(log, tmp_path / "views", [AccountsView(), GlossaryView()])
+    models.open(background=False)
+    lost = current_file(tmp_path / "views", "glossary")
+    with models.reader(["glossary"]) as db:  # a kept connection, attached to the file about to go
+        assert db.execute("SELECT count(*) FROM glossary_meetings").fetchone() == (1,)
+    for path in sqlite_files(lost):
+        path.unlink(missing_ok=True)
+    glossary.convene("2026-11-21", ["林委員"], SYSTEM_ACTOR, title="第二次會議")
+    # Never an empty file taken for the view: "being built" until it is.
+    with pytest.raises(ViewUnavailableError) as unavailable, models.reader(["glossary"]):
+        pass
+    assert unavailable.value.state == "building"
+    with models.reader(["accounts"]) as db:  # the other views serve on
+        assert db.execute("SELECT count(*) FROM accounts").fetchone() == (5,)
+    models.start()
+    try:
+        deadline = time.monotonic() + 30
+        while models.status()[1].state != READY or models.position("glossary") < log.position():
+            assert time.monotonic() < deadline, models.status()
+            time.sleep(0.05)
+        with models.reader(["glossary"]) as db:
+            assert db.execute("SELECT count(*) FROM glossary_meetings").fetchone() == (2,)
+        assert current_file(tmp_path / "views", "glossary") != lost
+    finally:
+        models.close()
