@@ -29,6 +29,7 @@ catalogs: setup
 
 bench: setup
 	$(BIN)/python bench/event_store.py
+	$(BIN)/python bench/write_path.py --sqlite
 	$(BIN)/python bench/tally.py
 	$(BIN)/python bench/tally_process.py
 	$(BIN)/python bench/cli_start.py

@@ -13,6 +13,12 @@ from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 LOCAL_PROVIDER_PORT = 8765
+# The event stores' recorders: eventsourcing's, with concurrent saves of one node written in one
+# transaction (civic/store/group_commit.py). Named, not imported: settings load before any store does.
+RECORDER_TOPICS = {
+    "eventsourcing.postgres": "civic.store.postgres:GroupCommitPostgresRecorder",
+    "eventsourcing.sqlite": "civic.store.sqlite:GroupCommitSQLiteRecorder",
+}
 
 
 @dataclass(frozen=True)
@@ -111,6 +117,8 @@ class Settings:
                 "SQLITE_LOCK_TIMEOUT": "30",
             }
         env.update(self.env)
+        if env["PERSISTENCE_MODULE"] in RECORDER_TOPICS:  # unless ``env`` names a recorder of its own
+            env.setdefault("APPLICATION_RECORDER_TOPIC", RECORDER_TOPICS[env["PERSISTENCE_MODULE"]])
         return env
 
 

@@ -18,8 +18,9 @@ from __future__ import annotations
 from typing import Any, NamedTuple, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.domain import Aggregate
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
+from eventsourcing.domain import Aggregate, DomainEventProtocol, MutableOrImmutableAggregate
+from eventsourcing.persistence import Recording
 
 SYSTEM_ACTOR = "system"
 
@@ -46,6 +47,27 @@ class EventLog(Application[UUID]):
         """Saves pending events and returns the notification id of the last one (0 if none)."""
         recordings = self.save(*aggregates)
         return recordings[-1].notification.id if recordings else 0
+
+    def save(
+        self, *objs: MutableOrImmutableAggregate[UUID] | DomainEventProtocol[UUID] | None, **kwargs: Any
+    ) -> list[Recording[UUID]]:
+        """``Application.save``, step for step, except that an aggregate's events are collected
+        without the runtime protocol checks ``ProcessingEvent.collect_events`` makes on every object
+        (slow in Python 3.11: about a tenth of a command's CPU, bench/write_path.py). Anything else
+        goes through them as before, in the order given."""
+        processing_event: ProcessingEvent[UUID] = ProcessingEvent()
+        for obj in objs:
+            if isinstance(obj, Aggregate):
+                processing_event.events.extend(obj.collect_events())
+                processing_event.aggregates[obj.id] = obj
+            else:
+                processing_event.collect_events(obj)
+        processing_event.saved_kwargs.update(kwargs)
+        recordings = self._record(processing_event)
+        self._take_snapshots(processing_event)
+        self._notify(recordings)
+        self.notify(processing_event.events)  # eventsourcing's deprecated hook, as its save calls it
+        return recordings
 
     def get_or_none(self, aggregate_id: UUID) -> Aggregate | None:
         try:

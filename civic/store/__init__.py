@@ -1,0 +1,1 @@
+"""The event stores' recorders: eventsourcing's, with group commit (``group_commit.py``)."""
