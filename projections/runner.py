@@ -215,11 +215,15 @@ class Projector:
         apply = view.apply
         db = self.db
         with db.atomic():
+            # The compare-and-set first: it takes the file's write lock, so that no other projector
+            # can commit this page while this one applies it, and a page another projector applied
+            # since ``start`` was read is refused here, before its rows are written again (which,
+            # in a table with a key, would fail the view on a duplicate instead).
+            _advance(db, view.name, start, end)
             view.begin_page(db)
             for note in notes:
                 apply(to_event(note), db)
             view.end_page(db)
-            _advance(db, view.name, start, end)
 
 
 def rebuild(
