@@ -6,6 +6,10 @@ some 0.3 ms a request) would be charged to whichever server is measured. Both th
 the bare baseline are driven by this same code, in the same run, so what the client costs is the
 same for both.
 
+``run_load`` sends a fixed list of independent requests; ``run_scripts`` runs scripts (a
+resident's visit: each next request chosen from the answers before it) over the same connections,
+one keep-alive connection per server a client talks to (``Connections``).
+
 ``serve`` starts ``python -m uvicorn APP`` with the settings every server of a run shares (one
 worker, h11, no access log), waits until it answers, and stops it on exit.
 """
@@ -20,7 +24,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -86,6 +90,19 @@ class Request:
     path: str
     form: Sequence[tuple[str, str]]
     headers: Sequence[tuple[str, str]] = ()
+    method: str = "POST"  # or "GET" (``form`` then is ignored)
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    location: str  # the path a redirect leads to, "" otherwise
+    body: bytes
+
+    @property
+    def label(self) -> str:
+        """What ``Outcome.statuses`` counts: the status, and where a redirect leads."""
+        return f"{self.status} {self.location}" if self.location else str(self.status)
 
 
 @dataclass
@@ -121,6 +138,13 @@ class Outcome:
 
 
 def encode(request: Request, port: int) -> bytes:
+    if request.method == "GET":
+        head = [
+            f"GET {request.path} HTTP/1.1",
+            f"Host: 127.0.0.1:{port}",
+            *(f"{name}: {value}" for name, value in request.headers),
+        ]
+        return ("\r\n".join(head) + "\r\n\r\n").encode()
     body = urlencode(list(request.form)).encode()
     head = [
         f"POST {request.path} HTTP/1.1",
@@ -133,9 +157,8 @@ def encode(request: Request, port: int) -> bytes:
     return ("\r\n".join(head) + "\r\n\r\n").encode() + body
 
 
-async def _read_answer(reader: asyncio.StreamReader) -> tuple[str, bool]:
-    """Reads one response; returns (status and where a redirect leads, whether the server keeps
-    the connection open)."""
+async def _read_answer(reader: asyncio.StreamReader) -> tuple[Answer, bool]:
+    """Reads one response; returns it and whether the server keeps the connection open."""
     status_line = await reader.readline()
     if not status_line:
         raise ConnectionError("closed")
@@ -151,52 +174,84 @@ async def _read_answer(reader: asyncio.StreamReader) -> tuple[str, bool]:
         if name == "content-length":
             length = int(value)
         elif name == "location":
-            location = " " + urlsplit(value).path
+            location = urlsplit(value).path
         elif name == "connection" and value == "close":
             keep = False
         elif name == "transfer-encoding" and "chunked" in value:
             chunked = True
+    body = b""
     if chunked:
+        parts = []
         while True:
             size = int((await reader.readline()).strip() or b"0", 16)
-            await reader.readexactly(size + 2)
+            parts.append((await reader.readexactly(size + 2))[:size])
             if size == 0:
                 break
+        body = b"".join(parts)
     elif length:
-        await reader.readexactly(length)
-    return f"{status}{location}", keep
+        body = await reader.readexactly(length)
+    return Answer(status, location, body), keep
+
+
+class Connections:
+    """One client's keep-alive connections, one per server port, one request at a time on each."""
+
+    def __init__(self, timeout: float | None = None) -> None:
+        self.timeout = timeout  # seconds an answer may take (None: no limit); then TimeoutError
+        self._open: dict[int, tuple[asyncio.StreamReader, asyncio.StreamWriter]] = {}
+
+    async def send(self, port: int, request: Request, outcome: Outcome | None = None) -> Answer:
+        """Sends ``request`` and reads its answer, counting its latency and status in ``outcome``.
+
+        A connection the server closed is opened again and the request sent once more (keep-alive
+        races); a second failure raises ConnectionError. A timeout is not retried: the server may
+        be acting on the request still."""
+        payload = encode(request, port)
+        for attempt in range(2):
+            if port not in self._open:
+                self._open[port] = await asyncio.open_connection("127.0.0.1", port)
+            reader, writer = self._open[port]
+            started = time.perf_counter()
+            try:
+                writer.write(payload)
+                await writer.drain()
+                answer, keep = await asyncio.wait_for(_read_answer(reader), self.timeout)
+            except (ConnectionError, asyncio.IncompleteReadError):
+                self._drop(port)
+                if attempt:
+                    raise ConnectionError(f"no answer from port {port}") from None
+                continue
+            except TimeoutError:
+                self._drop(port)
+                raise
+            if outcome is not None:
+                outcome.latencies.append(time.perf_counter() - started)
+                outcome.statuses[answer.label] = outcome.statuses.get(answer.label, 0) + 1
+            if not keep:
+                self._drop(port)
+            return answer
+        raise AssertionError("unreachable")
+
+    def _drop(self, port: int) -> None:
+        opened = self._open.pop(port, None)
+        if opened is not None:
+            opened[1].close()
+
+    def close(self) -> None:
+        for port in list(self._open):
+            self._drop(port)
 
 
 async def _client(port: int, requests: asyncio.Queue[Request], outcome: Outcome) -> None:
-    reader: asyncio.StreamReader | None = None
-    writer: asyncio.StreamWriter | None = None
+    connections = Connections()
     while True:
         try:
             request = requests.get_nowait()
         except asyncio.QueueEmpty:
             break
-        payload = encode(request, port)
-        for _attempt in range(2):
-            if writer is None:
-                reader, writer = await asyncio.open_connection("127.0.0.1", port)
-            assert reader is not None
-            started = time.perf_counter()
-            try:
-                writer.write(payload)
-                await writer.drain()
-                status, keep = await _read_answer(reader)
-            except (ConnectionError, asyncio.IncompleteReadError):
-                writer.close()
-                writer = None
-                continue
-            outcome.latencies.append(time.perf_counter() - started)
-            outcome.statuses[status] = outcome.statuses.get(status, 0) + 1
-            if not keep:
-                writer.close()
-                writer = None
-            break
-    if writer is not None:
-        writer.close()
+        with contextlib.suppress(ConnectionError):  # twice without an answer: not counted
+            await connections.send(port, request, outcome)
+    connections.close()
 
 
 def run_load(port: int, requests: Sequence[Request], clients: int) -> Outcome:
@@ -212,6 +267,37 @@ def run_load(port: int, requests: Sequence[Request], clients: int) -> Outcome:
         await asyncio.gather(*(_client(port, queue, outcome) for _ in range(clients)))
         outcome.seconds = time.perf_counter() - started
         return outcome
+
+    return asyncio.run(main())
+
+
+Script = Callable[[Connections], Awaitable[None]]
+
+
+def run_scripts(scripts: Sequence[Script], clients: int, seconds: float, timeout: float = 60.0) -> float:
+    """Runs every script, ``clients`` at a time, each client on its own connections; a client
+    starts no new script after ``seconds`` (a script under way finishes). Returns the seconds the
+    whole run took. What each request answered is the scripts' to record (``Connections.send``)."""
+
+    async def client(queue: asyncio.Queue[Script], stop: float) -> None:
+        connections = Connections(timeout)
+        try:
+            while time.perf_counter() < stop:
+                try:
+                    script = queue.get_nowait()
+                except asyncio.QueueEmpty:
+                    break
+                await script(connections)
+        finally:
+            connections.close()
+
+    async def main() -> float:
+        queue: asyncio.Queue[Script] = asyncio.Queue()
+        for script in scripts:
+            queue.put_nowait(script)
+        started = time.perf_counter()
+        await asyncio.gather(*(client(queue, started + seconds) for _ in range(clients)))
+        return time.perf_counter() - started
 
     return asyncio.run(main())
 
