@@ -98,6 +98,10 @@ class Answer:
     status: int
     location: str  # the path a redirect leads to, "" otherwise
     body: bytes
+    headers: tuple[tuple[str, str], ...] = ()  # (lower-case name, value as sent)
+
+    def header(self, name: str) -> str:
+        return next((value for key, value in self.headers if key == name), "")
 
     @property
     def label(self) -> str:
@@ -165,12 +169,14 @@ async def _read_answer(reader: asyncio.StreamReader) -> tuple[Answer, bool]:
     status = int(status_line.split()[1])
     length, keep, location = 0, True, ""
     chunked = False
+    headers = []
     while True:
         line = await reader.readline()
         if line in (b"\r\n", b"\n", b""):
             break
-        name, _, value = line.decode("latin-1").partition(":")
-        name, value = name.strip().lower(), value.strip().lower()
+        name, _, raw = line.decode("latin-1").partition(":")
+        name, value = name.strip().lower(), raw.strip().lower()
+        headers.append((name, raw.strip()))
         if name == "content-length":
             length = int(value)
         elif name == "location":
@@ -190,7 +196,7 @@ async def _read_answer(reader: asyncio.StreamReader) -> tuple[Answer, bool]:
         body = b"".join(parts)
     elif length:
         body = await reader.readexactly(length)
-    return Answer(status, location, body), keep
+    return Answer(status, location, body, tuple(headers)), keep
 
 
 class Connections:

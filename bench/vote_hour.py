@@ -17,7 +17,9 @@ for the run and dropped after) and each number of nodes, a fresh cycle in voting
 
 Residents (the mix is seeded; ``--seed``): about one in seven only browse, anonymously (home, the
 cycle, its proposals, a proposal or two); the others arrive signed in (a session cookie made with
-the node's secret, as the sign-in callback makes it: bench/cast_http.py), browse a little, verify
+the node's secret, as the sign-in callback makes it: bench/cast_http.py; one in twenty residents
+instead signs in through the local OpenID provider, civic/local_provider.py, started for the run:
+/login, the provider's page and its answer, the node's callback), browse a little, verify
 with their census number and birth date if they have not yet (one in twelve first types a wrong
 birth date: 422), open the ballot, cast (one in thirty first ticks too many projects: 422), read
 their receipt, and a quarter change their ballot one to three times; one in ten checks their code
@@ -64,12 +66,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.cast_http import spec as cast_spec
-from bench.http_load import Connections, Outcome, Request, run_scripts, serve
+from bench.http_load import Connections, Outcome, Request, free_port, run_scripts, serve
+from civic import local_provider
 from civic.commands.budgeting_demo_votes import BATCH, residents, verified_voters, voter
 from civic.demo import issuer_of
 from civic.services import build_services
@@ -87,12 +90,14 @@ POSTGRES_HOST, POSTGRES_PORT, POSTGRES_USER, POSTGRES_MAINTENANCE_DB = "127.0.0.
 RECEIPT = re.compile(rb'data-testid="receipt">\s*([^<\s]+)\s*<')
 PROPOSAL_LINK = re.compile(rb'href="(?:http://[^/"]+)?(/budgeting/proposals/[0-9a-f-]{36})"')
 BROWSE_ONLY, PRE_VERIFIED = 0.15, 0.35  # shares of all residents; the rest verify during the hour
+PROVIDER_SHARE = 0.05  # of all residents, among those verifying: signed in through the OpenID provider
 
 # What each kind of request should answer; anything else is an error.
 EXPECTED = {
     "home": {200}, "cycle": {200}, "proposals": {200}, "proposal": {200},
     "verify_form": {200}, "verify": {303}, "verify_mistyped": {422}, "ballot": {200},
     "cast": {303}, "cast_refused": {422}, "receipt": {200}, "receipt_check": {200},
+    "sign_in": {302}, "provider": {200, 302}, "callback": {303},
 }  # fmt: skip
 
 
@@ -106,6 +111,7 @@ class Voter:
     number: str
     born: str
     verified: bool  # before the run started
+    subject: str = ""  # signs in through the OpenID provider as this subject (no cookie made for them)
     casts: list[tuple[dict[str, int], str]] = field(default_factory=list)  # acknowledged: (choices, receipt)
     receipts: list[str] = field(default_factory=list)  # every code shown to them
     uncertain: bool = False  # a cast went unanswered: the box may hold either ballot
@@ -166,12 +172,13 @@ def postgres_database() -> Iterator[str]:
             connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
-def node_settings(root: Path, nodes: int, database_url: str) -> list[Settings]:
+def node_settings(root: Path, nodes: int, database_url: str, provider: str) -> list[Settings]:
     """Each node's settings: one store; on PostgreSQL each its own data dir, with the same keys."""
     secret, id_hash, ballot = (secrets.token_hex(32) for _ in range(3))
     dirs = [root / f"node{n}" for n in range(nodes)] if database_url else [root / "node0"] * nodes
+    metadata = f"{provider}/.well-known/openid-configuration"
     return [Settings(data_dir=d, database_url=database_url, rate_limit_per_minute=0, secret_key=secret,
-                     id_hash_key=id_hash, ballot_key=ballot) for d in dirs]  # fmt: skip
+                     id_hash_key=id_hash, ballot_key=ballot, oidc_metadata_url=metadata) for d in dirs]  # fmt: skip
 
 
 def prepare(settings: Settings, count: int, rng: random.Random) -> tuple[list[Voter], dict[str, list[str]]]:
@@ -197,8 +204,9 @@ def prepare(settings: Settings, count: int, rng: random.Random) -> tuple[list[Vo
         made = verified_voters(services, cycle, people[:early], city_now())
         issuer = issuer_of(services)
         area_of = {district: area.code for area in cycle_spec.areas for district in area.districts}
-        later = []
-        for start in range(early, count, BATCH):
+        through_provider = min(count - early, max(1, round(count * PROVIDER_SHARE)))
+        later = [("", area_of[people[n].district]) for n in range(early, early + through_provider)]
+        for start in range(early + through_provider, count, BATCH):
             batch = []
             for n in range(start, min(count, start + BATCH)):
                 subject, name = voter(SLUG, n)
@@ -214,7 +222,8 @@ def prepare(settings: Settings, count: int, rng: random.Random) -> tuple[list[Vo
     voters = []
     for n, ((account, votes_in), person) in enumerate(zip(accounts, people, strict=True)):
         session = {SESSION_KEY: account, SESSION_ID_KEY: secrets.token_urlsafe(18), SIGNED_IN_AT_KEY: time.time()}
-        voters.append(Voter(n, codec.encode(session), votes_in, person.number, person.born.isoformat(), n < early))
+        cookie, subject = (codec.encode(session), "") if account else ("", f"vote-hour-resident-{n + 1:05d}")
+        voters.append(Voter(n, cookie, votes_in, person.number, person.born.isoformat(), n < early, subject))
     rng.shuffle(voters)  # the already verified among the others, not first in the queue
     codes = {area.code: [project.code for project in area.projects] for area in cycle_spec.areas}
     return voters, codes
@@ -232,12 +241,15 @@ def script(run: Run, person: Voter, browse_only: bool, rng: random.Random) -> An
         picks=[rng.sample(run.codes[person.area], rng.randint(1, 3)) for _ in range(4)],
     )  # fmt: skip
     base = f"/budgeting/{SLUG}"
-    headers = () if browse_only else ((("Cookie", f"{COOKIE}={person.cookie}"),))
     step = [person.index]
 
-    async def send(connections: Connections, kind: str, request: Request) -> Any:
-        port = run.ports[step[0] % len(run.ports)]
-        step[0] += 1
+    def headers() -> tuple[tuple[str, str], ...]:
+        return () if browse_only or not person.cookie else (("Cookie", f"{COOKIE}={person.cookie}"),)
+
+    async def send(connections: Connections, kind: str, request: Request, port: int | None = None) -> Any:
+        if port is None:
+            port = run.ports[step[0] % len(run.ports)]
+            step[0] += 1
         try:
             return await connections.send(port, request, run.outcomes.setdefault(kind, Outcome()))
         except (ConnectionError, TimeoutError) as failed:
@@ -246,11 +258,32 @@ def script(run: Run, person: Voter, browse_only: bool, rng: random.Random) -> An
             return None
 
     def get(path: str) -> Request:
-        return Request(path, (), headers, method="GET")
+        return Request(path, (), headers(), method="GET")
+
+    async def sign_in(connections: Connections) -> bool:
+        """The authorization-code flow as a browser follows it: the node sends the resident to the
+        provider, they pick their subject there, the provider sends them back to that node's
+        callback, which registers the account and sets the session cookie."""
+        start = await send(connections, "sign_in", Request("/login", (), (), method="GET"))
+        if start is None or start.status != 302:
+            return False
+        authorize = urlsplit(start.header("location"))
+        target = f"{authorize.path}?{authorize.query}"
+        page = await send(connections, "provider", Request(target, (), (), method="GET"), authorize.port)
+        if page is None or page.status != 200:
+            return False
+        decision = await send(connections, "provider", Request(target, [("sub", person.subject)]), authorize.port)
+        if decision is None or decision.status != 302:
+            return False
+        back = urlsplit(decision.header("location"))
+        state = (("Cookie", f"{COOKIE}={session_cookie(start)}"),)
+        answer = await send(connections, "callback", Request(f"{back.path}?{back.query}", (), state, "GET"), back.port)
+        person.cookie = session_cookie(answer) if answer is not None and answer.status == 303 else ""
+        return bool(person.cookie)
 
     async def cast(connections: Connections, picks: list[str]) -> None:
         form = [("action", "cast"), *(("choice", code) for code in picks)]
-        answer = await send(connections, "cast", Request(f"{base}/vote", form, headers))
+        answer = await send(connections, "cast", Request(f"{base}/vote", form, headers()))
         if answer is None:
             person.uncertain = True
             return
@@ -269,6 +302,8 @@ def script(run: Run, person: Voter, browse_only: bool, rng: random.Random) -> An
 
     async def visit(connections: Connections) -> None:
         run.visits += 1
+        if person.subject and not browse_only and not await sign_in(connections):
+            return
         await send(connections, "home", get("/"))
         if browse_only or plan.cycle:
             await send(connections, "cycle", get(base))
@@ -282,15 +317,15 @@ def script(run: Run, person: Voter, browse_only: bool, rng: random.Random) -> An
             await send(connections, "verify_form", get(f"{base}/verify"))
             if plan.mistype:
                 wrong = [("id_number", person.number), ("birth_date", "1939-12-31")]
-                await send(connections, "verify_mistyped", Request(f"{base}/verify", wrong, headers))
+                await send(connections, "verify_mistyped", Request(f"{base}/verify", wrong, headers()))
             form = [("id_number", person.number), ("birth_date", person.born)]
-            await send(connections, "verify", Request(f"{base}/verify", form, headers))
+            await send(connections, "verify", Request(f"{base}/verify", form, headers()))
         await send(connections, "ballot", get(f"{base}/vote"))
         if plan.leave:
             return
         if plan.too_many:
             form = [("action", "cast"), *(("choice", code) for code in run.codes[person.area][:4])]
-            await send(connections, "cast_refused", Request(f"{base}/vote", form, headers))
+            await send(connections, "cast_refused", Request(f"{base}/vote", form, headers()))
         await cast(connections, plan.picks[0])
         for change in range(plan.changes):
             await send(connections, "ballot", get(f"{base}/vote"))
@@ -299,6 +334,14 @@ def script(run: Run, person: Voter, browse_only: bool, rng: random.Random) -> An
             await send(connections, "receipt_check", get(f"{base}/receipts?code={quote(person.receipts[-1])}"))
 
     return visit
+
+
+def session_cookie(answer: Any) -> str:
+    """The session cookie an answer sets ("" when none)."""
+    for name, value in answer.headers:
+        if name == "set-cookie" and value.startswith(f"{COOKIE}="):
+            return str(value.split(";", 1)[0].split("=", 1)[1])
+    return ""
 
 
 # --- after the load: convergence and the checks ------------------------------------------------
@@ -431,12 +474,12 @@ def checks(voters: Sequence[Voter], nodes: Sequence[dict[str, Any]], in_box: int
 # --- one scenario -------------------------------------------------------------------------------
 
 
-def scenario(store: str, nodes: int, count: int, args: argparse.Namespace) -> dict[str, Any]:
+def scenario(store: str, nodes: int, count: int, args: argparse.Namespace, provider: str) -> dict[str, Any]:
     rng = random.Random(f"{args.seed}-{store}-{nodes}")
     with contextlib.ExitStack() as stack:
         url = stack.enter_context(postgres_database()) if store == "postgres" else ""
         root = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="civic-vote-hour-")))
-        settings = node_settings(root, nodes, url)
+        settings = node_settings(root, nodes, url, provider)
         started = time.perf_counter()
         voters, codes = prepare(settings[0], count, rng)
         setup = time.perf_counter() - started
@@ -490,14 +533,18 @@ def main() -> None:
     args = parser.parse_args()
     count = args.residents or (300 if args.quick else 2000)
     results = []
-    for store in args.stores:
-        for nodes in args.nodes:
-            try:
-                result = scenario(store, nodes, count, args)
-            except Exception as failed:  # a scenario that could not finish: said, and the next one run
-                result = {"store": store, "nodes": nodes, "error": repr(failed), "checks": {"ok": False}}
-            print(json.dumps(result, ensure_ascii=False), file=sys.stderr, flush=True)  # as each ends
-            results.append(result)
+    provider = local_provider.start(free_port(), users=())
+    try:
+        for store in args.stores:
+            for nodes in args.nodes:
+                try:
+                    result = scenario(store, nodes, count, args, provider.issuer)
+                except Exception as failed:  # a scenario that could not finish: said, and the next one run
+                    result = {"store": store, "nodes": nodes, "error": repr(failed), "checks": {"ok": False}}
+                print(json.dumps(result, ensure_ascii=False), file=sys.stderr, flush=True)  # as each ends
+                results.append(result)
+    finally:
+        provider.stop()
     print(json.dumps({"scenarios": results, "ok": all(r["checks"]["ok"] for r in results)}, indent=2,
                      ensure_ascii=False))  # fmt: skip
     sys.exit(0 if all(r["checks"]["ok"] for r in results) else 1)

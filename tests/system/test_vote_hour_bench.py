@@ -36,6 +36,8 @@ def test_the_smallest_vote_hour_run_counts_every_acknowledged_ballot_once() -> N
     assert verdict["ballots_counted_per_node"] == [verdict["acknowledged_voters"]]
     assert verdict["voters_checked"] == verdict["acknowledged_voters"]
     assert run["errors_by_status"] == {}
+    # The seeded mix has one resident signing in through the OpenID provider among these 30.
+    assert run["kinds"]["callback"]["answers"] == {"303 /": run["kinds"]["callback"]["requests"]}
     assert run["kinds"]["cast"]["answers"] == {
         "303 /budgeting/vote-hour/vote/receipt": run["kinds"]["cast"]["requests"]
     }
