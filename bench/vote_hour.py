@@ -32,7 +32,7 @@ request kind, unexpected answers by status, and the checks, made after every nod
 view has reached the ballot box's head:
 
 - ballots in the box (distinct ballot ids) == ballots in every node's ``ballots`` view (what
-  counting reads) == acknowledged voters (those with at least one cast answered 303);
+  counting reads) == acknowledged voters (those with at least one cast answered 303 to the receipt);
 - per acknowledged voter, on every node: the receipt code of their last acknowledged cast (read
   from their receipt page) is in the box as the current code of their ballot, that ballot's
   choices are their last acknowledged choices, and every code they were shown names that one
@@ -287,8 +287,8 @@ def script(run: Run, person: Voter, browse_only: bool, rng: random.Random) -> An
         if answer is None:
             person.uncertain = True
             return
-        if answer.status != 303:
-            return
+        if (answer.status, answer.location) != (303, f"{base}/vote/receipt"):
+            return  # refused, or sent elsewhere (to verify, when this node does not see the binding)
         for _attempt in range(3):
             receipt = await send(connections, "receipt", get(f"{base}/vote/receipt"))
             found = RECEIPT.search(receipt.body) if receipt is not None and receipt.status == 200 else None
