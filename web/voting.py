@@ -31,7 +31,7 @@ from domain.budgeting.ballot_box import ONLINE, RECEIPT_ALPHABET, RECEIPT_LENGTH
 from domain.budgeting.ballot_rules import MARKED, Choices
 from domain.budgeting.census import parse_birth_date
 from domain.budgeting.service import city_now
-from domain.budgeting.spec import VOTING
+from domain.budgeting.spec import VOTING, CycleSpec
 from projections import ballot_queries
 from projections import budgeting_queries as queries
 from projections.accounts import accounts as all_accounts
@@ -70,16 +70,23 @@ def _redirect(url: object) -> Response:
 
 
 async def _cycle_and_ballot(request: Request, slug: str) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
-    """The cycle as the budgeting read model has it (phase now, spec) and its areas' ballots."""
+    """The cycle as the budgeting read model has it (phase now, spec) and its areas' ballots.
+
+    Kept between requests until the view moves on (``Services.cached``): a city's cycle is a
+    spec of 38 areas and a ballot of hundreds of rows, the same for every voter. Read only.
+    """
 
     def read(db: Database) -> tuple[dict[str, Any] | None, dict[str, list[dict[str, Any]]]]:
-        found = queries.cycle(db, slug, city_now())
+        found = queries.cycle(db, slug)
         return found, (queries.ballot(db, found["id"]) if found else {})
 
-    found, ballot = await _read(request, read, "budgeting")
+    def cached() -> tuple[dict[str, Any] | None, dict[str, list[dict[str, Any]]]]:
+        return _services(request).cached(("budgeting",), ("cycle_and_ballot", slug), read)
+
+    found, ballot = await run_in_threadpool(cached)
     if found is None:
         raise HTTPException(404)
-    return found, ballot
+    return queries.at(found, city_now()), ballot
 
 
 def _area_of(found: Mapping[str, Any], code: str) -> dict[str, Any]:
@@ -213,32 +220,53 @@ def _ballot_page(request: Request, found: dict[str, Any], ballot: dict[str, list
 
 
 async def cast(request: Request) -> Response:
+    """Casts (or changes) the voter's ballot, then the 303 to the receipt.
+
+    The way through reads no read model before the 303: the service loads the cycle (kept per
+    node while the log holds no newer event of it), the binding and the ballot once each, in one
+    trip to a worker thread. Only a refusal, a "check" or an unverified voter reads the views to
+    show the ballot page again.
+    """
     user = require_user(request)
     slug = request.path_params["slug"]
+    voting = _voting(request)
+    form = await request.form()
+    problem = ""
+    if form.get("action") != "check":
+        area = request.path_params.get("area")
+
+        def read_choices(spec: CycleSpec) -> Choices:
+            return choices_from_form(spec.ballot.kind, form)
+
+        try:
+            recorded = await run_in_threadpool(voting.cast_online, slug, user["id"], area, read_choices)
+        except errors.CycleNotFoundError:
+            raise HTTPException(404) from None
+        except errors.BallotError as refused:
+            if refused.problem == "not_verified":
+                return _redirect(request.url_for("budgeting_verify_form", slug=slug))
+            problem = text.refusal(refused)
+        except (errors.BallotRuleError, errors.PhaseError, errors.InvalidFieldError) as refused:
+            problem = text.refusal(refused)
+        else:
+            await see_own_write(request, recorded.position, "ballots")
+            return _redirect(request.app.state.urls.url_for(request)("budgeting_receipt", slug=slug))
+    return await _cast_again(request, slug, form, problem)
+
+
+async def _cast_again(request: Request, slug: str, form: FormData, problem: str) -> Response:
+    """The ballot page again with the form as sent: a "check" (200), or a refusal (422)."""
+    user = require_user(request)
     voting = _voting(request)
     found, ballot = await _cycle_and_ballot(request, slug)
     binding = await run_in_threadpool(voting.binding, slug, user["id"])
     if binding is None:
         return _redirect(request.url_for("budgeting_verify_form", slug=slug))
     area = request.path_params.get("area", binding.area)
-    form = await request.form()
     current = await run_in_threadpool(voting.ballot_of, slug, user["id"])
-
-    def again(problem: str = "", status_code: int = 422, checked: bool = True) -> Response:
-        return _ballot_page(request, found, ballot, binding.area, area, form, current=current, problem=problem,
-                            status_code=status_code, checked=checked)  # fmt: skip
-
-    if form.get("action") == "check":
-        return again(status_code=200)
-    try:
-        choices: Choices = choices_from_form(found["spec"]["ballot"]["kind"], form)
-        recorded = await run_in_threadpool(voting.cast_online, slug, user["id"], area, choices)
-    except errors.BallotRuleError as broken:
-        return again(text.refusal(broken))
-    except (errors.BallotError, errors.PhaseError, errors.InvalidFieldError) as refused:
-        return again(text.refusal(refused))
-    await see_own_write(request, recorded.position, "ballots")
-    return _redirect(request.url_for("budgeting_receipt", slug=slug))
+    checking = form.get("action") == "check"
+    return _ballot_page(request, found, ballot, binding.area, area, form, current=current, problem=problem,
+                        status_code=200 if checking else 422, checked=True)  # fmt: skip
 
 
 async def receipt_page(request: Request) -> Response:
