@@ -60,6 +60,7 @@ FOLLOW_INTERVAL_SECONDS = 1.0
 BUILD_BEFORE_SERVING = 5_000
 # Reader connections kept per set of views: as many as requests read those views at once, often.
 POOL_PER_VIEWS = 16
+WAIT_RECHECK_SECONDS = 0.05  # a waiting request looks again at least this often, woken or not
 CACHED_ANSWERS = 512  # query answers kept (``cached``), the least recently used dropped first
 
 READY = "ready"
@@ -130,9 +131,14 @@ class ReadModels:
         self._threads: list[threading.Thread] = []
         self._stopping = threading.Event()
         self._started = threading.Lock()
-        # Reader connections kept between requests, per set of views: (the files attached, it).
-        self._pool: dict[tuple[str, ...], list[tuple[tuple[Path, ...], sqlite3.Connection]]] = {}
+        # Reader connections kept between requests, per set of views: (the files attached, it),
+        # each in its sqlite-utils wrapper (making one runs a PRAGMA: a tenth of a cast's reads).
+        self._pool: dict[tuple[str, ...], list[tuple[tuple[Path, ...], Database]]] = {}
         self._pool_lock = threading.Lock()
+        # Requests waiting for a view to reach their write (``wait_for``), per event loop: a
+        # follower that moves a view on wakes them, instead of each polling on a timer.
+        self._waiters: dict[asyncio.AbstractEventLoop, set[asyncio.Event]] = {}
+        self._waiters_lock = threading.Lock()
         self._answers: OrderedDict[tuple[tuple[str, ...], Hashable], tuple[tuple[tuple[int, int], ...], Any]] = (
             OrderedDict()
         )
@@ -177,8 +183,8 @@ class ReadModels:
                     slot.projector = None
         with self._pool_lock:
             for kept in self._pool.values():
-                for _, conn in kept:
-                    conn.close()
+                for _, db in kept:
+                    db.conn.close()
             self._pool.clear()
 
     def kick(self, names: Sequence[str] = ()) -> None:
@@ -231,11 +237,14 @@ class ReadModels:
             projector = slot.projector
             if projector is None:
                 return 0
+            before = slot.position
             applied = projector.catch_up_view(slot.view, progress=progress)
             # The generation first: whoever sees the new position must not take an answer cached before it.
             slot.generation += 1 if applied else 0
             slot.position = projector.position(slot.view.name)
-            return applied
+        if slot.position != before:
+            self._moved()
+        return applied
 
     # --- files and the manifest ---------------------------------------------------------------
 
@@ -289,6 +298,7 @@ class ReadModels:
         slot.state, slot.error = READY, None
         if old is not None:
             old.db.close()
+        self._moved()
         return True
 
     def _build(self, slot: _Slot) -> None:
@@ -414,40 +424,40 @@ class ReadModels:
             self.kick()  # the followers reopen the swapped files; readers use them at once
         names = tuple(names or self._slots)
         files = tuple(self._servable_file(self._slots[name]) for name in names)
-        conn = self._pooled(names, files)
+        db = self._pooled(names, files)
         try:
-            yield Database(conn)
+            yield db
         except BaseException:
-            conn.close()  # whatever it was doing, it does not go back for someone else
+            db.conn.close()  # whatever it was doing, it does not go back for someone else
             raise
-        self._return(names, files, conn)
+        self._return(names, files, db)
 
-    def _pooled(self, names: tuple[str, ...], files: tuple[Path, ...]) -> sqlite3.Connection:
+    def _pooled(self, names: tuple[str, ...], files: tuple[Path, ...]) -> Database:
         with self._pool_lock:
             kept = self._pool.get(names)
             while kept:
-                held, conn = kept.pop()
+                held, db = kept.pop()
                 # Still there, too: a file deleted under a node is an error, as for a new connection.
                 if held == files and all(file.exists() for file in files):
-                    return conn
-                conn.close()  # attached to a file that has since been swapped out
+                    return db
+                db.conn.close()  # attached to a file that has since been swapped out
         conn = sqlite3.connect("file::memory:", uri=True, check_same_thread=False, isolation_level=None)
         try:
             for name, file in zip(names, files, strict=True):
                 conn.execute("ATTACH DATABASE ? AS ?", [f"file:{file}?mode=rw", name])
+            return Database(conn)
         except BaseException:
             conn.close()
             raise
-        return conn
 
-    def _return(self, names: tuple[str, ...], files: tuple[Path, ...], conn: sqlite3.Connection) -> None:
+    def _return(self, names: tuple[str, ...], files: tuple[Path, ...], db: Database) -> None:
         current = tuple(slot.file for slot in (self._slots[name] for name in names))
         with self._pool_lock:
             kept = self._pool.setdefault(names, [])
-            if conn.in_transaction or current != files or len(kept) >= POOL_PER_VIEWS or self._stopping.is_set():
-                conn.close()
+            if db.conn.in_transaction or current != files or len(kept) >= POOL_PER_VIEWS or self._stopping.is_set():
+                db.conn.close()
             else:
-                kept.append((files, conn))
+                kept.append((files, db))
 
     def cached(self, names: Sequence[str], key: Hashable, query: Callable[[Database], T]) -> T:
         """``query``'s answer over the named views, asked again only once one of them has moved on.
@@ -507,21 +517,45 @@ class ReadModels:
         """Returns once every named view holds ``position``; holds no lock while it waits."""
         self.start()
         names = list(names) or list(self._slots)
+        if all(self._holds(self._slots[name], position) for name in names):
+            return  # there already (the follower got there while the request was answered)
         deadline = time.monotonic() + timeout
-        delay = 0.002
-        while True:
-            self._refresh_manifest()
-            behind = [self._slots[name] for name in names if not self._holds(self._slots[name], position)]
-            if not behind:
-                return
-            for slot in behind:
-                if slot.state != READY:
-                    raise ViewUnavailableError(slot.view.name, slot.state, self._progress(slot))
-                slot.wake.set()
-            if time.monotonic() >= deadline:
-                raise StillProcessingError(position, min(slot.position for slot in behind))
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 0.05)
+        loop = asyncio.get_running_loop()
+        moved = asyncio.Event()
+        with self._waiters_lock:
+            self._waiters.setdefault(loop, set()).add(moved)
+        try:
+            while True:
+                moved.clear()  # before looking: a move from now on wakes the wait below
+                self._refresh_manifest()
+                behind = [self._slots[name] for name in names if not self._holds(self._slots[name], position)]
+                if not behind:
+                    return
+                for slot in behind:
+                    if slot.state != READY:
+                        raise ViewUnavailableError(slot.view.name, slot.state, self._progress(slot))
+                    slot.wake.set()
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise StillProcessingError(position, min(slot.position for slot in behind))
+                # Woken by the follower; the timeout only bounds a wake-up missed (another process's swap).
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(moved.wait(), min(left, WAIT_RECHECK_SECONDS))
+        finally:
+            with self._waiters_lock:
+                waiting = self._waiters.get(loop)
+                if waiting is not None:
+                    waiting.discard(moved)
+                    if not waiting:
+                        del self._waiters[loop]
+
+    def _moved(self) -> None:
+        """A view moved on: wakes every waiting request (in its own event loop's thread)."""
+        with self._waiters_lock:
+            woken = [(loop, tuple(events)) for loop, events in self._waiters.items()]
+        for loop, events in woken:
+            with contextlib.suppress(RuntimeError):  # that loop has closed: nobody waits there
+                loop.call_soon_threadsafe(_set_all, events)
 
     # --- telling how things are ---------------------------------------------------------------
 
@@ -574,6 +608,11 @@ class ReadModels:
         if slot.state != BUILDING or not slot.build_total:
             return None
         return min(1.0, slot.build_done / slot.build_total)
+
+
+def _set_all(events: Sequence[asyncio.Event]) -> None:
+    for moved in events:
+        moved.set()
 
 
 def current_file(directory: Path, name: str) -> Path:
