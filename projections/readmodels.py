@@ -538,9 +538,12 @@ class ReadModels:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     raise StillProcessingError(position, min(slot.position for slot in behind))
-                # Woken by the follower; the timeout only bounds a wake-up missed (another process's swap).
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(moved.wait(), min(left, WAIT_RECHECK_SECONDS))
+                # Woken by the follower; the timer only bounds a wake-up missed (another process's swap).
+                timer = loop.call_later(min(left, WAIT_RECHECK_SECONDS), moved.set)
+                try:
+                    await moved.wait()
+                finally:
+                    timer.cancel()
         finally:
             with self._waiters_lock:
                 waiting = self._waiters.get(loop)

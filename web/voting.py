@@ -43,6 +43,7 @@ from web.consistency import see_own_write
 from web.flash import flash
 from web.i18n import gettext
 from web.templating import render
+from web.threads import in_thread
 
 MAX_NUMBER = 20  # characters of an ID number as typed (10 when clean)
 MAX_DATE = 20
@@ -239,7 +240,7 @@ async def cast(request: Request) -> Response:
             return choices_from_form(spec.ballot.kind, form)
 
         try:
-            recorded = await run_in_threadpool(voting.cast_online, slug, user["id"], area, read_choices)
+            recorded = await in_thread(voting.cast_online, slug, user["id"], area, read_choices)
         except errors.CycleNotFoundError:
             raise HTTPException(404) from None
         except errors.BallotError as refused:
