@@ -123,6 +123,7 @@ class ReadModels:
         if unknown:
             raise KeyError(f"views follow logs that are not given: {', '.join(unknown)}")
         self.directory = directory
+        self._manifest_path = directory / MANIFEST  # looked at on every read: made once
         directory.mkdir(parents=True, exist_ok=True)
         self._slots = {view.name: _Slot(view) for view in views}
         self._manifest_id: tuple[int, int, int] | None = None
@@ -250,7 +251,7 @@ class ReadModels:
 
     def _refresh_manifest(self, force: bool = False) -> bool:
         """Re-reads the manifest if it changed on disk; returns whether it did."""
-        path = self.directory / MANIFEST
+        path = self._manifest_path
         try:
             stat = path.stat()
             identity = (stat.st_ino, stat.st_mtime_ns, stat.st_size)

@@ -32,4 +32,6 @@ _pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="civic-call")
 async def in_thread(call: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     """``call(*args, **kwargs)`` on a worker thread, in a copy of the caller's context."""
     context = contextvars.copy_context()
-    return await asyncio.get_running_loop().run_in_executor(_pool, functools.partial(context.run, call, *args, **kwargs))
+    return await asyncio.get_running_loop().run_in_executor(
+        _pool, functools.partial(context.run, call, *args, **kwargs)
+    )

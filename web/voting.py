@@ -18,7 +18,6 @@ from datetime import date
 from typing import Any, TypeVar
 
 from sqlite_utils import Database
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -63,7 +62,7 @@ async def _read(request: Request, query: Callable[[Database], T], *views: str) -
         with _services(request).reader(*views) as db:
             return query(db)
 
-    return await run_in_threadpool(run)
+    return await in_thread(run)
 
 
 def _redirect(url: object) -> Response:
@@ -84,7 +83,7 @@ async def _cycle_and_ballot(request: Request, slug: str) -> tuple[dict[str, Any]
     def cached() -> tuple[dict[str, Any] | None, dict[str, list[dict[str, Any]]]]:
         return _services(request).cached(("budgeting",), ("cycle_and_ballot", slug), read)
 
-    found, ballot = await run_in_threadpool(cached)
+    found, ballot = await in_thread(cached)
     if found is None:
         raise HTTPException(404)
     return queries.at(found, city_now()), ballot
@@ -138,7 +137,7 @@ async def verify_form(request: Request, values: dict[str, str] | None = None, pr
     user = require_user(request)
     slug = request.path_params["slug"]
     found, _ballot = await _cycle_and_ballot(request, slug)
-    if values is None and await run_in_threadpool(_voting(request).binding, slug, user["id"]) is not None:
+    if values is None and await in_thread(_voting(request).binding, slug, user["id"]) is not None:
         return _redirect(request.url_for("budgeting_vote", slug=slug))
     context = {"cycle": found, "spec": found["spec"], "values": values or {}, "errors": problems or {},
                "open": found["phase"] == VOTING}  # fmt: skip
@@ -161,7 +160,7 @@ async def verify(request: Request) -> Response:
     except ValueError as bad:
         return await verify_form(request, values, {"birth_date": text.date_problem(str(bad))}, 422)
     try:
-        recorded = await run_in_threadpool(_voting(request).verify, slug, user["id"], number, born)
+        recorded = await in_thread(_voting(request).verify, slug, user["id"], number, born)
     except errors.VerificationError as refused:
         field = "birth_date" if refused.problem in ("wrong_birth_date", "under_age") else "id_number"
         status = 429 if refused.problem == "too_many_attempts" else 422
@@ -188,11 +187,11 @@ async def vote_page(request: Request) -> Response:
     slug = request.path_params["slug"]
     voting = _voting(request)
     found, ballot = await _cycle_and_ballot(request, slug)  # an unknown cycle: 404, not a redirect
-    binding = await run_in_threadpool(voting.binding, slug, user["id"])
+    binding = await in_thread(voting.binding, slug, user["id"])
     if binding is None:
         return _redirect(request.url_for("budgeting_verify_form", slug=slug))
     area = request.path_params.get("area", binding.area)
-    current = await run_in_threadpool(voting.ballot_of, slug, user["id"])
+    current = await in_thread(voting.ballot_of, slug, user["id"])
     form = None
     if current is not None and current.area == area:
         form = form_of(found["spec"]["ballot"]["kind"], current.choices)
@@ -260,11 +259,11 @@ async def _cast_again(request: Request, slug: str, form: FormData, problem: str)
     user = require_user(request)
     voting = _voting(request)
     found, ballot = await _cycle_and_ballot(request, slug)
-    binding = await run_in_threadpool(voting.binding, slug, user["id"])
+    binding = await in_thread(voting.binding, slug, user["id"])
     if binding is None:
         return _redirect(request.url_for("budgeting_verify_form", slug=slug))
     area = request.path_params.get("area", binding.area)
-    current = await run_in_threadpool(voting.ballot_of, slug, user["id"])
+    current = await in_thread(voting.ballot_of, slug, user["id"])
     checking = form.get("action") == "check"
     return _ballot_page(request, found, ballot, binding.area, area, form, current=current, problem=problem,
                         status_code=200 if checking else 422, checked=True)  # fmt: skip
@@ -275,7 +274,7 @@ async def receipt_page(request: Request) -> Response:
     user = require_user(request)
     slug = request.path_params["slug"]
     found, _ballot = await _cycle_and_ballot(request, slug)
-    current = await run_in_threadpool(_voting(request).ballot_of, slug, user["id"])
+    current = await in_thread(_voting(request).ballot_of, slug, user["id"])
     if current is None:
         return _redirect(request.url_for("budgeting_vote", slug=slug))
     context = {"cycle": found, "spec": found["spec"], "receipt": current.receipt, "open": found["phase"] == VOTING,
@@ -361,9 +360,7 @@ async def station_cast(request: Request) -> Response:
         return again({"birth_date": text.date_problem(str(bad))})
     try:
         choices = choices_from_form(found["spec"]["ballot"]["kind"], form)
-        recorded = await run_in_threadpool(
-            _voting(request).cast_paper, slug, station, number, born, area, choices, staff["id"]
-        )
+        recorded = await in_thread(_voting(request).cast_paper, slug, station, number, born, area, choices, staff["id"])
     except errors.VerificationError as refused:
         field = "birth_date" if refused.problem in ("wrong_birth_date", "under_age") else "id_number"
         return again({field: text.refusal(refused)})
@@ -401,7 +398,7 @@ async def release_binding(request: Request) -> Response:
     form = await request.form()
     account, reason = str(form.get("account", ""))[:100], str(form.get("reason", ""))
     try:
-        recorded = await run_in_threadpool(_voting(request).release_binding, slug, account, reason, staff["id"])
+        recorded = await in_thread(_voting(request).release_binding, slug, account, reason, staff["id"])
     except errors.BindingNotFoundError as missing:
         return await bindings_page(request, text.refusal(missing), 404)
     except (errors.InvalidFieldError, errors.ConcurrentChangeError) as refused:
