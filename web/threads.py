@@ -20,8 +20,10 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import ParamSpec, TypeVar
 
-# Enough to keep the stores' connection pools busy; more threads only contend for the GIL.
-WORKERS = 16
+# A few: one call flushes a commit while the others read. More threads only contend for the GIL
+# and the stores' connection pools: casting over HTTP with 50 clients (bench/cast_http.py, noisy
+# machine) went 170-190/s with 16, 210 with 8, 250-400 with 4, 180 with 2.
+WORKERS = 4
 
 P = ParamSpec("P")
 T = TypeVar("T")
