@@ -41,6 +41,15 @@ def _cycle_row(row: dict[str, Any], now: datetime | None) -> dict[str, Any]:
     return {**row, "spec": spec, "phase": phase, "recorded_phase": row["phase"]}
 
 
+def at(found: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """A cycle read without a time (``cycle(db, slug)``, as kept between requests) with its phase at ``now``."""
+    phase = found["recorded_phase"]
+    due = scheduled_phase(found["spec"].get("schedule", {}), now)
+    if due and PHASES.index(due) > PHASES.index(phase):
+        phase = due
+    return {**found, "phase": phase}
+
+
 def cycles(db: Database, now: datetime | None = None) -> list[dict[str, Any]]:
     return [_cycle_row(row, now) for row in _rows(db, "SELECT * FROM budgeting_cycles ORDER BY created_at DESC")]
 

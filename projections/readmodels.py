@@ -61,6 +61,7 @@ FOLLOW_INTERVAL_SECONDS = 1.0
 BUILD_BEFORE_SERVING = 5_000
 # Reader connections kept per set of views: as many as requests read those views at once, often.
 POOL_PER_VIEWS = 16
+WAIT_RECHECK_SECONDS = 0.05  # a waiting request looks again at least this often, woken or not
 CACHED_ANSWERS = 512  # query answers kept (``cached``), the least recently used dropped first
 
 READY = "ready"
@@ -123,6 +124,7 @@ class ReadModels:
         if unknown:
             raise KeyError(f"views follow logs that are not given: {', '.join(unknown)}")
         self.directory = directory
+        self._manifest_path = directory / MANIFEST  # looked at on every read: made once
         directory.mkdir(parents=True, exist_ok=True)
         self._slots = {view.name: _Slot(view) for view in views}
         self._manifest_id: tuple[int, int, int] | None = None
@@ -131,9 +133,14 @@ class ReadModels:
         self._threads: list[threading.Thread] = []
         self._stopping = threading.Event()
         self._started = threading.Lock()
-        # Reader connections kept between requests, per set of views: (the files attached, it).
+        # Reader connections kept between requests, per set of views: (the files attached, it),
+        # each in its sqlite-utils wrapper (making one runs a PRAGMA: a tenth of a cast's reads).
         self._pool: dict[tuple[str, ...], list[tuple[tuple[Path, ...], Database]]] = {}
         self._pool_lock = threading.Lock()
+        # Requests waiting for a view to reach their write (``wait_for``), per event loop: a
+        # follower that moves a view on wakes them, instead of each polling on a timer.
+        self._waiters: dict[asyncio.AbstractEventLoop, set[asyncio.Event]] = {}
+        self._waiters_lock = threading.Lock()
         self._answers: OrderedDict[tuple[tuple[str, ...], Hashable], tuple[tuple[tuple[int, int], ...], Any]] = (
             OrderedDict()
         )
@@ -246,17 +253,20 @@ class ReadModels:
             projector = slot.projector
             if projector is None:
                 return 0
+            before = slot.position
             applied = projector.catch_up_view(slot.view, progress=progress)
             # The generation first: whoever sees the new position must not take an answer cached before it.
             slot.generation += 1 if applied else 0
             slot.position = projector.position(slot.view.name)
-            return applied
+        if slot.position != before:
+            self._moved()
+        return applied
 
     # --- files and the manifest ---------------------------------------------------------------
 
     def _refresh_manifest(self, force: bool = False) -> bool:
         """Re-reads the manifest if it changed on disk; returns whether it did."""
-        path = self.directory / MANIFEST
+        path = self._manifest_path
         try:
             stat = path.stat()
             identity = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
@@ -304,6 +314,7 @@ class ReadModels:
         slot.state, slot.error = READY, None
         if old is not None:
             old.db.close()
+        self._moved()
         return True
 
     def _build(self, slot: _Slot) -> None:
@@ -532,21 +543,48 @@ class ReadModels:
         """Returns once every named view holds ``position``; holds no lock while it waits."""
         self.start()
         names = list(names) or list(self._slots)
+        if all(self._holds(self._slots[name], position) for name in names):
+            return  # there already (the follower got there while the request was answered)
         deadline = time.monotonic() + timeout
-        delay = 0.002
-        while True:
-            self._refresh_manifest()
-            behind = [self._slots[name] for name in names if not self._holds(self._slots[name], position)]
-            if not behind:
-                return
-            for slot in behind:
-                if slot.state != READY:
-                    raise ViewUnavailableError(slot.view.name, slot.state, self._progress(slot))
-                slot.wake.set()
-            if time.monotonic() >= deadline:
-                raise StillProcessingError(position, min(slot.position for slot in behind))
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 0.05)
+        loop = asyncio.get_running_loop()
+        moved = asyncio.Event()
+        with self._waiters_lock:
+            self._waiters.setdefault(loop, set()).add(moved)
+        try:
+            while True:
+                moved.clear()  # before looking: a move from now on wakes the wait below
+                self._refresh_manifest()
+                behind = [self._slots[name] for name in names if not self._holds(self._slots[name], position)]
+                if not behind:
+                    return
+                for slot in behind:
+                    if slot.state != READY:
+                        raise ViewUnavailableError(slot.view.name, slot.state, self._progress(slot))
+                    slot.wake.set()
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise StillProcessingError(position, min(slot.position for slot in behind))
+                # Woken by the follower; the timer only bounds a wake-up missed (another process's swap).
+                timer = loop.call_later(min(left, WAIT_RECHECK_SECONDS), moved.set)
+                try:
+                    await moved.wait()
+                finally:
+                    timer.cancel()
+        finally:
+            with self._waiters_lock:
+                waiting = self._waiters.get(loop)
+                if waiting is not None:
+                    waiting.discard(moved)
+                    if not waiting:
+                        del self._waiters[loop]
+
+    def _moved(self) -> None:
+        """A view moved on: wakes every waiting request (in its own event loop's thread)."""
+        with self._waiters_lock:
+            woken = [(loop, tuple(events)) for loop, events in self._waiters.items()]
+        for loop, events in woken:
+            with contextlib.suppress(RuntimeError):  # that loop has closed: nobody waits there
+                loop.call_soon_threadsafe(_set_all, events)
 
     # --- telling how things are ---------------------------------------------------------------
 
@@ -608,6 +646,11 @@ class ReadModels:
         if slot.state != BUILDING or not slot.build_total:
             return None
         return min(1.0, slot.build_done / slot.build_total)
+
+
+def _set_all(events: Sequence[asyncio.Event]) -> None:
+    for moved in events:
+        moved.set()
 
 
 def current_file(directory: Path, name: str) -> Path:

@@ -18,7 +18,6 @@ from datetime import date
 from typing import Any, TypeVar
 
 from sqlite_utils import Database
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -31,7 +30,7 @@ from domain.budgeting.ballot_box import ONLINE, RECEIPT_ALPHABET, RECEIPT_LENGTH
 from domain.budgeting.ballot_rules import MARKED, Choices
 from domain.budgeting.census import parse_birth_date
 from domain.budgeting.service import city_now
-from domain.budgeting.spec import VOTING
+from domain.budgeting.spec import VOTING, CycleSpec
 from projections import ballot_queries
 from projections import budgeting_queries as queries
 from projections.accounts import accounts as all_accounts
@@ -43,6 +42,7 @@ from web.consistency import see_own_write
 from web.flash import flash
 from web.i18n import gettext
 from web.templating import render
+from web.threads import in_thread
 
 MAX_NUMBER = 20  # characters of an ID number as typed (10 when clean)
 MAX_DATE = 20
@@ -62,7 +62,7 @@ async def _read(request: Request, query: Callable[[Database], T], *views: str) -
         with _services(request).reader(*views) as db:
             return query(db)
 
-    return await run_in_threadpool(run)
+    return await in_thread(run)
 
 
 def _redirect(url: object) -> Response:
@@ -70,16 +70,23 @@ def _redirect(url: object) -> Response:
 
 
 async def _cycle_and_ballot(request: Request, slug: str) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
-    """The cycle as the budgeting read model has it (phase now, spec) and its areas' ballots."""
+    """The cycle as the budgeting read model has it (phase now, spec) and its areas' ballots.
+
+    Kept between requests until the view moves on (``Services.cached``): a city's cycle is a
+    spec of 38 areas and a ballot of hundreds of rows, the same for every voter. Read only.
+    """
 
     def read(db: Database) -> tuple[dict[str, Any] | None, dict[str, list[dict[str, Any]]]]:
-        found = queries.cycle(db, slug, city_now())
+        found = queries.cycle(db, slug)
         return found, (queries.ballot(db, found["id"]) if found else {})
 
-    found, ballot = await _read(request, read, "budgeting")
+    def cached() -> tuple[dict[str, Any] | None, dict[str, list[dict[str, Any]]]]:
+        return _services(request).cached(("budgeting",), ("cycle_and_ballot", slug), read)
+
+    found, ballot = await in_thread(cached)
     if found is None:
         raise HTTPException(404)
-    return found, ballot
+    return queries.at(found, city_now()), ballot
 
 
 def _area_of(found: Mapping[str, Any], code: str) -> dict[str, Any]:
@@ -130,7 +137,7 @@ async def verify_form(request: Request, values: dict[str, str] | None = None, pr
     user = require_user(request)
     slug = request.path_params["slug"]
     found, _ballot = await _cycle_and_ballot(request, slug)
-    if values is None and await run_in_threadpool(_voting(request).binding, slug, user["id"]) is not None:
+    if values is None and await in_thread(_voting(request).binding, slug, user["id"]) is not None:
         return _redirect(request.url_for("budgeting_vote", slug=slug))
     context = {"cycle": found, "spec": found["spec"], "values": values or {}, "errors": problems or {},
                "open": found["phase"] == VOTING}  # fmt: skip
@@ -153,7 +160,7 @@ async def verify(request: Request) -> Response:
     except ValueError as bad:
         return await verify_form(request, values, {"birth_date": text.date_problem(str(bad))}, 422)
     try:
-        recorded = await run_in_threadpool(_voting(request).verify, slug, user["id"], number, born)
+        recorded = await in_thread(_voting(request).verify, slug, user["id"], number, born)
     except errors.VerificationError as refused:
         field = "birth_date" if refused.problem in ("wrong_birth_date", "under_age") else "id_number"
         status = 429 if refused.problem == "too_many_attempts" else 422
@@ -180,11 +187,11 @@ async def vote_page(request: Request) -> Response:
     slug = request.path_params["slug"]
     voting = _voting(request)
     found, ballot = await _cycle_and_ballot(request, slug)  # an unknown cycle: 404, not a redirect
-    binding = await run_in_threadpool(voting.binding, slug, user["id"])
+    binding = await in_thread(voting.binding, slug, user["id"])
     if binding is None:
         return _redirect(request.url_for("budgeting_verify_form", slug=slug))
     area = request.path_params.get("area", binding.area)
-    current = await run_in_threadpool(voting.ballot_of, slug, user["id"])
+    current = await in_thread(voting.ballot_of, slug, user["id"])
     form = None
     if current is not None and current.area == area:
         form = form_of(found["spec"]["ballot"]["kind"], current.choices)
@@ -213,32 +220,53 @@ def _ballot_page(request: Request, found: dict[str, Any], ballot: dict[str, list
 
 
 async def cast(request: Request) -> Response:
+    """Casts (or changes) the voter's ballot, then the 303 to the receipt.
+
+    The way through reads no read model before the 303: the service loads the cycle (kept per
+    node while the log holds no newer event of it), the binding and the ballot once each, in one
+    trip to a worker thread. Only a refusal, a "check" or an unverified voter reads the views to
+    show the ballot page again.
+    """
     user = require_user(request)
     slug = request.path_params["slug"]
     voting = _voting(request)
+    form = await request.form()
+    problem = ""
+    if form.get("action") != "check":
+        area = request.path_params.get("area")
+
+        def read_choices(spec: CycleSpec) -> Choices:
+            return choices_from_form(spec.ballot.kind, form)
+
+        try:
+            recorded = await in_thread(voting.cast_online, slug, user["id"], area, read_choices)
+        except errors.CycleNotFoundError:
+            raise HTTPException(404) from None
+        except errors.BallotError as refused:
+            if refused.problem == "not_verified":
+                return _redirect(request.url_for("budgeting_verify_form", slug=slug))
+            problem = text.refusal(refused)
+        except (errors.BallotRuleError, errors.PhaseError, errors.InvalidFieldError) as refused:
+            problem = text.refusal(refused)
+        else:
+            await see_own_write(request, recorded.position, "ballots")
+            return _redirect(request.app.state.urls.url_for(request)("budgeting_receipt", slug=slug))
+    return await _cast_again(request, slug, form, problem)
+
+
+async def _cast_again(request: Request, slug: str, form: FormData, problem: str) -> Response:
+    """The ballot page again with the form as sent: a "check" (200), or a refusal (422)."""
+    user = require_user(request)
+    voting = _voting(request)
     found, ballot = await _cycle_and_ballot(request, slug)
-    binding = await run_in_threadpool(voting.binding, slug, user["id"])
+    binding = await in_thread(voting.binding, slug, user["id"])
     if binding is None:
         return _redirect(request.url_for("budgeting_verify_form", slug=slug))
     area = request.path_params.get("area", binding.area)
-    form = await request.form()
-    current = await run_in_threadpool(voting.ballot_of, slug, user["id"])
-
-    def again(problem: str = "", status_code: int = 422, checked: bool = True) -> Response:
-        return _ballot_page(request, found, ballot, binding.area, area, form, current=current, problem=problem,
-                            status_code=status_code, checked=checked)  # fmt: skip
-
-    if form.get("action") == "check":
-        return again(status_code=200)
-    try:
-        choices: Choices = choices_from_form(found["spec"]["ballot"]["kind"], form)
-        recorded = await run_in_threadpool(voting.cast_online, slug, user["id"], area, choices)
-    except errors.BallotRuleError as broken:
-        return again(text.refusal(broken))
-    except (errors.BallotError, errors.PhaseError, errors.InvalidFieldError) as refused:
-        return again(text.refusal(refused))
-    await see_own_write(request, recorded.position, "ballots")
-    return _redirect(request.url_for("budgeting_receipt", slug=slug))
+    current = await in_thread(voting.ballot_of, slug, user["id"])
+    checking = form.get("action") == "check"
+    return _ballot_page(request, found, ballot, binding.area, area, form, current=current, problem=problem,
+                        status_code=200 if checking else 422, checked=True)  # fmt: skip
 
 
 async def receipt_page(request: Request) -> Response:
@@ -246,7 +274,7 @@ async def receipt_page(request: Request) -> Response:
     user = require_user(request)
     slug = request.path_params["slug"]
     found, _ballot = await _cycle_and_ballot(request, slug)
-    current = await run_in_threadpool(_voting(request).ballot_of, slug, user["id"])
+    current = await in_thread(_voting(request).ballot_of, slug, user["id"])
     if current is None:
         return _redirect(request.url_for("budgeting_vote", slug=slug))
     context = {"cycle": found, "spec": found["spec"], "receipt": current.receipt, "open": found["phase"] == VOTING,
@@ -332,9 +360,7 @@ async def station_cast(request: Request) -> Response:
         return again({"birth_date": text.date_problem(str(bad))})
     try:
         choices = choices_from_form(found["spec"]["ballot"]["kind"], form)
-        recorded = await run_in_threadpool(
-            _voting(request).cast_paper, slug, station, number, born, area, choices, staff["id"]
-        )
+        recorded = await in_thread(_voting(request).cast_paper, slug, station, number, born, area, choices, staff["id"])
     except errors.VerificationError as refused:
         field = "birth_date" if refused.problem in ("wrong_birth_date", "under_age") else "id_number"
         return again({field: text.refusal(refused)})
@@ -372,7 +398,7 @@ async def release_binding(request: Request) -> Response:
     form = await request.form()
     account, reason = str(form.get("account", ""))[:100], str(form.get("reason", ""))
     try:
-        recorded = await run_in_threadpool(_voting(request).release_binding, slug, account, reason, staff["id"])
+        recorded = await in_thread(_voting(request).release_binding, slug, account, reason, staff["id"])
     except errors.BindingNotFoundError as missing:
         return await bindings_page(request, text.refusal(missing), 404)
     except (errors.InvalidFieldError, errors.ConcurrentChangeError) as refused:

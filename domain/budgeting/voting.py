@@ -101,6 +101,7 @@ class CensusRecord(Protocol):
 
 CensusLookup = Callable[[str, str], CensusRecord | None]  # (cycle slug, person) → the entry, or None
 ChoiceCheck = Callable[[CycleSpec, str, Mapping[str, int], Mapping[str, int]], Choices]
+ChoicesOf = Callable[[CycleSpec], Mapping[str, int]]  # the choices, read knowing the cycle's ballot
 
 
 class Voting:
@@ -235,28 +236,36 @@ class Voting:
 
     # --- casting ----------------------------------------------------------------------------
 
-    def cast_online(self, slug: str, account: str, area: str, choices: Mapping[str, int],
+    def cast_online(self, slug: str, account: str, area: str | None, choices: Mapping[str, int] | ChoicesOf,
                     now: datetime | None = None) -> Recorded:  # fmt: skip
-        """Casts or changes the account's person's ballot; result: the new receipt code."""
+        """Casts or changes the account's person's ballot; result: the new receipt code.
+
+        ``area`` None: the voter's own. ``choices`` may be a function of the cycle's spec (the
+        web reads a form by the ballot's kind), so that a cast reads the cycle once. A cast loads
+        each aggregate once: the cycle (kept while the log holds no newer event of it), the
+        account's binding and the ballot; it loads the ballot again only after losing a race.
+        """
         moment = now or city_now()
         cycle = self.cycle(slug)
         cycle.require_phase(moment, "vote", VOTING)
         binding = self.binding(slug, account)
         if binding is None:
             raise BallotError("not_verified")
+        wanted = choices(cycle.spec) if callable(choices) else choices
         ballot_id = self.ballot_keys.ballot_id(slug, binding.person)
+        where = binding.area if area is None else area
 
         def cast(ballot: Ballot | None) -> Recorded:
-            self._require_area(cycle, binding.area, area, ballot)
-            checked = self.check_choices(cycle.spec, area, cycle.ballot(area), choices)
+            self._require_area(cycle, binding.area, where, ballot)
+            checked = self.check_choices(cycle.spec, where, cycle.ballot(where), wanted)
             receipt = new_receipt()
             if ballot is None:
-                ballot = Ballot(id=ballot_id, cycle=slug, area=area, choices=checked, channel=ONLINE, station="",
+                ballot = Ballot(id=ballot_id, cycle=slug, area=where, choices=checked, channel=ONLINE, station="",
                                 age_band=self.ballot_keys.band_of_tag(slug, account, binding.age_tag), receipt=receipt)  # fmt: skip
             elif ballot.channel == PAPER:
                 raise BallotError("paper_final")
             else:
-                ballot.change(area, checked, receipt)
+                ballot.change(where, checked, receipt)
             return Recorded(self.box.record(ballot), receipt)
 
         return self._once_more(cast, ballot_id)

@@ -296,3 +296,45 @@ def test_a_view_file_deleted_while_serving_is_built_again_and_says_so_meanwhile(
         assert current_file(tmp_path / "views", "glossary") != lost
     finally:
         models.close()
+
+
+def test_a_request_waiting_for_its_write_is_woken_by_the_follower_not_by_a_timer(
+    tmp_path: Path, log: EventLog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    accounts, _ = _some_history(log)
+    models = ReadModels(log, tmp_path / "views", [AccountsView()])
+    models.open(background=False)
+    # No re-check before the deadline: only the follower's wake-up can end the wait in time.
+    monkeypatch.setattr(readmodels, "WAIT_RECHECK_SECONDS", 3600.0)
+    try:
+        person = accounts.sign_in(ISSUER, "person-9", "Person 9").result
+        recorded = accounts.grant(person, REVIEWER, actor=SYSTEM_ACTOR)
+
+        async def wait_twice() -> None:
+            await asyncio.gather(*(models.wait_for(recorded.position, ["accounts"], timeout=3000) for _ in range(2)))
+
+        asyncio.run(asyncio.wait_for(wait_twice(), timeout=60))  # raises TimeoutError if nobody woke them
+        assert models.position("accounts") >= recorded.position
+        assert not models._waiters  # every waiter is gone once answered
+        # Already there: answered without waiting at all.
+        asyncio.run(asyncio.wait_for(models.wait_for(recorded.position, ["accounts"], timeout=3000), timeout=60))
+    finally:
+        models.close()
+
+
+def test_a_pooled_reader_is_the_same_connection_next_time_and_still_reads_new_rows(
+    tmp_path: Path, log: EventLog
+) -> None:
+    accounts, _ = _some_history(log)
+    models = ReadModels(log, tmp_path / "views", [AccountsView()])
+    models.open(background=False)
+    try:
+        with models.reader(["accounts"]) as first:
+            count = first.execute("SELECT count(*) FROM accounts").fetchone()[0]
+        accounts.sign_in(ISSUER, "person-10", "Person 10")
+        models.catch_up()
+        with models.reader(["accounts"]) as second:
+            assert second is first  # kept with its wrapper, not wrapped again
+            assert second.execute("SELECT count(*) FROM accounts").fetchone()[0] == count + 1
+    finally:
+        models.close()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +18,8 @@ from starlette.testclient import TestClient
 from civic.local_provider import LocalProvider
 from civic.services import Services
 from domain.accounts import STAFF
+from domain.budgeting.bindings import account_binding_id
+from domain.budgeting.cycles import cycle_id_for
 from domain.budgeting.spec import parse
 from projections import ballot_queries
 from tests.fixtures import MakeClient, SignIn
@@ -259,6 +262,57 @@ def test_a_closed_cycle_changes_nothing(cycle: Voting) -> None:
     assert cycle.counted() == [{"H1": 1}]
     receipt = ann.get(f"{BASE}/vote/receipt{EN}")
     assert receipt_of(receipt.text) and "Change my ballot" not in receipt.text
+
+
+def test_a_cast_reads_its_binding_and_ballot_from_the_log_once_and_no_view_before_the_303(
+    cycle: Voting, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ann = verified(cycle, "ann", ANN.number, "1980-03-04")
+    services = cycle.services
+    reads: Counter[Any] = Counter()
+    for recorder in (services.log.recorder, services.ballot_box.recorder):
+        original = recorder.select_events
+
+        def counting(originator_id: Any, *args: Any, _original: Any = original, **kwargs: Any) -> Any:
+            reads[originator_id] += 1
+            return _original(originator_id, *args, **kwargs)
+
+        monkeypatch.setattr(recorder, "select_events", counting)
+    opened: list[tuple[str, ...]] = []
+    reader = services.read_models.reader
+
+    def watched(names: Any = ()) -> Any:
+        opened.append(tuple(names))
+        return reader(names)
+
+    monkeypatch.setattr(services.read_models, "reader", watched)
+
+    cast = ann.post(f"{BASE}/vote", data={"area": "hamasen", "choice": "H1", "action": "cast"}, follow_redirects=False)
+    cast_reads, cast_opened = Counter(reads), list(opened)  # what the cast read, before the checks below
+
+    assert cast.status_code == 303 and cast.headers["location"] == f"{BASE_URL}{BASE}/vote/receipt"
+    binding = services.voting.binding(SLUG, str(ann_account(cycle)))
+    assert binding is not None
+    ballot_id = services.voting.ballot_keys.ballot_id(SLUG, binding.person)
+    assert cast_reads[ballot_id] == 1 and cast_reads[account_binding_id(SLUG, binding.account)] == 1
+    assert cast_reads[cycle_id_for(SLUG)] <= 1  # at most the check that the kept cycle is still the newest
+    assert cast_opened == [("accounts",)]  # who is signed in, and no other view before the answer
+    assert cycle.counted() == [{"H1": 1}]
+
+
+def ann_account(cycle: Voting) -> str:
+    with cycle.services.reader("accounts") as db:
+        return str(db.execute("SELECT id FROM accounts WHERE subject = 'ann'").fetchone()[0])
+
+
+def test_a_cast_by_someone_not_verified_or_in_an_unknown_cycle_records_nothing(cycle: Voting) -> None:
+    bob = cycle.browser("bob")
+    answer = bob.post(f"{BASE}/vote", data={"area": "hamasen", "choice": "H1", "action": "cast"},
+                      follow_redirects=False)  # fmt: skip
+    assert answer.status_code == 303 and answer.headers["location"].endswith(f"{BASE}/verify")
+    unknown = bob.post("/budgeting/no-such-cycle/vote", data={"choice": "H1", "action": "cast"})
+    assert unknown.status_code == 404
+    assert cycle.ballots() == 0
 
 
 def test_a_cross_site_cast_is_refused(cycle: Voting) -> None:
