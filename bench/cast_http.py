@@ -38,7 +38,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.http_load import Outcome, Request, ratio, run_load, serve
-from civic.commands.budgeting_demo_votes import residents, verified_voters
+from civic.commands.budgeting_demo_votes import census_bytes, residents, verified_voters
 from civic.services import build_services
 from civic.settings import Settings
 from domain.accounts import STAFF
@@ -75,8 +75,7 @@ def prepare(settings: Settings, cycle_spec: CycleSpec, voters: int) -> list[tupl
         services.budgeting.create_cycle(cycle_spec, staff)
         districts = [district for area in cycle_spec.areas for district in area.districts]
         people = residents(voters, districts, seed=SLUG)
-        lines = ["id_number,birth_date,district", *(f"{p.number},{p.born.isoformat()},{p.district}" for p in people)]
-        services.census.import_census(SLUG, ("\n".join(lines) + "\n").encode(), staff)
+        services.census.import_census(SLUG, census_bytes(people), staff)
         services.budgeting.advance(SLUG, "voting", staff, city_now())
         cycle = services.log.find(cycle_id_for(SLUG), Cycle)
         assert cycle is not None

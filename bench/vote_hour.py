@@ -73,7 +73,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.cast_http import spec as cast_spec
 from bench.http_load import Connections, Outcome, Request, free_port, run_scripts, serve
 from civic import local_provider
-from civic.commands.budgeting_demo_votes import BATCH, residents, verified_voters, voter
+from civic.commands.budgeting_demo_votes import BATCH, census_bytes, residents, verified_voters, voter
 from civic.demo import issuer_of
 from civic.services import build_services
 from civic.settings import Settings
@@ -195,8 +195,7 @@ def prepare(settings: Settings, count: int, rng: random.Random) -> tuple[list[Vo
                                           "哈瑪星", "public_works", 500_000 * (n + 1), "zh", staff)  # fmt: skip
         districts = [district for area in cycle_spec.areas for district in area.districts]
         people = residents(count, districts, seed=SLUG)
-        lines = ["id_number,birth_date,district", *(f"{p.number},{p.born.isoformat()},{p.district}" for p in people)]
-        services.census.import_census(SLUG, ("\n".join(lines) + "\n").encode(), staff)
+        services.census.import_census(SLUG, census_bytes(people), staff)
         services.budgeting.advance(SLUG, "voting", staff, city_now())
         cycle = services.log.find(cycle_id_for(SLUG), Cycle)
         assert cycle is not None
