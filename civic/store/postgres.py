@@ -28,10 +28,10 @@ from eventsourcing.persistence import InterfaceError, OperationalError, StoredEv
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.utils import retry
 from psycopg.rows import tuple_row
-from psycopg.sql import SQL, Composed, Identifier
-from psycopg.types.numeric import Int8
+from psycopg.sql import SQL, Identifier
 
 from civic.store.group_commit import GroupCommit, batchable
+from civic.store.libpq import BYTEA_OID, INT8_OID, TEXT_OID, UUID_OID, Statements, int8, pack_int8, uuid_bytes
 
 # pg_advisory_lock key under which a node creates the store's tables ("civic" in ASCII).
 CREATE_LOCK = 0x6369766963
@@ -41,6 +41,8 @@ CREATE_LOCK = 0x6369766963
 # in C, but an array element by element in Python: for a batch of 12 events the arrays cost five
 # times the CPU (256 against 45 microseconds, one measurement), all of it holding the GIL.
 SCALAR_BATCH = 64
+# The types of a read's parameters: the originator id, then its bounds and limit, as given.
+SELECT_TYPES = [UUID_OID, INT8_OID, INT8_OID, INT8_OID]
 
 
 class GroupCommitPostgresRecorder(PostgresApplicationRecorder):
@@ -76,12 +78,17 @@ class GroupCommitPostgresRecorder(PostgresApplicationRecorder):
         self.locked_insert_statement = SQL("SELECT id FROM {schema}.{function}(%s, %s, %s, %s) AS ids(id)").format(
             schema=schema, function=Identifier(self.locked_insert_function)
         )
-        self._insert_queries: dict[int, str] = {}  # rendered once per batch size (0: the arrays)
+        self._insert_queries: dict[int, str] = {}  # rendered once per batch size
+        self._insert_types = [
+            [UUID_OID] * n + [INT8_OID] * n + [TEXT_OID] * n + [BYTEA_OID] * n for n in range(SCALAR_BATCH + 1)
+        ]
         self._select_queries: dict[tuple[bool, bool, bool, bool], str] = {}
-        # eventsourcing's ``select_events_statement`` with its columns named, for rows as tuples.
+        # eventsourcing's ``select_events_statement`` with its columns named (the id is the one asked for).
         self.select_columns_statement = SQL(
-            "SELECT originator_id, originator_version, topic, state FROM {schema}.{table} WHERE originator_id = %s"
+            "SELECT originator_version, topic, state FROM {schema}.{table} WHERE originator_id = $1"
         ).format(schema=schema, table=Identifier(self.events_table_name))
+        self._uuid_ids = self.datastore.originator_id_type == "uuid"
+        self._statements = Statements(f"civic_{self.events_table_name}")
         self.group = GroupCommit(self.insert_locked, alone=super().insert_events)
 
     def create_table(self) -> None:
@@ -105,46 +112,51 @@ class GroupCommitPostgresRecorder(PostgresApplicationRecorder):
     def insert_locked(self, stored_events: Sequence[StoredEvent]) -> list[int]:
         """One statement, one transaction: the table lock, the NOTIFY and the rows; their ids in order."""
         count = len(stored_events)
-        params: list[Any]
-        if count <= SCALAR_BATCH:
-            # One parameter per value, in binary (bytea as it is, no hex), each dumped in C; the
-            # versions as int8 whatever their size, so that a batch size keeps one prepared statement.
-            params = [event.originator_id for event in stored_events]
-            params += [Int8(event.originator_version) for event in stored_events]
-            params += [event.topic for event in stored_events]
+        if count <= SCALAR_BATCH and self._uuid_ids:
+            # One binary parameter per value, through libpq (``libpq.py``): ids as their 16 bytes,
+            # versions as int8 whatever their size, topics as UTF-8, states as they are.
+            params = [uuid_bytes(event.originator_id) for event in stored_events]
+            params += [pack_int8(event.originator_version) for event in stored_events]
+            params += [event.topic.encode() for event in stored_events]
             params += [event.state for event in stored_events]
-            shape = count
-        else:
-            # Four arrays of plain types rather than one of eventsourcing's composite type.
-            params = [
-                [event.originator_id for event in stored_events],
-                [event.originator_version for event in stored_events],
-                [event.topic for event in stored_events],
-                [event.state for event in stored_events],
-            ]
-            shape = 0
-        with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
-            query = self._insert_queries.get(shape)
+            query = self._insert_queries.get(count)
             if query is None:
-                query = self._insert_queries[shape] = self._insert_query(shape).as_string(conn)
-            curs.execute(query, params, prepare=True)
+                query = self._insert_queries[count] = self._insert_query(count)
+            with self.datastore.get_connection() as conn:
+                result = self._statements.run(conn, query, self._insert_types[count], params)
+                return [int8(result.get_value(row, 0) or b"") for row in range(result.ntuples)]
+        # A larger batch: four arrays of plain types rather than one of eventsourcing's composite type.
+        arrays = [
+            [event.originator_id for event in stored_events],
+            [event.originator_version for event in stored_events],
+            [event.topic for event in stored_events],
+            [event.state for event in stored_events],
+        ]
+        with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
+            curs.execute(self.locked_insert_statement, arrays, prepare=True)
             return [row[0] for row in curs.fetchall()]
 
-    def _insert_query(self, count: int) -> Composed:
-        """The statement for a batch of ``count`` events, each value a parameter of its own (0: arrays)."""
-        if not count:
-            return self.locked_insert_statement
-        values = SQL(", ").join([SQL("%b")] * count)
-        query = SQL(
-            "SELECT id FROM {schema}.{function}(ARRAY[{values}]::{id_type}[], ARRAY[{values}]::bigint[], "
-            "ARRAY[{values}]::text[], ARRAY[{values}]::bytea[]) AS ids(id)"
-        ).format(
-            schema=Identifier(self.datastore.schema),
-            function=Identifier(self.locked_insert_function),
-            id_type=Identifier(self.datastore.originator_id_type),
-            values=values,
+    def _insert_query(self, count: int) -> str:
+        """The statement for a batch of ``count`` events, each value a parameter of its own."""
+
+        def values(column: int) -> str:
+            return ", ".join(f"${column * count + n + 1}" for n in range(count))
+
+        return (
+            SQL(
+                "SELECT id FROM {schema}.{function}(ARRAY[{ids}]::uuid[], ARRAY[{versions}]::bigint[], "
+                "ARRAY[{topics}]::text[], ARRAY[{states}]::bytea[]) AS ids(id)"
+            )
+            .format(
+                schema=Identifier(self.datastore.schema),
+                function=Identifier(self.locked_insert_function),
+                ids=SQL(values(0)),
+                versions=SQL(values(1)),
+                topics=SQL(values(2)),
+                states=SQL(values(3)),
+            )
+            .as_string()
         )
-        return query
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def select_events(
@@ -156,30 +168,44 @@ class GroupCommitPostgresRecorder(PostgresApplicationRecorder):
         desc: bool = False,
         limit: int | None = None,
     ) -> Sequence[StoredEvent]:
-        """eventsourcing's query, rendered once per shape: it composes and escapes it on every call,
-        which is most of the CPU a command's read costs. Rows come as tuples in binary (bytea as
-        it is, not hex text to decode), each value loaded in C."""
+        """eventsourcing's query, rendered once per shape (it composes and escapes it on every
+        call) and run through libpq (``libpq.py``): the id and the bounds go in binary, the rows
+        come back in binary (bytea as it is, not hex text to decode)."""
+        if not self._uuid_ids:
+            return super().select_events(originator_id, gt=gt, lte=lte, desc=desc, limit=limit)
         shape = (gt is not None, lte is not None, desc, limit is not None)
-        params: list[Any] = [originator_id]
-        params += [value for value in (gt, lte, limit) if value is not None]
-        with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row, binary=True) as curs:
-            query = self._select_queries.get(shape)
-            if query is None:
-                query = self._select_queries[shape] = self._select_query(shape).as_string(conn)
-            curs.execute(query, params, prepare=True)
-            return [
-                StoredEvent(originator_id=id_, originator_version=version, topic=topic, state=bytes(state))
-                for id_, version, topic, state in curs.fetchall()
-            ]
+        query = self._select_queries.get(shape)
+        if query is None:
+            query = self._select_queries[shape] = self._select_query(shape)
+        params = [uuid_bytes(originator_id)]
+        params += [pack_int8(value) for value in (gt, lte, limit) if value is not None]
+        with self.datastore.get_connection() as conn:
+            result = self._statements.run(conn, query, SELECT_TYPES[: len(params)], params)
+        # Every row is of this originator: its id is the one asked for, as a UUID.
+        id_ = originator_id if isinstance(originator_id, UUID) else UUID(originator_id)
+        get = result.get_value
+        return [
+            StoredEvent(
+                originator_id=id_,
+                originator_version=int8(get(row, 0) or b""),
+                topic=(get(row, 1) or b"").decode(),
+                state=get(row, 2) or b"",
+            )
+            for row in range(result.ntuples)
+        ]
 
-    def _select_query(self, shape: tuple[bool, bool, bool, bool]) -> Composed:
+    def _select_query(self, shape: tuple[bool, bool, bool, bool]) -> str:
         has_gt, has_lte, desc, has_limit = shape
         statement = self.select_columns_statement
+        n = 1
         if has_gt:
-            statement += SQL(" AND originator_version > %s")
+            n += 1
+            statement += SQL(f" AND originator_version > ${n}")
         if has_lte:
-            statement += SQL(" AND originator_version <= %s")
+            n += 1
+            statement += SQL(f" AND originator_version <= ${n}")
         statement += SQL(" ORDER BY originator_version DESC" if desc else " ORDER BY originator_version ASC")
         if has_limit:
-            statement += SQL(" LIMIT %s")
-        return statement
+            n += 1
+            statement += SQL(f" LIMIT ${n}")
+        return statement.as_string()

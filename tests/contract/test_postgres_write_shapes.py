@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import uuid
 
+import psycopg
 import pytest
-from eventsourcing.persistence import IntegrityError, StoredEvent
+from eventsourcing.persistence import IntegrityError, ProgrammingError, StoredEvent
+from psycopg import sql
 
 from civic.settings import Settings
 from civic.store.postgres import SCALAR_BATCH, GroupCommitPostgresRecorder
@@ -65,5 +67,51 @@ def test_a_conflicting_batch_writes_nothing_and_raises_eventsourcings_error(
             recorder.insert_locked(batch)
         assert [note.id for note in recorder.select_notifications(start=1, limit=100)] == [1]
         assert recorder.select_events(batch[0].originator_id) == []
+    finally:
+        log.close()
+
+
+def test_reads_and_writes_go_on_after_the_pools_connections_are_terminated(postgres_store_env: Settings) -> None:
+    """The statements run through libpq (civic/store/libpq.py): a connection the server dropped
+    raises eventsourcing's OperationalError, which is retried on a new connection, where the
+    statements are prepared again."""
+    log = EventLog(env=postgres_store_env.event_store_env())
+    try:
+        recorder = log.recorder
+        assert isinstance(recorder, GroupCommitPostgresRecorder)
+        first = stored(2)
+        assert recorder.insert_locked(first) == [1, 2]
+        assert recorder.select_events(first[0].originator_id) == [first[0]]
+        with psycopg.connect(postgres_store_env.database_url.split("?")[0], autocommit=True) as admin:
+            ended = admin.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+            ).fetchone()
+        assert ended is not None and ended[0] >= 1
+        assert recorder.select_events(first[1].originator_id) == [first[1]]
+        second = stored(3)
+        assert recorder.insert_locked(second) == [3, 4, 5]
+        assert recorder.select_events(second[2].originator_id, gt=0, lte=10**6, limit=5) == [second[2]]
+    finally:
+        log.close()
+
+
+def test_a_statement_the_server_refuses_raises_eventsourcings_error(postgres_store_env: Settings) -> None:
+    log = EventLog(env=postgres_store_env.event_store_env())
+    try:
+        recorder = log.recorder
+        assert isinstance(recorder, GroupCommitPostgresRecorder)
+        events = stored(1)
+        recorder.insert_locked(events)
+        with recorder.datastore.get_connection() as conn:
+            conn.execute(
+                sql.SQL("DROP TABLE {} CASCADE").format(
+                    sql.Identifier(recorder.datastore.schema, recorder.events_table_name)
+                )
+            )
+        with pytest.raises(ProgrammingError):
+            recorder.select_events(events[0].originator_id)
+        with pytest.raises(ProgrammingError):
+            recorder.insert_locked(stored(1))
     finally:
         log.close()
