@@ -18,11 +18,12 @@ of the same store at the same concurrency, in the same process:
 The command path is measured in variants, each in a scratch schema (or directory) of its own:
 
 - ``eventsourcing``: as before issue 14: eventsourcing's recorder (PostgreSQL: a table lock, a
-  NOTIFY and a commit per save, in a pipeline then a COMMIT), a pool of 5 connections;
-- ``pool`` (PostgreSQL): the same with a pool as large as the thread count;
+  NOTIFY and a commit per save, in a pipeline then a COMMIT), the pool as ``Settings`` configures
+  it (5 connections, up to 10 more under load: eventsourcing's default ``POSTGRES_MAX_OVERFLOW``);
+- ``pool`` (PostgreSQL): the same with a pool of exactly the thread count;
 - ``group_commit``: ``civic/store`` (saves that arrive while one is written go together in the
-  next transaction; on PostgreSQL one statement per batch), a pool of 5: what
-  ``Settings.event_store_env`` configures now;
+  next transaction; on PostgreSQL one statement per batch, run through libpq), the same pool:
+  what ``Settings.event_store_env`` configures now;
 - ``group_commit_pool`` (PostgreSQL): both.
 
 Each variant runs in blocks (``--block`` commands per thread) alternating with blocks of raw
@@ -169,10 +170,10 @@ def postgres_env(url: str, schema: str, variant: str, threads: int) -> dict[str,
     env = Settings(database_url=urlunsplit(urlsplit(url)._replace(query=f"schema={schema}"))).event_store_env()
     if variant in ("eventsourcing", "pool"):
         env.pop("APPLICATION_RECORDER_TOPIC")
-    if variant in ("eventsourcing", "group_commit"):
-        env["POSTGRES_POOL_SIZE"], env["POSTGRES_MAX_OVERFLOW"] = "5", "0"  # as before issue 14
-    else:
+    if variant in ("pool", "group_commit_pool"):
         env["POSTGRES_POOL_SIZE"], env["POSTGRES_MAX_OVERFLOW"] = str(threads), "0"
+    # Else the pool as Settings configures it, as before issue 14: 5 connections, and up to 10
+    # more under load (eventsourcing's default POSTGRES_MAX_OVERFLOW).
     return env
 
 
