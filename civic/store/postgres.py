@@ -104,8 +104,10 @@ class GroupCommitPostgresRecorder(PostgresApplicationRecorder):
                 conn.execute("SELECT pg_advisory_unlock(%s)", [CREATE_LOCK])
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
-        if stored_events and batchable(kwargs):
-            return self.group.save(stored_events)
+        if batchable(kwargs):
+            # A save with nothing in it (a command that changed nothing) touches no database:
+            # eventsourcing's recorder checks out a connection and commits an empty transaction.
+            return self.group.save(stored_events) if stored_events else None
         return super().insert_events(stored_events, **kwargs)
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)

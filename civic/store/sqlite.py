@@ -19,6 +19,8 @@ class GroupCommitSQLiteRecorder(SQLiteApplicationRecorder):
         self.group = GroupCommit(super().insert_events)
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
-        if stored_events and batchable(kwargs):
-            return self.group.save(stored_events)
+        if batchable(kwargs):
+            # A save with nothing in it (a command that changed nothing) takes no write lock:
+            # eventsourcing's recorder begins and commits an empty transaction.
+            return self.group.save(stored_events) if stored_events else []
         return super().insert_events(stored_events, **kwargs)

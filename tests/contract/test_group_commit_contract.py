@@ -276,3 +276,22 @@ def test_nodes_starting_together_on_one_store_all_start_and_share_it(event_store
         finally:
             for node in nodes:
                 node.close()
+
+
+def test_a_save_with_nothing_in_it_touches_no_database(log: EventLog) -> None:
+    """A command that changes nothing (a sign-in with the same name, a role already held) saves
+    no event: it returns position 0 and opens no transaction, where eventsourcing's recorder
+    checked out a connection and committed an empty one."""
+    accounts = Accounts(log)
+    account_id = accounts.sign_in(ISSUER, "ada", "Ada").result
+    account = accounts.get(account_id)
+    datastore = log.recorder.datastore  # type: ignore[attr-defined]
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the database was touched")
+
+    datastore.transaction = datastore.get_connection = refused
+    assert log.record(account) == 0
+    account.grant(REVIEWER, actor=SYSTEM_ACTOR)
+    with pytest.raises(AssertionError, match="touched"):  # the same save with an event in it does touch it
+        log.record(account)
