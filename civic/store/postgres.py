@@ -37,9 +37,9 @@ from civic.store.libpq import BYTEA_OID, INT8_OID, TEXT_OID, UUID_OID, Statement
 CREATE_LOCK = 0x6369766963
 
 # A batch of up to this many events is sent as one scalar parameter per column per event (one
-# prepared statement per batch size); a larger one as four arrays. psycopg's C build dumps scalars
-# in C, but an array element by element in Python: for a batch of 12 events the arrays cost five
-# times the CPU (256 against 45 microseconds, one measurement), all of it holding the GIL.
+# prepared statement per batch size, through libpq); a larger one as four arrays through a psycopg
+# cursor, which dumps an array element by element in Python: for a batch of 12 events the arrays
+# cost five times the CPU of scalars (256 against 45 microseconds, one measurement).
 SCALAR_BATCH = 64
 # The types of a read's parameters: the originator id, then its bounds and limit, as given.
 SELECT_TYPES = [UUID_OID, INT8_OID, INT8_OID, INT8_OID]
