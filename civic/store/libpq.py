@@ -11,9 +11,9 @@ What. Each statement is prepared once per connection under a name of our own (ps
 ``_pg3_N``; a connection replaced by the pool is a new object, so it is prepared again there).
 Parameters go in binary, typed by their OIDs; results come back in binary. A result that is an
 error raises psycopg's exception for it (``psycopg.errors.error_from_result``), and a connection
-found broken raises ``psycopg.OperationalError``, inside eventsourcing's ``get_connection``, which
-translates them into eventsourcing's errors as it does for psycopg's own execute; the pool then
-discards a broken connection as it always does.
+found broken raises ``psycopg.OperationalError``; ``run_pooled`` translates them into
+eventsourcing's errors exactly as eventsourcing's ``get_connection`` does for psycopg's own
+execute, and the pool discards a broken connection as it always does.
 """
 
 from __future__ import annotations
@@ -25,6 +25,18 @@ from collections.abc import Sequence
 from uuid import UUID
 
 import psycopg
+from eventsourcing.persistence import (
+    DatabaseError,
+    DataError,
+    IntegrityError,
+    InterfaceError,
+    InternalError,
+    NotSupportedError,
+    OperationalError,
+    PersistenceError,
+    ProgrammingError,
+)
+from eventsourcing.postgres import PostgresDatastore
 from psycopg import errors, pq
 
 UUID_OID = 2950
@@ -72,6 +84,51 @@ class Statements:
             check(conn, pgconn.prepare(name, query.encode(), list(types)))
             prepared.add(name)
         return check(conn, pgconn.exec_prepared(name, params, [BINARY] * len(params), BINARY))
+
+
+def run_pooled(
+    datastore: PostgresDatastore, statements: Statements, query: str, types: Sequence[int], params: Sequence[bytes]
+) -> pq.abc.PGresult:
+    """``statements.run`` on a connection of the datastore's pool, errors as eventsourcing's.
+
+    What eventsourcing's ``get_connection`` does around a statement, without what costs here: its
+    context manager, which takes the pool's lock to open the pool every time, and the pool's
+    ``connection()`` context manager, which commits on the way out (nothing to commit in
+    autocommit, but psycopg's generator machinery and the connection's lock all the same). A pool
+    not yet open is left to ``get_connection`` to open.
+    """
+    pool = datastore.pool
+    if pool.closed:
+        with datastore.get_connection() as conn:
+            return statements.run(conn, query, types, params)
+    try:
+        conn = pool.getconn()
+        try:
+            return statements.run(conn, query, types, params)
+        finally:
+            pool.putconn(conn)
+    except psycopg.Error as error:
+        raise persistence_error(error) from error
+
+
+# eventsourcing's translation in ``PostgresDatastore.get_connection``, in its order (subclasses first).
+_ERRORS: tuple[tuple[type[psycopg.Error], type[PersistenceError]], ...] = (
+    (psycopg.InterfaceError, InterfaceError),
+    (psycopg.OperationalError, OperationalError),
+    (psycopg.DataError, DataError),
+    (psycopg.IntegrityError, IntegrityError),
+    (psycopg.InternalError, InternalError),
+    (psycopg.ProgrammingError, ProgrammingError),
+    (psycopg.NotSupportedError, NotSupportedError),
+    (psycopg.DatabaseError, DatabaseError),
+)
+
+
+def persistence_error(error: psycopg.Error) -> PersistenceError:
+    for theirs, ours in _ERRORS:
+        if isinstance(error, theirs):
+            return ours(str(error))
+    return PersistenceError(str(error))
 
 
 def check(conn: psycopg.Connection[object], result: pq.abc.PGresult) -> pq.abc.PGresult:

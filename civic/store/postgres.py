@@ -31,7 +31,17 @@ from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
 
 from civic.store.group_commit import GroupCommit, batchable
-from civic.store.libpq import BYTEA_OID, INT8_OID, TEXT_OID, UUID_OID, Statements, int8, pack_int8, uuid_bytes
+from civic.store.libpq import (
+    BYTEA_OID,
+    INT8_OID,
+    TEXT_OID,
+    UUID_OID,
+    Statements,
+    int8,
+    pack_int8,
+    run_pooled,
+    uuid_bytes,
+)
 
 # pg_advisory_lock key under which a node creates the store's tables ("civic" in ASCII).
 CREATE_LOCK = 0x6369766963
@@ -124,9 +134,8 @@ class GroupCommitPostgresRecorder(PostgresApplicationRecorder):
             query = self._insert_queries.get(count)
             if query is None:
                 query = self._insert_queries[count] = self._insert_query(count)
-            with self.datastore.get_connection() as conn:
-                result = self._statements.run(conn, query, self._insert_types[count], params)
-                return [int8(result.get_value(row, 0) or b"") for row in range(result.ntuples)]
+            result = run_pooled(self.datastore, self._statements, query, self._insert_types[count], params)
+            return [int8(result.get_value(row, 0) or b"") for row in range(result.ntuples)]
         # A larger batch: four arrays of plain types rather than one of eventsourcing's composite type.
         arrays = [
             [event.originator_id for event in stored_events],
@@ -181,8 +190,7 @@ class GroupCommitPostgresRecorder(PostgresApplicationRecorder):
             query = self._select_queries[shape] = self._select_query(shape)
         params = [uuid_bytes(originator_id)]
         params += [pack_int8(value) for value in (gt, lte, limit) if value is not None]
-        with self.datastore.get_connection() as conn:
-            result = self._statements.run(conn, query, SELECT_TYPES[: len(params)], params)
+        result = run_pooled(self.datastore, self._statements, query, SELECT_TYPES[: len(params)], params)
         # Every row is of this originator: its id is the one asked for, as a UUID.
         id_ = originator_id if isinstance(originator_id, UUID) else UUID(originator_id)
         get = result.get_value

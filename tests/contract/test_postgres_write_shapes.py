@@ -8,10 +8,11 @@ import uuid
 
 import psycopg
 import pytest
-from eventsourcing.persistence import IntegrityError, ProgrammingError, StoredEvent
+from eventsourcing.persistence import IntegrityError, PersistenceError, ProgrammingError, StoredEvent
 from psycopg import sql
 
 from civic.settings import Settings
+from civic.store.libpq import persistence_error
 from civic.store.postgres import SCALAR_BATCH, GroupCommitPostgresRecorder
 from domain.eventlog import EventLog
 
@@ -113,5 +114,35 @@ def test_a_statement_the_server_refuses_raises_eventsourcings_error(postgres_sto
             recorder.select_events(events[0].originator_id)
         with pytest.raises(ProgrammingError):
             recorder.insert_locked(stored(1))
+    finally:
+        log.close()
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        psycopg.InterfaceError,
+        psycopg.OperationalError,
+        psycopg.DataError,
+        psycopg.IntegrityError,
+        psycopg.errors.UniqueViolation,
+        psycopg.InternalError,
+        psycopg.ProgrammingError,
+        psycopg.errors.UndefinedTable,
+        psycopg.NotSupportedError,
+        psycopg.DatabaseError,
+        psycopg.Error,
+    ],
+)
+def test_the_libpq_statements_errors_are_eventsourcings_as_its_get_connection_makes_them(
+    postgres_store_env: Settings, error: type[psycopg.Error]
+) -> None:
+    log = EventLog(env=postgres_store_env.event_store_env())
+    try:
+        with pytest.raises(PersistenceError) as theirs, log.recorder.datastore.get_connection():  # type: ignore[attr-defined]
+            raise error("refused")
+        ours = persistence_error(error("refused"))
+        assert type(ours) is type(theirs.value)
+        assert str(ours) == str(theirs.value)
     finally:
         log.close()
