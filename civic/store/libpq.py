@@ -1,11 +1,13 @@
 """A pooled psycopg connection's prepared statements, run through libpq directly (``conn.pgconn``).
 
-Why. At 32 request threads most of a command's CPU on PostgreSQL was psycopg's own Python around
-each statement, not the statement: a cursor, the query's conversion, its parameters' dumpers, the
+Why. A command's CPU on PostgreSQL went in good part to psycopg's own Python around each
+statement, not to the statement: a cursor, the query's conversion, its parameters' dumpers, the
 prepared-statement bookkeeping, and a generator that gives up and takes back the GIL at each step
-of the round trip (send, wait, read). ``PGconn.exec_prepared`` (psycopg's C build) does the whole
-round trip in C with the GIL released once. Measured on one thread (``time.process_time``): a
-prepared single-row SELECT cost 30 µs of CPU through a cursor, 10 µs this way.
+of the round trip (send, wait, read). ``PGconn.exec_prepared`` does the whole round trip in libpq
+with the GIL released once (in C in psycopg's C build, through ctypes in the pure-Python one).
+Measured on one thread (``time.process_time``): a prepared single-row SELECT cost 30 µs of CPU
+through a cursor, 10 µs this way; at 32 threads a command's CPU fell by about a quarter
+(README, "The event store's write path").
 
 What. Each statement is prepared once per connection under a name of our own (psycopg's are
 ``_pg3_N``; a connection replaced by the pool is a new object, so it is prepared again there).
