@@ -23,6 +23,10 @@ the whole range: no extrapolation, no guess), narrowing a range it cannot prove 
 values of ``k``; a value it still cannot settle (an exact tie between projects that are not
 twins) is computed in exact rationals by ``mes.py``. The result is therefore exactly the plain
 one-unit-at-a-time scan's, without most of its runs. Without numpy, that plain scan is what runs.
+
+A small election is over before numpy would be imported: there ``exactcover.py`` proves the
+ranges in exact rationals (the same argument, with budgets from below and from above instead of
+lines), and only if that takes long does the numpy engine go on from where it stopped.
 """
 
 from __future__ import annotations
