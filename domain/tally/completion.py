@@ -38,7 +38,7 @@ from operator import itemgetter
 
 from domain.tally.mes import ExactMES
 from domain.tally.record import record
-from domain.tally.satisfaction import Profile
+from domain.tally.satisfaction import Measure, Profile
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING (and so for type checkers), without importing typing at run time
 if TYPE_CHECKING:
@@ -50,14 +50,14 @@ if TYPE_CHECKING:
 # would take 2 s, where the fast engine takes 0.3 s.
 ONE_RUN_EXACT_BELOW = 20_000
 # A completed MES on an election with fewer supporters than this is proven in exact rationals
-# first (``exactcover.py``), for up to ``SMALL_WORK`` supporters priced (about 0.1 s), and only
+# first (``exactcover.py``), for up to ``SMALL_WORK`` supporters priced (about 60 ms), and only
 # then hands over to the fast engine, from where it stopped. Importing numpy and running the
-# fast engine take about that long on such an election: Zabrze, Toulouse, Assen and
-# Częstochowa 2024 (3 to 431 supporters) are counted in 0.5 to 110 ms without numpy. Per
-# supporter the proofs cost about the same everywhere, but the number of budgets to prove
-# grows with the election, and from Chicago 45th's 2,023 supporters on the fast engine wins.
+# fast engine take about that long on such an election. Supporters of points or ranks count
+# three times (they cost that much more to price: ``exactcover.ExactCover.weight``). Zabrze,
+# Toulouse and Assen (3 to 250 supporters) are counted in 1 to 30 ms without numpy; from
+# Częstochowa 2024's 431 points ballots' supporters (1,293) on, the fast engine wins.
 SMALL_BELOW = 1_000
-SMALL_WORK = 300_000
+SMALL_WORK = 150_000
 
 
 def _certifier(profile: Profile) -> Certifier | None:
@@ -170,6 +170,8 @@ def equal_shares_completed(
         return Result(frozenset(), (), 0, Fraction(0))
     if small_work is None:
         supporters = sum(map(len, map(itemgetter(0), profile.groups)))
+        if profile.measure != Measure.COST:
+            supporters *= 3
         small_work = SMALL_WORK if supporters < SMALL_BELOW else 0
     engine = _Engine(profile, small_work=small_work)
     free = engine.free
