@@ -34,8 +34,9 @@ def main() -> None:
     """
     if dispatch():
         try:
-            sys.stdout.flush()
-            sys.stderr.flush()
+            for stream in (sys.stdout, sys.stderr):
+                if stream is not None:  # (None: started without one, as ``echo`` allows)
+                    stream.flush()
         except BrokenPipeError:  # as below: the reader went away
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             os._exit(1)
