@@ -12,7 +12,6 @@ import gc
 import re
 import sys
 import time
-import unicodedata
 from collections.abc import Callable
 from decimal import ROUND_HALF_EVEN, Decimal
 from enum import Enum
@@ -146,7 +145,8 @@ class ProgressLine:
 def _read(file: str | PathLike[str]) -> Counted:
     try:
         with open(file, "rb") as source:
-            text = source.read().decode("utf-8-sig")
+            # (``utf-8-sig`` would import its codec module: the byte-order mark goes below.)
+            text = source.read().decode("utf-8").removeprefix("\ufeff")
         if "\r" in text:  # line ends as a file read in text mode has them
             text = text.replace("\r\n", "\n").replace("\r", "\n")
     except (OSError, UnicodeDecodeError) as error:
@@ -228,7 +228,12 @@ def natural(project_id: str) -> tuple[tuple[int, int, str], ...]:
 
 
 def columns(text: str) -> int:
-    """Terminal columns: East Asian wide and full-width characters take two."""
+    """Terminal columns: East Asian wide and full-width characters take two (no ASCII
+    character is one, so most names are measured without looking them up)."""
+    if text.isascii():
+        return len(text)
+    import unicodedata  # (only for names that need it)
+
     return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 

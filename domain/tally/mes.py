@@ -104,14 +104,17 @@ class _RunState:
     numbered as they appear; ``budgets[c]`` is what each voter of class ``c`` has left, as
     (numerator, denominator) in lowest terms (fractions only where a value is handed out)."""
 
-    def __init__(self, mes: ExactMES, beta: Fraction) -> None:
+    def __init__(self, mes: ExactMES, beta: Fraction, search: bool = True) -> None:
+        """``search=False``: for pricing and buying only (``exactcover.py`` chooses the winners),
+        without the stale prices that ``next_winner`` keeps."""
         self.mes = mes
         self.beta = beta
         self.remaining = set(mes.eligible)
-        self.stale = {p: mes.profile.costs[p] / mes.tot[p] for p in mes.eligible}
-        # Sort keys for the stale prices: the float first, which rounding keeps in order (a < b
-        # gives float(a) <= float(b)), then the exact price for equal floats, then the project.
-        self.order = {p: (float(rho), rho, p) for p, rho in self.stale.items()}
+        if search:
+            self.stale = {p: mes.profile.costs[p] / mes.tot[p] for p in mes.eligible}
+            # Sort keys for the stale prices: the float first, which rounding keeps in order (a < b
+            # gives float(a) <= float(b)), then the exact price for equal floats, then the project.
+            self.order = {p: (float(rho), rho, p) for p, rho in self.stale.items()}
         self.sequence: list[int] = []
         self.bought: set[int] = set(mes.free)
         self.rho: dict[int, Fraction] = {}

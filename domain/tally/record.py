@@ -17,6 +17,8 @@ from __future__ import annotations
 from operator import attrgetter
 from types import CodeType, FunctionType
 
+from domain.tally.record_init import TEMPLATES
+
 TYPE_CHECKING = False  # typing itself is not imported at run time: a few milliseconds more
 if TYPE_CHECKING:
     from typing import Any, TypeVar, dataclass_transform
@@ -70,7 +72,18 @@ def record(cls: type[T]) -> type[T]:
     return cls
 
 
-_TEMPLATES: dict[tuple[int, bool], CodeType] = {}
+_TEMPLATES: dict[tuple[int, bool], CodeType] = dict(TEMPLATES)  # (written out in record_init.py)
+
+
+def _source(count: int, post_init: bool) -> str:
+    """The template's source for ``count`` fields (``record_init.py`` holds it compiled)."""
+    placeholders = [f"_{index}" for index in range(count)]
+    lines = [f"    _values[{name!r}] = {name}" for name in placeholders]
+    if post_init:
+        lines.append("    self.__post_init__()")
+    return f"def __init__(self, {', '.join(placeholders)}):\n    _values = self.__dict__\n" + "\n".join(
+        lines or ["    pass"]
+    )
 
 
 def _init_code(names: tuple[str, ...], post_init: bool, qualname: str) -> CodeType:
@@ -79,19 +92,13 @@ def _init_code(names: tuple[str, ...], post_init: bool, qualname: str) -> CodeTy
     Compiling one small function per class was most of what a record cost at import time. The
     code is compiled once per number of fields (with placeholder names ``_0``, ``_1``...) and
     each class gets a copy with its own names in place of the placeholders: the same bytecode
-    as if it had been written out, just as fast to call.
+    as if it had been written out, just as fast to call. Up to ten fields, the templates come
+    compiled (``record_init.py``); only a record with more compiles its own here.
     """
     template = _TEMPLATES.get((len(names), post_init))
     if template is None:
-        placeholders = [f"_{index}" for index in range(len(names))]
-        lines = [f"    _values[{name!r}] = {name}" for name in placeholders]
-        if post_init:
-            lines.append("    self.__post_init__()")
-        source = f"def __init__(self, {', '.join(placeholders)}):\n    _values = self.__dict__\n" + "\n".join(
-            lines or ["    pass"]
-        )
         namespace: dict[str, Any] = {}
-        exec(source, namespace)
+        exec(_source(len(names), post_init), namespace)
         template = _TEMPLATES[len(names), post_init] = namespace["__init__"].__code__
     if {"self", "_values"} & set(names):
         raise TypeError(f"{qualname}: a record cannot have a field named 'self' or '_values'")

@@ -168,13 +168,15 @@ def test_the_language_of_one_command_does_not_stay_for_the_next() -> None:
 
 START = """
 import json, sys
-from civic.start import main
+from civic.start import dispatch
 sys.argv[0] = "civic"
 try:
-    main()
+    dispatch()
 finally:
     print(json.dumps(sorted(sys.modules)), file=sys.stderr)
 """
+# The installed program: ``dispatch``, then (after a plain tally) ``os._exit`` without teardown.
+PROGRAM = "import sys; from civic.start import main; sys.argv[0] = 'civic'; main()"
 CLICK = "import sys; from civic.cli import main; sys.argv[0] = 'civic'; main()"
 
 
@@ -236,6 +238,21 @@ def test_the_fast_path_prints_what_click_prints_and_loads_no_click(args: list[st
         slow.stderr.splitlines(),
     )
     assert not tops(modules) & {"click", "eventsourcing", *HEAVY}  # (mes-completed needs numpy)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["tally", str(ASSEN), "--rule", "greedy"],
+        ["--lang", "zh_Hant_TW", "tally", str(ASSEN), "--rule", "mes", "--explain"],
+        ["tally", str(ASSEN), "--json"],
+        ["tally", "./nowhere.pb"],
+    ],
+)
+def test_the_program_exits_at_once_with_everything_written(args: list[str]) -> None:
+    quick, slow = _run(PROGRAM, *args), _run(CLICK, *args)
+    assert (quick.returncode, quick.stdout, quick.stderr) == (slow.returncode, slow.stdout, slow.stderr)
+    assert quick.stdout or quick.returncode
 
 
 def test_everything_else_goes_to_click() -> None:

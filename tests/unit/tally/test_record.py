@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from domain.tally.record import FrozenInstanceError, fields, hidden, record
+from domain.tally.record import FrozenInstanceError, _source, fields, hidden, record
+from domain.tally.record_init import TEMPLATES
 
 
 @record
@@ -74,3 +75,17 @@ def test_a_default_before_a_field_without_one_is_refused() -> None:
         class Bad:
             first: int = 1
             second: int  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(("count", "post_init"), sorted(TEMPLATES))
+def test_the_written_out_templates_are_the_compiled_ones(count: int, post_init: bool) -> None:
+    namespace: dict[str, object] = {}
+    exec(_source(count, post_init), namespace)
+    compiled = namespace["__init__"].__code__  # type: ignore[attr-defined]
+    written = TEMPLATES[count, post_init]
+    assert written.co_code == compiled.co_code
+    assert (written.co_consts, written.co_varnames, written.co_argcount) == (
+        compiled.co_consts,
+        compiled.co_varnames,
+        compiled.co_argcount,
+    )

@@ -10,7 +10,9 @@ from fractions import Fraction
 import pytest
 
 from domain.tally import RuleNotApplicableError, tally
+from domain.tally.completion import equal_shares_completed
 from domain.tally.explain import MesExplanation
+from domain.tally.greedy import greedy
 from domain.tally.mes import ExactMES
 from domain.tally.satisfaction import compile_profile
 from tests.unit.tally.conftest import FILES, LARGE, election, long_reference, reference, rule_of
@@ -94,3 +96,24 @@ def test_where_the_reference_timed_out_the_outcome_satisfies_the_definition(name
 def test_phragmen_needs_approval_ballots(name: str) -> None:
     with pytest.raises(RuleNotApplicableError):
         tally(election(name), "phragmen")
+
+
+SMALL_FILES = [
+    "Poland_Zabrze_2021_Guido.pb",
+    "France_Toulouse_2022_1_-_Capitole_Arnaud_Bernard_Carmes.pb",
+    "Netherlands_Assen_2024.pb",
+    "Poland_Czestochowa_2024_Srodmiescie.pb",
+    "US_Stanford_Dataset_PB_Chicago_45th_Ward_2019_vote_approvals.pb",
+]
+
+
+@pytest.mark.parametrize("name", SMALL_FILES)
+def test_mes_completed_is_the_same_proven_in_rationals_by_numpy_or_both(name: str) -> None:
+    # small_work: 0 is the fast engine alone, 10**9 exact rationals alone (exactcover.py), and
+    # the others hand over from one to the other part-way (at different k on each file).
+    profile = compile_profile(election(name))
+    results = {work: equal_shares_completed(profile, small_work=work) for work in (0, 50, 2_000, 20_000, 10**9)}
+    assert len(set(results.values())) == 1
+    key = next(key for key in reference()["expected"][name] if rule_of(key) == "mes-completed")
+    chosen, _ = greedy(profile, results[0].selected)
+    assert sorted(profile.ids[p] for p in chosen) == sorted(reference()["expected"][name][key])
