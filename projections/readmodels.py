@@ -41,6 +41,7 @@ from projections.runner import (
     StillProcessingError,
     View,
     open_read_db,
+    rebuild,
     source_of,
     sqlite_files,
     stored_version,
@@ -61,6 +62,7 @@ FOLLOW_INTERVAL_SECONDS = 1.0
 BUILD_BEFORE_SERVING = 5_000
 # Reader connections kept per set of views: as many as requests read those views at once, often.
 POOL_PER_VIEWS = 16
+BUILD_PAGE = 5000  # events per transaction while a view is built from position 0
 WAIT_RECHECK_SECONDS = 0.05  # a waiting request looks again at least this often, woken or not
 CACHED_ANSWERS = 512  # query answers kept (``cached``), the least recently used dropped first
 
@@ -329,8 +331,6 @@ class ReadModels:
     ) -> Path:
         """Builds ``view`` from position 0 into a new file beside the current one; returns its path."""
         path = self.directory / f"{view.name}-v{view.version}-{int(time.time())}-{secrets.token_hex(3)}.db"
-        db = open_read_db(path)
-        db.execute("PRAGMA synchronous=OFF")  # a crash here loses only the unfinished copy
         log = self._log_of(view)
         head = log.position()
         if progress is not None:
@@ -344,16 +344,7 @@ class ReadModels:
             done = progress.build_done if progress else 0
             logger.info("building view %s: %s of %s events", view.name, done, head)
 
-        try:
-            Projector(log, db, [view]).catch_up_view(view, page=5000, progress=moved)
-            db.execute("PRAGMA synchronous=NORMAL")
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        except BaseException:
-            db.close()
-            for leftover in sqlite_files(path):
-                leftover.unlink(missing_ok=True)
-            raise
-        db.close()
+        rebuild(log, path, [view], page=BUILD_PAGE, progress=moved)
         return path
 
     def swap(self, name: str, path: Path) -> None:
