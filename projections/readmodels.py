@@ -475,8 +475,14 @@ class ReadModels:
             raise failure
 
     def _build_worker(self, tasks: Any, reports: Any, stop: Any) -> None:
-        """One forked builder: builds the views it takes from ``tasks`` until it takes None."""
-        self.logs = {source: type(log)(env=log.env) for source, log in self.logs.items()}
+        """One forked builder: builds the views it takes from ``tasks`` until it takes None.
+
+        The logs' connections are the parent's: never used here, and never closed either (closing
+        a PostgreSQL connection would end the parent's session), so ``inherited`` keeps them
+        referenced until the process ends (multiprocessing ends it without finalising them).
+        """
+        inherited = self.logs
+        self.logs = {source: type(log)(env=log.env) for source, log in inherited.items()}
         self.log = self.logs[MAIN_LOG]
         try:
             for name in iter(tasks.get, None):

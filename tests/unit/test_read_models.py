@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 from sqlite_utils import Database
 
+from civic.services import build_services
+from civic.settings import Settings
 from domain.accounts import ADMIN, REVIEWER, Account, Accounts
 from domain.eventlog import SYSTEM_ACTOR, EventLog
 from domain.glossary.meetings import Meeting
@@ -414,3 +416,25 @@ def test_a_view_failing_in_a_builder_process_fails_the_rebuild_and_stays_as_it_w
     finally:
         models.close()
         BrokenView.broken = True
+
+
+def test_after_a_rebuild_in_two_processes_the_node_goes_on_on_either_store(event_store_env: Settings) -> None:
+    """The builder processes open the logs anew and leave this process's connections alone: on
+    PostgreSQL, closing an inherited connection would end this process's session."""
+    services = build_services(event_store_env)
+    try:
+        accounts, glossary = _some_history(services.log)
+        services.catch_up()
+        before = {name: current_file(event_store_env.views_dir, name) for name in services.read_models.names()}
+
+        services.read_models.rebuild(workers=2)
+
+        assert all(current_file(event_store_env.views_dir, name) != before[name] for name in before)
+        later = accounts.sign_in(ISSUER, "after", "After").result  # the log's connections still serve
+        glossary.convene("2026-11-22", ["林委員"], SYSTEM_ACTOR, title="第三次會議")
+        services.catch_up()
+        with services.reader("accounts", "glossary") as db:
+            assert db.execute("SELECT name FROM accounts WHERE id = ?", [str(later)]).fetchone() == ("After",)
+            assert db.execute("SELECT count(*) FROM glossary_meetings").fetchone() == (2,)
+    finally:
+        services.close()
