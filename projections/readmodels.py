@@ -23,6 +23,7 @@ import logging
 import multiprocessing
 import os
 import pickle
+import queue
 import secrets
 import sqlite3
 import threading
@@ -65,6 +66,8 @@ BUILD_BEFORE_SERVING = 5_000
 # Reader connections kept per set of views: as many as requests read those views at once, often.
 POOL_PER_VIEWS = 16
 BUILD_PAGE = 5000  # events per transaction while a view is built from position 0
+REPORT_WAIT_SECONDS = 1.0  # how often a rebuild in several processes looks whether one was killed
+BUILDER_STOP_SECONDS = 60.0  # how long a stopped rebuild waits for its builders to finish a view
 WAIT_RECHECK_SECONDS = 0.05  # a waiting request looks again at least this often, woken or not
 CACHED_ANSWERS = 512  # query answers kept (``cached``), the least recently used dropped first
 
@@ -441,7 +444,7 @@ class ReadModels:
         """
         context = multiprocessing.get_context("fork")
         tasks: Any = context.SimpleQueue()
-        reports: Any = context.SimpleQueue()
+        reports: Any = context.Queue()
         stop = context.Event()  # set once a view failed: the views not yet taken are not built
         for name in sorted(names, key=self._current_size, reverse=True):
             tasks.put(name)
@@ -453,10 +456,18 @@ class ReadModels:
         for process in processes:
             process.start()
         failure: BaseException | None = None
+        running = {process.pid for process in processes}
         try:
-            running = workers
             while running:
-                kind, name, value = reports.get()
+                try:
+                    pid, kind, name, value = reports.get(timeout=REPORT_WAIT_SECONDS)
+                except queue.Empty:
+                    for process in processes:  # one that ended without saying so was killed
+                        if process.pid in running and process.exitcode is not None:
+                            running.discard(process.pid)
+                            failure = failure or RuntimeError(f"a builder process ended with {process.exitcode}")
+                            stop.set()
+                    continue
                 if kind == "progress" and on_progress is not None:
                     on_progress(value)
                 elif kind == "built":
@@ -465,10 +476,13 @@ class ReadModels:
                     failure = failure or value
                     stop.set()
                 elif kind == "done":
-                    running -= 1
+                    running.discard(pid)
+        except BaseException:
+            stop.set()  # this process stops (interrupted, a swap failed): so do the builders
+            raise
         finally:
             for process in processes:
-                process.join(timeout=None if failure is None else 60)
+                process.join(timeout=None if not stop.is_set() else BUILDER_STOP_SECONDS)
                 if process.is_alive():
                     process.terminate()
         if failure is not None:
@@ -481,6 +495,7 @@ class ReadModels:
         a PostgreSQL connection would end the parent's session), so ``inherited`` keeps them
         referenced until the process ends (multiprocessing ends it without finalising them).
         """
+        pid = os.getpid()
         inherited = self.logs
         self.logs = {source: type(log)(env=log.env) for source, log in inherited.items()}
         self.log = self.logs[MAIN_LOG]
@@ -490,16 +505,16 @@ class ReadModels:
                     continue
                 try:
                     path = self.build(
-                        self._slots[name].view, on_progress=lambda count: reports.put(("progress", None, count))
+                        self._slots[name].view, on_progress=lambda count: reports.put((pid, "progress", None, count))
                     )
                 except Exception as error:
-                    reports.put(("failed", name, _sendable(error)))
+                    reports.put((pid, "failed", name, _sendable(error)))
                 else:
-                    reports.put(("built", name, str(path)))
+                    reports.put((pid, "built", name, str(path)))
         finally:
             for log in self.logs.values():
                 log.close()
-            reports.put(("done", None, None))
+            reports.put((pid, "done", None, None))
 
     def _current_size(self, name: str) -> int:
         """The size of view ``name``'s current file (0: none): what its build will take, roughly."""

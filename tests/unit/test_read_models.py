@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -438,3 +439,32 @@ def test_after_a_rebuild_in_two_processes_the_node_goes_on_on_either_store(event
             assert db.execute("SELECT count(*) FROM glossary_meetings").fetchone() == (2,)
     finally:
         services.close()
+
+
+class DyingView(ViewBase):
+    """Ends the process that builds it (a builder killed: out of memory, a signal) unless it is ``home``."""
+
+    name = "dying"
+    version = 1
+    topics = (Account.Event,)
+    home = os.getpid()
+
+    def create(self, db: Database) -> None:
+        pass
+
+    def apply(self, event: object, db: Database) -> None:
+        if os.getpid() != DyingView.home:
+            os._exit(3)
+
+
+def test_a_builder_process_that_dies_fails_the_rebuild_instead_of_hanging_it(tmp_path: Path, log: EventLog) -> None:
+    _some_history(log)
+    DyingView.home = os.getpid()
+    models = ReadModels(log, tmp_path / "views", [AccountsView(), DyingView()])
+    models.open(background=False)
+    try:
+        with pytest.raises(RuntimeError, match="a builder process ended with 3"):
+            models.rebuild(workers=2)
+        assert models.status()[1].state == READY  # the old file serves on
+    finally:
+        models.close()
