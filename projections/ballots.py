@@ -91,7 +91,8 @@ class BallotsView(ViewBase):
     @apply.register
     def _(self, event: Ballot.Cast, db: Database) -> None:
         ballot = str(event.originator_id)
-        if self._ballots.get(ballot) is not None:  # cast twice: refused, as the primary key refused it
+        # Cast twice: refused, as the primary key refused it (in the file: the INSERT fails).
+        if self._ballots.get(ballot) is not None:
             raise sqlite3.IntegrityError(f"UNIQUE constraint failed: budgeting_ballots.ballot ({ballot})")
         self._cast.add(ballot)
         self._ballots[ballot] = [
@@ -186,7 +187,8 @@ class BindingsView(ViewBase):
     @apply.register
     def _(self, event: AccountBinding.Verified, db: Database) -> None:
         binding = str(event.originator_id)
-        if self._binding(db, binding) is not None:  # what the primary key refused, one row per event
+        # Verified twice: refused, as the primary key refused it (in the file: the INSERT fails).
+        if self._ids.get(binding) is not None:
             raise sqlite3.IntegrityError(f"UNIQUE constraint failed: budgeting_binding_ids.id ({binding})")
         self._ids[binding] = (event.cycle, event.account)
         self._new_ids.append((binding, event.cycle, event.account))
