@@ -1,6 +1,7 @@
 """Kaohsiung scale: 270,000 ballots over 38 areas cast through HTTP, counted, every view rebuilt.
 
-    python bench/cycle_scale.py [--ballots 270000] [--clients 50] [--quick]
+    python bench/cycle_scale.py [--ballots 270000] [--clients 50] [--quick] [--data DIR]
+    python bench/cycle_scale.py --rebuild-only --data DIR [--repeat 3]
 
 Targets (issue 12, on this 2-core machine): casting < 10 minutes, counting all 38 areas with
 ``mes-completed`` < 30 s, rebuilding every read model from the logs < 1 minute.
@@ -18,17 +19,27 @@ Targets (issue 12, on this 2-core machine): casting < 10 minutes, counting all 3
    (``record_results``: the ballots read per area, ``count_area`` with mes-completed, one
    ``CycleResults`` saved). The counting itself is also benchmarked alone by V4's
    bench/count_areas.py on synthetic ballots.
-4. **Rebuild**: ``civic rebuild``'s work, every view of both logs rebuilt into new files and swapped in.
+4. **Rebuild**: ``civic rebuild``'s work, every view of both logs rebuilt into new files and swapped
+   in, in as many processes as there are cores (``build_workers``).
 
 Prints JSON with each step's seconds and its ratio to the target (below 1 is within it). The
-machine is shared: the figures are an upper bound. ``--quick``: 3,000 ballots.
+machine is shared: the figures are an upper bound. ``--quick``: 3,000 ballots. ``--data DIR``
+keeps the data directory there.
+
+``--rebuild-only --data DIR``: only step 4, on the data directory of an earlier run, ``--repeat``
+times each way: in one process (how ``civic rebuild`` built before it used every core) and in
+``build_workers()`` processes, alternating, with CPU seconds (this process and its builders) beside
+the wall-clock ones; then each view alone, in one process. Events counts as ``civic rebuild``
+reports them: each view's log head, summed over the views.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import resource
 import secrets
+import statistics
 import sys
 import tempfile
 import time
@@ -46,6 +57,7 @@ from domain.budgeting.cycles import Cycle, cycle_id_for
 from domain.budgeting.service import city_now
 from domain.budgeting.spec import Area, Ballot, CycleSpec, Project
 from domain.glossary.places import DISTRICTS
+from projections.readmodels import build_workers
 from tests.harness.served import server_env
 from web.auth import SESSION_ID_KEY, SESSION_KEY, SIGNED_IN_AT_KEY
 from web.budgeting_results import record_results
@@ -77,7 +89,14 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--quick", action="store_true", help="3,000 ballots")
     parser.add_argument("--data", type=Path, default=None)
+    parser.add_argument("--rebuild-only", action="store_true", help="only rebuild the views of --data DIR")
+    parser.add_argument("--repeat", type=int, default=3, help="with --rebuild-only: runs each way")
     args = parser.parse_args()
+    if args.rebuild_only:
+        if args.data is None or not (args.data / "events.db").exists():
+            parser.error("--rebuild-only needs --data DIR of an earlier run")
+        print(json.dumps(rebuild_only(args.data, args.repeat), indent=2, ensure_ascii=False))
+        return
     ballots = 3_000 if args.quick else args.ballots
     data_dir = args.data or Path(tempfile.mkdtemp(prefix="civic-scale-bench-"))
     settings = Settings(data_dir=data_dir, rate_limit_per_minute=0, secret_key=secrets.token_hex(32))
@@ -130,13 +149,64 @@ def main() -> None:
             "ballots_counted": sum(area.voters for area in results), "selected": sum(len(a.selected) for a in results),
         }  # fmt: skip
         started = time.perf_counter()
-        events = services.read_models.rebuild()
+        events = services.read_models.rebuild(workers=build_workers())
         rebuilt = time.perf_counter() - started
-        figures["rebuild"] = {"seconds": round(rebuilt, 2), "events": events,
+        figures["rebuild"] = {"seconds": round(rebuilt, 2), "events": events, "processes": build_workers(),
                               "ratio_to_target": ratio(rebuilt, TARGETS["rebuild"])}  # fmt: skip
     finally:
         services.close()
     print(json.dumps(figures, indent=2, ensure_ascii=False))
+
+
+def cpu_seconds() -> float:
+    """CPU seconds of this process and of its children that have ended (the builder processes)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def rebuild_only(data_dir: Path, repeat: int) -> dict[str, object]:
+    """Step 4 alone on a kept data directory: one process against every core, then each view."""
+    settings = Settings(data_dir=data_dir, rate_limit_per_minute=0, secret_key=secrets.token_hex(32))
+    services = build_services(settings)
+    workers = build_workers()
+    runs: dict[int, list[tuple[float, float]]] = {1: [], workers: []}
+    try:
+        events = 0
+        for round_number in range(repeat):
+            for processes in (1, workers) if round_number % 2 == 0 else (workers, 1):
+                started, cpu = time.perf_counter(), cpu_seconds()
+                events = services.read_models.rebuild(workers=processes)
+                runs[processes].append((time.perf_counter() - started, cpu_seconds() - cpu))
+                print(f"round {round_number + 1}: {processes} process(es): {runs[processes][-1][0]:.2f} s",
+                      file=sys.stderr)  # fmt: skip
+        views = {}
+        for name in services.read_models.names():
+            started, cpu = time.perf_counter(), cpu_seconds()
+            services.read_models.rebuild([name])
+            views[name] = {
+                "seconds": round(time.perf_counter() - started, 2),
+                "cpu_seconds": round(cpu_seconds() - cpu, 2),
+            }
+        heads = services.read_models.heads()
+    finally:
+        services.close()
+
+    def summary(processes: int) -> dict[str, object]:
+        wall = statistics.median(seconds for seconds, _ in runs[processes])
+        return {"median_seconds": round(wall, 2), "events_per_second": round(events / wall),
+                "median_cpu_seconds": round(statistics.median(cpu for _, cpu in runs[processes]), 2),
+                "runs_seconds": [round(seconds, 2) for seconds, _ in runs[processes]]}  # fmt: skip
+
+    one, every = summary(1), summary(workers)
+    wall = statistics.median(seconds for seconds, _ in runs[workers])
+    return {
+        "heads": heads, "events": events, "processes": workers,
+        "one_process": one, f"{workers}_processes": every,
+        "speed_up_over_one_process": round(statistics.median(seconds for seconds, _ in runs[1]) / wall, 2),
+        "seconds_for_6750192_events": round(wall * 6_750_192 / events, 1),
+        "ratio_to_target": ratio(wall * 6_750_192 / events, TARGETS["rebuild"]),
+        "each_view_in_one_process": views,
+    }  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -54,7 +54,43 @@ def context_of(cls: type) -> str:
     return cls.__module__.split(".")[1]
 
 
+SKIPPED = frozenset({"originator_id", "originator_version", "timestamp", "originator_topic", "actor"})
+_ENCODER = json.JSONEncoder(ensure_ascii=False)  # what json.dumps(..., ensure_ascii=False) makes, made once
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """What the audit takes from every event of one class, worked out once per class."""
+
+    fields: tuple[str, ...]
+    context: str
+    event: str
+    aggregate: str
+    created: bool
+
+    @classmethod
+    def of(cls, event_class: type) -> _Kind:
+        qualname = event_class.__qualname__
+        return cls(
+            fields=tuple(key for key in event_class.__dataclass_fields__ if key not in SKIPPED),  # type: ignore[attr-defined]
+            context=context_of(event_class),
+            event=qualname,
+            aggregate=qualname.split(".")[0],
+            created=qualname.split(".")[-1] in CREATED,
+        )
+
+
+def _names(details: dict[str, Any]) -> bool:
+    """Whether an event gives a new name or title."""
+    return any(isinstance(details.get(key), str) and details[key] for key in ("name", "title"))
+
+
 def _detail(value: Any) -> Any:
+    kind = type(value)
+    if kind is str:
+        return value[:DETAIL_LIMIT]
+    if kind is int or kind is bool or value is None:
+        return value
     if isinstance(value, str):
         return value[:DETAIL_LIMIT]
     if isinstance(value, (bool, int, float)) or value is None:
@@ -73,10 +109,18 @@ class AuditView(ViewBase):
     version = 4  # 2: a thing keeps its first name unless renamed; 3: agencies by their Chinese name;
     # 4: every domain class audited whatever was loaded when the view was made (stations were missed)
 
+    # Read by the queries only: a build makes them after the rows (projections/runner.py).
+    indexes = (
+        "CREATE INDEX IF NOT EXISTS audit_events_actor ON audit_events (actor, id)",
+        "CREATE INDEX IF NOT EXISTS audit_events_context ON audit_events (context, id)",
+        "CREATE INDEX IF NOT EXISTS audit_events_at ON audit_events (at)",
+    )
+
     def __init__(self) -> None:
         self.topics = audited_event_classes()
         self._rows: list[tuple[Any, ...]] = []
         self._labels: dict[str, str] = {}
+        self._kinds: dict[type, _Kind] = {}
 
     def create(self, db: Database) -> None:
         db.execute(
@@ -84,9 +128,6 @@ class AuditView(ViewBase):
             "actor TEXT NOT NULL, context TEXT NOT NULL, event TEXT NOT NULL, aggregate TEXT NOT NULL, "
             "aggregate_id TEXT NOT NULL, details TEXT NOT NULL)"
         )
-        db.execute("CREATE INDEX IF NOT EXISTS audit_events_actor ON audit_events (actor, id)")
-        db.execute("CREATE INDEX IF NOT EXISTS audit_events_context ON audit_events (context, id)")
-        db.execute("CREATE INDEX IF NOT EXISTS audit_events_at ON audit_events (at)")
         db.execute("CREATE TABLE IF NOT EXISTS audit_labels (aggregate_id TEXT PRIMARY KEY, label TEXT NOT NULL)")
 
     def begin_page(self, db: Database) -> None:
@@ -94,26 +135,30 @@ class AuditView(ViewBase):
 
     def apply(self, event: Any, db: Database) -> None:
         cls = type(event)
-        skip = {"originator_id", "originator_version", "timestamp", "originator_topic", "actor"}
-        details = {key: _detail(getattr(event, key)) for key in cls.__dataclass_fields__ if key not in skip}
+        kind = self._kinds.get(cls)
+        if kind is None:
+            kind = self._kinds[cls] = _Kind.of(cls)
+        details = {key: _detail(getattr(event, key)) for key in kind.fields}
         aggregate_id = str(event.originator_id)
-        label = next(
-            (str(details[key]) for key in LABEL_FIELDS if isinstance(details.get(key), str) and details[key]), None
-        )
+        label = None
+        for key in LABEL_FIELDS:
+            value = details.get(key)
+            if value and isinstance(value, str):
+                label = value
+                break
         # What a thing is called: its first label (a term's Chinese name, a meeting's title, an
         # account's name), changed only by a new name or title, never by what a decision carried.
-        renamed = any(isinstance(details.get(key), str) and details[key] for key in ("name", "title"))
-        if label and (renamed or cls.__qualname__.split(".")[-1] in CREATED):
+        if label and (kind.created or _names(details)):
             self._labels[aggregate_id] = label
         self._rows.append(
             (
                 event.timestamp.isoformat(),
                 str(event.actor),
-                context_of(cls),
-                cls.__qualname__,
-                cls.__qualname__.split(".")[0],
+                kind.context,
+                kind.event,
+                kind.aggregate,
                 aggregate_id,
-                json.dumps(details, ensure_ascii=False),
+                _ENCODER.encode(details),
             )
         )
 

@@ -20,7 +20,10 @@ import contextlib
 import fcntl
 import json
 import logging
+import multiprocessing
 import os
+import pickle
+import queue
 import secrets
 import sqlite3
 import threading
@@ -41,6 +44,7 @@ from projections.runner import (
     StillProcessingError,
     View,
     open_read_db,
+    rebuild,
     source_of,
     sqlite_files,
     stored_version,
@@ -61,6 +65,9 @@ FOLLOW_INTERVAL_SECONDS = 1.0
 BUILD_BEFORE_SERVING = 5_000
 # Reader connections kept per set of views: as many as requests read those views at once, often.
 POOL_PER_VIEWS = 16
+BUILD_PAGE = 5000  # events per transaction while a view is built from position 0
+REPORT_WAIT_SECONDS = 1.0  # how often a rebuild in several processes looks whether one was killed
+BUILDER_STOP_SECONDS = 60.0  # how long a stopped rebuild waits for its builders to finish a view
 WAIT_RECHECK_SECONDS = 0.05  # a waiting request looks again at least this often, woken or not
 CACHED_ANSWERS = 512  # query answers kept (``cached``), the least recently used dropped first
 
@@ -329,8 +336,6 @@ class ReadModels:
     ) -> Path:
         """Builds ``view`` from position 0 into a new file beside the current one; returns its path."""
         path = self.directory / f"{view.name}-v{view.version}-{int(time.time())}-{secrets.token_hex(3)}.db"
-        db = open_read_db(path)
-        db.execute("PRAGMA synchronous=OFF")  # a crash here loses only the unfinished copy
         log = self._log_of(view)
         head = log.position()
         if progress is not None:
@@ -344,16 +349,7 @@ class ReadModels:
             done = progress.build_done if progress else 0
             logger.info("building view %s: %s of %s events", view.name, done, head)
 
-        try:
-            Projector(log, db, [view]).catch_up_view(view, page=5000, progress=moved)
-            db.execute("PRAGMA synchronous=NORMAL")
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        except BaseException:
-            db.close()
-            for leftover in sqlite_files(path):
-                leftover.unlink(missing_ok=True)
-            raise
-        db.close()
+        rebuild(log, path, [view], page=BUILD_PAGE, progress=moved)
         return path
 
     def swap(self, name: str, path: Path) -> None:
@@ -407,20 +403,126 @@ class ReadModels:
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
-    def rebuild(self, names: Sequence[str] = (), on_progress: Callable[[int], None] | None = None) -> int:
-        """Rebuilds some views (all: none named) into new files and swaps them in; returns events read."""
+    def rebuild(
+        self, names: Sequence[str] = (), on_progress: Callable[[int], None] | None = None, workers: int = 1
+    ) -> int:
+        """Rebuilds some views (all: none named) into new files and swaps them in; returns events read.
+
+        ``workers`` above 1: that many processes build the views side by side, each its own views'
+        files, and this one swaps each file in as soon as it is built (``civic rebuild`` uses every
+        core: ``build_workers``). Without ``fork`` (not Linux): one view after the other here.
+        """
         unknown = [name for name in names if name not in self._slots]
         if unknown:
             raise KeyError(", ".join(unknown))
         heads = self.heads()
-        head = sum(heads[source_of(self._slots[name].view)] for name in names or list(self._slots))
-        for name in names or list(self._slots):
-            slot = self._slots[name]
-            self.swap(name, self.build(slot.view, on_progress=on_progress))
-            with slot.lock:
-                self._refresh_manifest()
-                self._open_current(slot)
+        chosen = list(names or self._slots)
+        head = sum(heads[source_of(self._slots[name].view)] for name in chosen)
+        workers = min(workers, len(chosen))
+        if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+            self._build_side_by_side(chosen, workers, on_progress)
+            return head
+        for name in chosen:
+            self._swap_in(name, self.build(self._slots[name].view, on_progress=on_progress))
         return head
+
+    def _swap_in(self, name: str, path: Path) -> None:
+        slot = self._slots[name]
+        self.swap(name, path)
+        with slot.lock:
+            self._refresh_manifest()
+            self._open_current(slot)
+
+    def _build_side_by_side(self, names: list[str], workers: int, on_progress: Callable[[int], None] | None) -> None:
+        """``rebuild`` in ``workers`` forked processes, which take the views one at a time, the
+        views whose current files are largest first (so that the longest build does not start last).
+
+        Each process opens the logs anew (a connection must not cross a fork) and reports its
+        progress and each built file here; this process swaps the files in. A view that fails
+        stops the handing out of views; the files built so far are swapped in, then its error is
+        raised here.
+        """
+        context = multiprocessing.get_context("fork")
+        tasks: Any = context.SimpleQueue()
+        reports: Any = context.Queue()
+        stop = context.Event()  # set once a view failed: the views not yet taken are not built
+        for name in sorted(names, key=self._current_size, reverse=True):
+            tasks.put(name)
+        for _ in range(workers):
+            tasks.put(None)
+        processes = [
+            context.Process(target=self._build_worker, args=(tasks, reports, stop), daemon=True) for _ in range(workers)
+        ]
+        for process in processes:
+            process.start()
+        failure: BaseException | None = None
+        running = {process.pid for process in processes}
+        try:
+            while running:
+                try:
+                    pid, kind, name, value = reports.get(timeout=REPORT_WAIT_SECONDS)
+                except queue.Empty:
+                    for process in processes:  # one that ended without saying so was killed
+                        if process.pid in running and process.exitcode is not None:
+                            running.discard(process.pid)
+                            failure = failure or RuntimeError(f"a builder process ended with {process.exitcode}")
+                            stop.set()
+                    continue
+                if kind == "progress" and on_progress is not None:
+                    on_progress(value)
+                elif kind == "built":
+                    self._swap_in(name, Path(value))
+                elif kind == "failed":
+                    failure = failure or value
+                    stop.set()
+                elif kind == "done":
+                    running.discard(pid)
+        except BaseException:
+            stop.set()  # this process stops (interrupted, a swap failed): so do the builders
+            raise
+        finally:
+            for process in processes:
+                process.join(timeout=None if not stop.is_set() else BUILDER_STOP_SECONDS)
+                if process.is_alive():
+                    process.terminate()
+        if failure is not None:
+            raise failure
+
+    def _build_worker(self, tasks: Any, reports: Any, stop: Any) -> None:
+        """One forked builder: builds the views it takes from ``tasks`` until it takes None.
+
+        The logs' connections are the parent's: never used here, and never closed either (closing
+        a PostgreSQL connection would end the parent's session), so ``inherited`` keeps them
+        referenced until the process ends (multiprocessing ends it without finalising them).
+        """
+        pid = os.getpid()
+        inherited = self.logs
+        self.logs = {source: type(log)(env=log.env) for source, log in inherited.items()}
+        self.log = self.logs[MAIN_LOG]
+        try:
+            for name in iter(tasks.get, None):
+                if stop.is_set():
+                    continue
+                try:
+                    path = self.build(
+                        self._slots[name].view, on_progress=lambda count: reports.put((pid, "progress", None, count))
+                    )
+                except Exception as error:
+                    reports.put((pid, "failed", name, _sendable(error)))
+                else:
+                    reports.put((pid, "built", name, str(path)))
+        finally:
+            for log in self.logs.values():
+                log.close()
+            reports.put((pid, "done", None, None))
+
+    def _current_size(self, name: str) -> int:
+        """The size of view ``name``'s current file (0: none): what its build will take, roughly."""
+        current = self._manifest.get(name)
+        try:
+            return (self.directory / current).stat().st_size if current else 0
+        except FileNotFoundError:
+            return 0
 
     # --- reading ------------------------------------------------------------------------------
 
@@ -646,6 +748,20 @@ class ReadModels:
         if slot.state != BUILDING or not slot.build_total:
             return None
         return min(1.0, slot.build_done / slot.build_total)
+
+
+def build_workers() -> int:
+    """How many processes ``civic rebuild`` builds views in: one per core this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _sendable(error: Exception) -> Exception:
+    """``error`` if it survives pickling (to cross from a builder process), else its description."""
+    try:
+        pickle.loads(pickle.dumps(error))
+    except Exception:
+        return RuntimeError(f"{type(error).__name__}: {error}")
+    return error
 
 
 def _set_all(events: Sequence[asyncio.Event]) -> None:

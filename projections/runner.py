@@ -16,6 +16,7 @@ that waits for "the view holds notification N" works even when N was an event th
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -58,6 +59,14 @@ class View(Protocol):
     def apply(self, event: Any, db: Database) -> None: ...
 
     def end_page(self, db: Database) -> None: ...
+
+
+def view_indexes(view: View) -> tuple[str, ...]:
+    """The view's ``indexes``: ``CREATE INDEX IF NOT EXISTS`` statements for indexes that only its
+    queries read, never its ``apply``. Following the log, they are made with the tables; a build
+    from position 0 makes them once the rows are in (one sort instead of a random insert per row).
+    """
+    return tuple(getattr(view, "indexes", ()))
 
 
 class ViewBase:
@@ -122,7 +131,35 @@ def open_read_db(path: Path | str) -> Database:
     return Database(conn)
 
 
-def _prepare(db: Database, view: View) -> None:
+BUILD_CACHE_KIB = 256 * 1024  # page cache of a file being built: its tables' pages stay in memory
+
+
+def open_build_db(path: Path) -> Database:
+    """A new file to build views into, nobody else reading it: no journal, no syncs.
+
+    A crash or a failed build loses only this unfinished copy (the caller deletes it); the file
+    is swapped in, and opened by readers, only once ``finish_build_db`` has made it a WAL file.
+    """
+    conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=OFF")
+    conn.execute("PRAGMA synchronous=OFF")
+    conn.execute(f"PRAGMA cache_size=-{BUILD_CACHE_KIB}")
+    conn.execute("PRAGMA temp_store=MEMORY")
+    return Database(conn)
+
+
+def finish_build_db(db: Database, path: Path) -> None:
+    """Makes a built file a WAL file as ``open_read_db`` opens them, on disk before it is swapped in."""
+    db.execute("PRAGMA journal_mode=WAL")
+    db.conn.close()
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _prepare(db: Database, view: View, indexes: bool = True) -> None:
     """Creates the view's tables and its position row; refuses a file of another version."""
     with db.atomic():
         db.execute(
@@ -135,6 +172,8 @@ def _prepare(db: Database, view: View) -> None:
         elif row[0] != view.version:
             raise OutdatedViewError(view.name, row[0], view.version)
         view.create(db)
+        for statement in view_indexes(view) if indexes else ():
+            db.execute(statement)
 
 
 def stored_version(db: Database, name: str) -> int | None:
@@ -164,13 +203,21 @@ def _busy(error: sqlite3.OperationalError) -> bool:
 class Projector:
     """Keeps some views in step with the log inside one SQLite database, each at its own position."""
 
-    def __init__(self, log: EventLog, db: Database, views: Sequence[View]) -> None:
+    def __init__(self, log: EventLog, db: Database, views: Sequence[View], indexes: bool = True) -> None:
+        """``indexes=False``: the views' ``indexes`` wait for ``make_indexes`` (a build)."""
         self.log = log
         self.db = db
         self.views = list(views)
         self._topics = {view.name: topics_of(view.topics) for view in self.views}
         for view in self.views:
-            _prepare(db, view)
+            _prepare(db, view, indexes)
+
+    def make_indexes(self) -> None:
+        """Makes every view's ``indexes`` (a no-op for those made already)."""
+        with self.db.atomic():
+            for view in self.views:
+                for statement in view_indexes(view):
+                    self.db.execute(statement)
 
     def position(self, name: str | None = None) -> int:
         """Where one view stands in the log (without a name: the view furthest behind)."""
@@ -233,17 +280,24 @@ def rebuild(
     page: int = 5000,
     progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Builds the views from position 0 into a new file at ``path`` (replacing what was there)."""
+    """Builds the views from position 0 into a new file at ``path`` (replacing what was there).
+
+    The file is written without a journal (``open_build_db``) and each view's ``indexes`` are made
+    after its rows; on any failure the unfinished file is deleted. Returns how many events applied.
+    """
     for stale in sqlite_files(path):
         stale.unlink(missing_ok=True)
-    db = open_read_db(path)
-    db.execute("PRAGMA synchronous=OFF")  # a crash here loses only the unfinished copy
+    db = open_build_db(path)
     try:
-        applied = Projector(log, db, views).catch_up(page=page, progress=progress)
-        db.execute("PRAGMA synchronous=NORMAL")
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
+        projector = Projector(log, db, views, indexes=False)
+        applied = projector.catch_up(page=page, progress=progress)
+        projector.make_indexes()
+        finish_build_db(db, path)
+    except BaseException:
         db.close()
+        for leftover in sqlite_files(path):
+            leftover.unlink(missing_ok=True)
+        raise
     return applied
 
 

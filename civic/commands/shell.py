@@ -76,6 +76,7 @@ def demo() -> None:
 def rebuild(views: tuple[str, ...]) -> None:
     from civic.services import build_services
     from civic.settings import Settings
+    from projections.readmodels import build_workers
 
     services = build_services(Settings.from_env())  # the command line checked that the data exists
     try:
@@ -88,7 +89,7 @@ def rebuild(views: tuple[str, ...]) -> None:
             raise click.UsageError(message)
         total = services.log.position() * (len(views) or len(known))
         with click.progressbar(length=total, label=_("Rebuilding read models"), file=sys.stderr) as bar:
-            services.read_models.rebuild(views, on_progress=bar.update)
+            services.read_models.rebuild(views, on_progress=bar.update, workers=build_workers())
         done = ", ".join(views or known)
         click.echo(_("Rebuilt %(views)s from %(count)s events.", views=done, count=services.log.position()))
     finally:

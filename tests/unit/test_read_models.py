@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,8 @@ from typing import Any
 import pytest
 from sqlite_utils import Database
 
+from civic.services import build_services
+from civic.settings import Settings
 from domain.accounts import ADMIN, REVIEWER, Account, Accounts
 from domain.eventlog import SYSTEM_ACTOR, EventLog
 from domain.glossary.meetings import Meeting
@@ -336,5 +339,132 @@ def test_a_pooled_reader_is_the_same_connection_next_time_and_still_reads_new_ro
         with models.reader(["accounts"]) as second:
             assert second is first  # kept with its wrapper, not wrapped again
             assert second.execute("SELECT count(*) FROM accounts").fetchone()[0] == count + 1
+    finally:
+        models.close()
+
+
+def _tables(path: Path) -> list[str]:
+    db = open_read_db(path)
+    try:
+        return [name for name in db.table_names() if name != "_views"]
+    finally:
+        db.close()
+
+
+def test_a_rebuild_in_two_processes_gives_the_rows_the_views_followed_event_by_event(
+    tmp_path: Path, log: EventLog
+) -> None:
+    accounts, glossary = _some_history(log)
+    second = EventLog(env={"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(tmp_path / "second.db")})
+    views = [AccountsView(), GlossaryView(), AuditView(), SecondLogView()]
+    models = ReadModels({"main": log, "second": second}, tmp_path / "views", views)
+    models.open(background=False)
+    try:
+        for n in range(30):  # followed a few events at a time
+            person = accounts.sign_in(ISSUER, f"later-{n}", f"Later {n}").result
+            accounts.grant(person, REVIEWER, actor=SYSTEM_ACTOR)
+            glossary.convene("2026-11-21", ["林委員"], SYSTEM_ACTOR, title=f"第{n}次會議")
+            Accounts(second).sign_in(ISSUER, f"memo-{n}", f"Memo {n}")
+            models.catch_up()
+        followed = {view.name: current_file(tmp_path / "views", view.name) for view in views}
+        rows = {name: table_rows(open_read_db(path), _tables(path)) for name, path in followed.items()}
+        moved: list[int] = []
+
+        events = models.rebuild(workers=2, on_progress=moved.append)
+
+        assert events == 3 * log.position() + second.position() == sum(moved)
+        for view in views:
+            rebuilt = current_file(tmp_path / "views", view.name)
+            assert rebuilt != followed[view.name]
+            db = open_read_db(rebuilt)
+            try:
+                assert table_rows(db, _tables(rebuilt)) == rows[view.name], view.name
+                assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+                indexes = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+                assert {
+                    "audit_events_actor",
+                    "audit_events_context",
+                    "audit_events_at",
+                } <= indexes or view.name != "audit"
+            finally:
+                db.close()
+        assert {status.name: (status.state, status.behind) for status in models.status()} == {
+            view.name: (READY, 0) for view in views
+        }
+    finally:
+        models.close()
+        second.close()
+
+
+def test_a_view_failing_in_a_builder_process_fails_the_rebuild_and_stays_as_it_was(
+    tmp_path: Path, log: EventLog
+) -> None:
+    _some_history(log)
+    BrokenView.broken = False
+    models = ReadModels(log, tmp_path / "views", [AccountsView(), BrokenView(), GlossaryView()])
+    models.open(background=False)
+    before = current_file(tmp_path / "views", "broken")
+    rows = table_rows(open_read_db(before), ["broken_seen"])
+    BrokenView.broken = True  # the builder processes start with the bug
+    try:
+        with pytest.raises(RuntimeError, match="a bug in the broken view"):
+            models.rebuild(workers=2)
+        assert current_file(tmp_path / "views", "broken") == before
+        assert sorted(path.name for path in (tmp_path / "views").glob("broken-*.db")) == [before.name]  # no half file
+        assert models.failed() == []  # the old file serves on
+        with models.reader(["broken"]) as db:
+            assert table_rows(db, ["broken_seen"]) == rows
+    finally:
+        models.close()
+        BrokenView.broken = True
+
+
+def test_after_a_rebuild_in_two_processes_the_node_goes_on_on_either_store(event_store_env: Settings) -> None:
+    """The builder processes open the logs anew and leave this process's connections alone: on
+    PostgreSQL, closing an inherited connection would end this process's session."""
+    services = build_services(event_store_env)
+    try:
+        accounts, glossary = _some_history(services.log)
+        services.catch_up()
+        before = {name: current_file(event_store_env.views_dir, name) for name in services.read_models.names()}
+
+        services.read_models.rebuild(workers=2)
+
+        assert all(current_file(event_store_env.views_dir, name) != before[name] for name in before)
+        later = accounts.sign_in(ISSUER, "after", "After").result  # the log's connections still serve
+        glossary.convene("2026-11-22", ["林委員"], SYSTEM_ACTOR, title="第三次會議")
+        services.catch_up()
+        with services.reader("accounts", "glossary") as db:
+            assert db.execute("SELECT name FROM accounts WHERE id = ?", [str(later)]).fetchone() == ("After",)
+            assert db.execute("SELECT count(*) FROM glossary_meetings").fetchone() == (2,)
+    finally:
+        services.close()
+
+
+class DyingView(ViewBase):
+    """Ends the process that builds it (a builder killed: out of memory, a signal) unless it is ``home``."""
+
+    name = "dying"
+    version = 1
+    topics = (Account.Event,)
+    home = os.getpid()
+
+    def create(self, db: Database) -> None:
+        pass
+
+    def apply(self, event: object, db: Database) -> None:
+        if os.getpid() != DyingView.home:
+            os._exit(3)
+
+
+def test_a_builder_process_that_dies_fails_the_rebuild_instead_of_hanging_it(tmp_path: Path, log: EventLog) -> None:
+    _some_history(log)
+    DyingView.home = os.getpid()
+    models = ReadModels(log, tmp_path / "views", [AccountsView(), DyingView()])
+    models.open(background=False)
+    try:
+        with pytest.raises(RuntimeError, match="a builder process ended with 3"):
+            models.rebuild(workers=2)
+        assert models.status()[1].state == READY  # the old file serves on
     finally:
         models.close()
