@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
+import functools
 import json
 import logging
 import os
@@ -144,6 +145,16 @@ class ReadModels:
         self._answers: OrderedDict[tuple[tuple[str, ...], Hashable], tuple[tuple[tuple[int, int], ...], Any]] = (
             OrderedDict()
         )
+        # A save through this node wakes the followers of its log from the saving thread, so that
+        # the views are on their way before the request that saved asks to wait for them.
+        self._listening: list[tuple[EventLog, Callable[[int], None]]] = []
+        for source, log in self.logs.items():
+            listeners = getattr(log, "saved_listeners", None)
+            if listeners is not None:
+                followers = [slot for slot in self._slots.values() if source_of(slot.view) == source]
+                listener = functools.partial(self._saved, followers)
+                listeners.append(listener)
+                self._listening.append((log, listener))
 
     # --- opening and following ----------------------------------------------------------------
 
@@ -173,6 +184,10 @@ class ReadModels:
                 self._threads.append(thread)
 
     def close(self) -> None:
+        for log, listener in self._listening:
+            with contextlib.suppress(ValueError):
+                log.saved_listeners.remove(listener)
+        self._listening.clear()
         self._stopping.set()
         for slot in self._slots.values():
             slot.wake.set()
@@ -188,6 +203,13 @@ class ReadModels:
                 for _, db in kept:
                     db.conn.close()
             self._pool.clear()
+
+    def _saved(self, followers: list[_Slot], position: int) -> None:
+        """Something was saved to the log these views follow: their followers look now."""
+        if self._threads:  # followers running (a server); else whoever reads catches up itself
+            for slot in followers:
+                if slot.position < position and not slot.wake.is_set():
+                    slot.wake.set()
 
     def kick(self, names: Sequence[str] = ()) -> None:
         """Asks the followers of these views (all: none named) to look at the log now."""
@@ -560,7 +582,8 @@ class ReadModels:
                 for slot in behind:
                     if slot.state != READY:
                         raise ViewUnavailableError(slot.view.name, slot.state, self._progress(slot))
-                    slot.wake.set()
+                    if not slot.wake.is_set():  # woken already (by the save itself, most often)
+                        slot.wake.set()
                 left = deadline - time.monotonic()
                 if left <= 0:
                     raise StillProcessingError(position, min(slot.position for slot in behind))
