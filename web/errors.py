@@ -7,7 +7,6 @@ import logging
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from domain.accounts import AccountNotFoundError, LastAdminError, PermissionDeniedError, UnknownRoleError
 from projections.readmodels import ViewUnavailableError
@@ -163,27 +162,3 @@ def exception_handlers(extra: dict | None = None) -> dict:
 
 async def bad_request(request: Request, exc: Exception) -> Response:
     return error_page(request, 400)
-
-
-class RefusalMiddleware:
-    """Answers refusals raised by the outer middleware (size, cross-site, rate) with error pages."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, receive, tracking_send)
-        except RequestRefusedError as refusal:
-            if started or scope["type"] != "http":
-                raise
-            response = refusal_page(Request(scope, receive), refusal)
-            await response(scope, receive, send)
