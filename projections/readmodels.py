@@ -140,7 +140,10 @@ class ReadModels:
         self._pool_lock = threading.Lock()
         # Requests waiting for a view to reach their write (``wait_for``), per event loop: a
         # follower that moves a view on wakes them, instead of each polling on a timer.
-        self._waiters: dict[asyncio.AbstractEventLoop, set[asyncio.Event]] = {}
+        # Each waiter: its event, the views it waits for and the position they must hold; a move
+        # wakes only the waiters it satisfies (50 requests waiting, each woken by every page any
+        # follower applied, were a tenth of a ballot cast's time on the event loop).
+        self._waiters: dict[asyncio.AbstractEventLoop, dict[asyncio.Event, tuple[tuple[_Slot, ...], int]]] = {}
         self._waiters_lock = threading.Lock()
         self._answers: OrderedDict[tuple[tuple[str, ...], Hashable], tuple[tuple[tuple[int, int], ...], Any]] = (
             OrderedDict()
@@ -571,7 +574,7 @@ class ReadModels:
         loop = asyncio.get_running_loop()
         moved = asyncio.Event()
         with self._waiters_lock:
-            self._waiters.setdefault(loop, set()).add(moved)
+            self._waiters.setdefault(loop, {})[moved] = (tuple(self._slots[name] for name in names), position)
         try:
             while True:
                 moved.clear()  # before looking: a move from now on wakes the wait below
@@ -597,17 +600,26 @@ class ReadModels:
             with self._waiters_lock:
                 waiting = self._waiters.get(loop)
                 if waiting is not None:
-                    waiting.discard(moved)
+                    waiting.pop(moved, None)
                     if not waiting:
                         del self._waiters[loop]
 
     def _moved(self) -> None:
         """A view moved on: wakes every waiting request (in its own event loop's thread)."""
         with self._waiters_lock:
-            woken = [(loop, tuple(events)) for loop, events in self._waiters.items()]
-        for loop, events in woken:
+            loops = list(self._waiters)
+        for loop in loops:
             with contextlib.suppress(RuntimeError):  # that loop has closed: nobody waits there
-                loop.call_soon_threadsafe(_set_all, events)
+                loop.call_soon_threadsafe(self._wake_satisfied, loop)
+
+    def _wake_satisfied(self, loop: asyncio.AbstractEventLoop) -> None:
+        """In ``loop``'s thread: wakes its waiters whose views hold their position now (or are no
+        longer ready, which they then report); the others sleep on (their timer still bounds it)."""
+        with self._waiters_lock:
+            waiting = list(self._waiters.get(loop, {}).items())
+        for moved, (slots, position) in waiting:
+            if all(slot.state != READY or self._holds(slot, position) for slot in slots):
+                moved.set()
 
     # --- telling how things are ---------------------------------------------------------------
 
@@ -669,11 +681,6 @@ class ReadModels:
         if slot.state != BUILDING or not slot.build_total:
             return None
         return min(1.0, slot.build_done / slot.build_total)
-
-
-def _set_all(events: Sequence[asyncio.Event]) -> None:
-    for moved in events:
-        moved.set()
 
 
 def current_file(directory: Path, name: str) -> Path:
