@@ -4,8 +4,9 @@ Why a file per view: a view whose version changed is rebuilt alone, into a new f
 file stays in service; the swap is one atomic rename of ``manifest.json``; and a view that fails on
 an event stops alone, because no other view shares its transaction or its write lock.
 
-A running server notices a swap made by ``civic rebuild`` in another process: every reader and
-every follower compares the manifest's file identity before it uses a view, and reopens. Readers
+A running server notices a swap made by ``civic rebuild`` in another process: every follower
+compares the manifest's file identity before it uses a view, and reopens; readers look too (at
+most every ``MANIFEST_LOOK_SECONDS``) and wake the followers when it changed. Readers
 open view files with ``mode=rw``, so a file deleted under them is never taken for a new empty one:
 the view's pages answer "being built" while its follower builds it again from the log.
 
@@ -62,6 +63,9 @@ FOLLOW_INTERVAL_SECONDS = 1.0
 BUILD_BEFORE_SERVING = 5_000
 # Reader connections kept per set of views: as many as requests read those views at once, often.
 POOL_PER_VIEWS = 16
+# A reader looks at the manifest (for a swap by ``civic rebuild`` in another process, which the
+# followers then switch to) at most this often; the followers look at every step.
+MANIFEST_LOOK_SECONDS = 0.05
 WAIT_RECHECK_SECONDS = 0.05  # a waiting request looks again at least this often, woken or not
 CACHED_ANSWERS = 512  # query answers kept (``cached``), the least recently used dropped first
 
@@ -129,6 +133,7 @@ class ReadModels:
         directory.mkdir(parents=True, exist_ok=True)
         self._slots = {view.name: _Slot(view) for view in views}
         self._manifest_id: tuple[int, int, int] | None = None
+        self._manifest_looked = 0.0  # time.monotonic() of the last look at the manifest's file
         self._manifest: dict[str, Any] = {}
         self._manifest_lock = threading.Lock()
         self._threads: list[threading.Thread] = []
@@ -289,8 +294,15 @@ class ReadModels:
 
     # --- files and the manifest ---------------------------------------------------------------
 
-    def _refresh_manifest(self, force: bool = False) -> bool:
-        """Re-reads the manifest if it changed on disk; returns whether it did."""
+    def _refresh_manifest(self, force: bool = False, unless_within: float = 0.0) -> bool:
+        """Re-reads the manifest if it changed on disk; returns whether it did.
+
+        ``unless_within``: not even looked at when someone looked less than that many seconds
+        ago (a reader on the event loop: each look is a ``stat``, which gives up the GIL)."""
+        now = time.monotonic()
+        if unless_within and now - self._manifest_looked < unless_within and not force:
+            return False
+        self._manifest_looked = now
         path = self._manifest_path
         try:
             stat = path.stat()
@@ -462,7 +474,7 @@ class ReadModels:
         file. Each is in autocommit mode between requests, so it holds no snapshot open. Its
         ``Database`` is kept with it (making one runs a PRAGMA and the plugin hooks).
         """
-        if self._refresh_manifest():
+        if self._refresh_manifest(unless_within=MANIFEST_LOOK_SECONDS):
             self.kick()  # the followers reopen the swapped files; readers use them at once
         names = tuple(names or self._slots)
         files = tuple(self._servable_file(self._slots[name]) for name in names)
@@ -578,7 +590,6 @@ class ReadModels:
         try:
             while True:
                 moved.clear()  # before looking: a move from now on wakes the wait below
-                self._refresh_manifest()
                 behind = [self._slots[name] for name in names if not self._holds(self._slots[name], position)]
                 if not behind:
                     return

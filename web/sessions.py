@@ -10,6 +10,7 @@ settings' secret. Whether a signed-in session is still valid is decided on the s
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from base64 import urlsafe_b64decode, urlsafe_b64encode
@@ -28,6 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 KEY_PURPOSE = b"civic session cookie v1"  # another purpose of the same secret gets another key
 
 
+IV_BYTES = 16  # AES-128-CBC
 KEPT_COOKIES = 4096  # decrypted cookies remembered (least recently used dropped first)
 
 
@@ -49,9 +51,21 @@ class SessionCodec:
         self.clock = clock or (lambda: time.time())  # looked up at each call, as Fernet does
         self._opened: OrderedDict[str, tuple[int, bytes]] = OrderedDict()  # cookie → (stamped at, plaintext)
         self._lock = threading.Lock()
+        self._random = b""  # unused random bytes for IVs, each taken once
 
     def encode(self, session: dict) -> str:
-        return self.fernet.encrypt(json.dumps(session, separators=(",", ":")).encode()).decode("ascii")
+        plain = json.dumps(session, separators=(",", ":")).encode()
+        return self.fernet._encrypt_from_parts(plain, int(time.time()), self._iv()).decode("ascii")
+
+    def _iv(self) -> bytes:
+        """A fresh random IV for a token, as Fernet's ``encrypt`` takes one (``os.urandom(16)``),
+        from random bytes read from the system a few hundred at a time: each read gives up the
+        GIL on the event loop's thread, where the cookie is written."""
+        with self._lock:
+            if len(self._random) < IV_BYTES:
+                self._random = os.urandom(IV_BYTES * 256)
+            iv, self._random = self._random[:IV_BYTES], self._random[IV_BYTES:]
+        return iv
 
     def decode(self, cookie: str) -> dict | None:
         with self._lock:
