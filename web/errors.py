@@ -51,7 +51,7 @@ REASONS = {
 
 def error_page(request: Request, status_code: int, detail: str | None = None, reason: str | None = None) -> Response:
     if "locale" not in request.scope.get("state", {}):
-        # Errors raised before LocaleMiddleware ran (or after its context was lost) still speak
+        # Errors raised before EdgeMiddleware chose the language (or after its context was lost) still speak
         # the user's language.
         locale = request_locale(request.scope, request.app.state.settings.default_locale)
         i18n.activate(locale, request.app.state.catalogs)
@@ -134,7 +134,7 @@ async def server_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     response = error_page(request, 500)
     # Starlette answers unexpected errors from its outermost middleware, outside ours: add the
-    # headers SecurityHeadersMiddleware and LocaleMiddleware would have added.
+    # headers EdgeMiddleware (web/edge.py) would have added.
     for key, value in security_headers(request.app.state.settings.https_only).items():
         response.headers.setdefault(key, value)
     response.headers.setdefault("Content-Language", "zh-Hant-TW" if request.state.locale == i18n.ZH else "en")
