@@ -20,13 +20,15 @@ The residents are set up before the clock starts: a census, then accounts and ve
 cookies are made with the node's session secret, as the sign-in callback makes them. Prints JSON:
 each server's requests per second and p50/p95/p99 latency, and civic ÷ bare against 0.5. On a
 shared machine the figures are noisy; both are measured in the same minutes, so the ratio is the
-figure to read. ``--quick``: 600 ballots.
+figure to read, beside each server's CPU per request (``cpu_ms``, read from /proc) and their
+ratio (``cpu_ratio``), which the disk's noise touches less. ``--quick``: 600 ballots.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import secrets
 import sqlite3
 import sys
@@ -37,7 +39,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.http_load import Outcome, Request, ratio, run_load, serve
+from bench.http_load import Outcome, Port, Request, cpu_seconds, ratio, run_load, serve
 from civic.commands.budgeting_demo_votes import census_bytes, residents, verified_voters
 from civic.services import build_services
 from civic.settings import Settings
@@ -128,11 +130,20 @@ def main() -> None:
 
     with serve("bench.cast_baseline:app", {"CAST_BASELINE_DB": str(data_dir / "baseline.db")}) as port:
         run_load(port, bare_requests(warm), args.clients)
-        bare = run_load(port, bare_requests(ballots), args.clients)
+        bare, bare_cpu = measured(port, bare_requests(ballots), args.clients)
     with serve("civic.asgi:app", server_env(settings), profile=args.profile) as port:
         run_load(port, requests[:warm], args.clients)
-        platform = run_load(port, requests[warm:], args.clients)
-    report(ballots, args.clients, setup, bare, platform, boxed(settings))
+        platform, civic_cpu = measured(port, requests[warm:], args.clients)
+    if args.profile is not None:
+        civic_cpu = 0.0  # the process measured was py-spy's
+    report(ballots, args.clients, setup, (bare, bare_cpu), (platform, civic_cpu), boxed(settings))
+
+
+def measured(port: Port, requests: list[Request], clients: int) -> tuple[Outcome, float]:
+    """The load's outcome, and the CPU seconds the server spent (every thread) while it ran."""
+    before = cpu_seconds(port.pid)
+    outcome = run_load(port, requests, clients)
+    return outcome, cpu_seconds(port.pid) - before
 
 
 def boxed(settings: Settings) -> int:
@@ -141,13 +152,22 @@ def boxed(settings: Settings) -> int:
         return int(connection.execute("SELECT count(DISTINCT originator_id) FROM stored_events").fetchone()[0])
 
 
-def report(ballots: int, clients: int, setup: float, bare: Outcome, platform: Outcome, in_box: int) -> None:
+def report(ballots: int, clients: int, setup: float, bare_run: tuple[Outcome, float],
+           civic_run: tuple[Outcome, float], in_box: int) -> None:  # fmt: skip
+    """``cpu_ms``: the server's CPU per request (every thread), steadier than requests per second on
+    a shared machine whose disk other work also flushes to; ``cpu_ratio``: bare ÷ civic of it (0.5:
+    a cast costs the CPU of two bare requests). Under ``--profile`` civic's CPU is not measured."""
+    (bare, bare_cpu), (platform, civic_cpu) = bare_run, civic_run
     cast_ratio = ratio(platform.throughput, bare.throughput)
+    bare_ms, civic_ms = bare_cpu * 1000 / max(1, bare.count), civic_cpu * 1000 / max(1, platform.count)
     print(json.dumps({
         "ballots": ballots, "clients": clients, "setup_seconds": round(setup, 1), "ballots_in_box": in_box,
-        "bare": bare.figures(), "civic": platform.figures(),
+        "load_average": [round(load, 2) for load in os.getloadavg()],
+        "bare": {**bare.figures(), "cpu_ms": round(bare_ms, 3)},
+        "civic": {**platform.figures(), "cpu_ms": round(civic_ms, 3) if civic_cpu else None},
         "throughput_ratio": cast_ratio, "target_ratio": TARGET_RATIO,
         "ratio_to_target": ratio(cast_ratio, TARGET_RATIO),
+        "cpu_ratio": ratio(bare_ms, civic_ms) if civic_cpu else None,
     }, indent=2, ensure_ascii=False))  # fmt: skip
 
 

@@ -34,6 +34,18 @@ ROOT = Path(__file__).resolve().parent.parent
 UVICORN_ARGS = ("--workers", "1", "--http", "h11", "--no-access-log", "--log-level", "warning")
 
 
+class Port(int):
+    """The port a served app answers on, with the process serving it (``pid``)."""
+
+    pid: int = 0
+
+
+def cpu_seconds(pid: int) -> float:
+    """The CPU time (user and system, every thread) process ``pid`` has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -43,8 +55,9 @@ def free_port() -> int:
 @contextlib.contextmanager
 def serve(
     app: str, env: dict[str, str] | None = None, timeout: float = 60.0, profile: Path | None = None
-) -> Iterator[int]:
-    """Runs ``app`` (``module:attribute``) under uvicorn on a free port; yields the port.
+) -> Iterator[Port]:
+    """Runs ``app`` (``module:attribute``) under uvicorn on a free port; yields the port (its
+    ``pid``: the server's process, for ``cpu_seconds``).
 
     ``profile``: run the server under ``py-spy record`` (if installed), writing a collapsed-stack
     profile of every thread there, to see where a request's time goes."""
@@ -75,7 +88,9 @@ def serve(
             time.sleep(0.1)
         else:
             raise RuntimeError(f"{app} did not start within {timeout} s")
-        yield port
+        served = Port(port)
+        served.pid = process.pid
+        yield served
     finally:
         process.send_signal(signal.SIGINT)  # py-spy writes its profile on SIGINT; uvicorn stops on it
         try:

@@ -21,15 +21,10 @@ from civic.settings import Settings
 from web import i18n
 from web.auth import CurrentUserMiddleware, make_oauth
 from web.consistency import FollowOwnWritesMiddleware
-from web.errors import RefusalMiddleware, exception_handlers
-from web.hosts import AllowedHostsMiddleware, ForwardedHeadersMiddleware
-from web.middleware import (
-    BodySizeLimitMiddleware,
-    CrossOriginProtection,
-    LocaleMiddleware,
-    RateLimitMiddleware,
-    SecurityHeadersMiddleware,
-)
+from web.dispatch import index_routes
+from web.edge import EdgeMiddleware
+from web.errors import exception_handlers
+from web.hosts import ForwardedHeadersMiddleware
 from web.parts import AuditWording, WebPart
 from web.sessions import EncryptedSessionMiddleware
 from web.templating import make_environment
@@ -58,15 +53,16 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     middleware = [
         # First, so that everything after sees the real client address and scheme.
         Middleware(ForwardedHeadersMiddleware, trusted=settings.trusted_proxy_networks()),
-        Middleware(LocaleMiddleware, catalogs=catalogs, default=settings.default_locale),
-        Middleware(SecurityHeadersMiddleware, https_only=settings.https_only),
-        Middleware(RefusalMiddleware),
-        Middleware(AllowedHostsMiddleware, allowed=settings.allowed_host_names()),
-        Middleware(CrossOriginProtection),
-        Middleware(RateLimitMiddleware, per_minute=settings.rate_limit_per_minute),
+        # Language, security headers, refusals as error pages, allowed hosts, cross-site refusal,
+        # rate limit and body size, in that order, in one layer.
         Middleware(
-            BodySizeLimitMiddleware,
-            max_bytes=settings.max_body_bytes,
+            EdgeMiddleware,
+            catalogs=catalogs,
+            default_locale=settings.default_locale,
+            https_only=settings.https_only,
+            allowed_hosts=settings.allowed_host_names(),
+            rate_limit_per_minute=settings.rate_limit_per_minute,
+            max_body_bytes=settings.max_body_bytes,
             upload_max_bytes=settings.max_upload_bytes,
             upload_paths=tuple(path for _, part in parts for path in part.uploads),
         ),
@@ -98,6 +94,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         exception_handlers=exception_handlers(errors),
         lifespan=lifespan,
     )
+    index_routes(app.router)
     app.state.settings = settings
     app.state.services = services
     app.state.catalogs = catalogs

@@ -15,7 +15,7 @@ hold that event (read your own writes) and nothing more.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple, TypeVar
 from uuid import UUID
 
@@ -53,6 +53,12 @@ class EventLog(Application[UUID]):
 
     name = "civic"
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Called with the notification id of a save's last event once it is stored, in the saving
+        # thread: this node's read models wake their followers at once (projections/readmodels.py).
+        self.saved_listeners: list[Callable[[int], None]] = []
+
     def record(self, *aggregates: Aggregate) -> int:
         """Saves pending events and returns the notification id of the last one (0 if none)."""
         recordings = self.save(*aggregates)
@@ -74,6 +80,9 @@ class EventLog(Application[UUID]):
                 processing_event.collect_events(obj)
         processing_event.saved_kwargs.update(kwargs)
         recordings = self._record(processing_event)
+        if recordings:
+            for listener in self.saved_listeners:
+                listener(recordings[-1].notification.id)
         self._take_snapshots(processing_event)
         self._notify(recordings)
         self.notify(processing_event.events)  # eventsourcing's deprecated hook, as its save calls it

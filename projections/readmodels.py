@@ -4,8 +4,9 @@ Why a file per view: a view whose version changed is rebuilt alone, into a new f
 file stays in service; the swap is one atomic rename of ``manifest.json``; and a view that fails on
 an event stops alone, because no other view shares its transaction or its write lock.
 
-A running server notices a swap made by ``civic rebuild`` in another process: every reader and
-every follower compares the manifest's file identity before it uses a view, and reopens. Readers
+A running server notices a swap made by ``civic rebuild`` in another process: every follower
+compares the manifest's file identity before it uses a view, and reopens; readers look too (at
+most every ``MANIFEST_LOOK_SECONDS``) and wake the followers when it changed. Readers
 open view files with ``mode=rw``, so a file deleted under them is never taken for a new empty one:
 the view's pages answer "being built" while its follower builds it again from the log.
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
+import functools
 import json
 import logging
 import multiprocessing
@@ -68,6 +70,9 @@ POOL_PER_VIEWS = 16
 BUILD_PAGE = 5000  # events per transaction while a view is built from position 0
 REPORT_WAIT_SECONDS = 1.0  # how often a rebuild in several processes looks whether one was killed
 BUILDER_STOP_SECONDS = 60.0  # how long a stopped rebuild waits for its builders to finish a view
+# A reader looks at the manifest (for a swap by ``civic rebuild`` in another process, which the
+# followers then switch to) at most this often; the followers look at every step.
+MANIFEST_LOOK_SECONDS = 0.05
 WAIT_RECHECK_SECONDS = 0.05  # a waiting request looks again at least this often, woken or not
 CACHED_ANSWERS = 512  # query answers kept (``cached``), the least recently used dropped first
 
@@ -135,6 +140,7 @@ class ReadModels:
         directory.mkdir(parents=True, exist_ok=True)
         self._slots = {view.name: _Slot(view) for view in views}
         self._manifest_id: tuple[int, int, int] | None = None
+        self._manifest_looked = 0.0  # time.monotonic() of the last look at the manifest's file
         self._manifest: dict[str, Any] = {}
         self._manifest_lock = threading.Lock()
         self._threads: list[threading.Thread] = []
@@ -146,11 +152,24 @@ class ReadModels:
         self._pool_lock = threading.Lock()
         # Requests waiting for a view to reach their write (``wait_for``), per event loop: a
         # follower that moves a view on wakes them, instead of each polling on a timer.
-        self._waiters: dict[asyncio.AbstractEventLoop, set[asyncio.Event]] = {}
+        # Each waiter: its event, the views it waits for and the position they must hold; a move
+        # wakes only the waiters it satisfies (50 requests waiting, each woken by every page any
+        # follower applied, were a tenth of a ballot cast's time on the event loop).
+        self._waiters: dict[asyncio.AbstractEventLoop, dict[asyncio.Event, tuple[tuple[_Slot, ...], int]]] = {}
         self._waiters_lock = threading.Lock()
         self._answers: OrderedDict[tuple[tuple[str, ...], Hashable], tuple[tuple[tuple[int, int], ...], Any]] = (
             OrderedDict()
         )
+        # A save through this node wakes the followers of its log from the saving thread, so that
+        # the views are on their way before the request that saved asks to wait for them.
+        self._listening: list[tuple[EventLog, Callable[[int], None]]] = []
+        for source, log in self.logs.items():
+            listeners = getattr(log, "saved_listeners", None)
+            if listeners is not None:
+                followers = [slot for slot in self._slots.values() if source_of(slot.view) == source]
+                listener = functools.partial(self._saved, followers)
+                listeners.append(listener)
+                self._listening.append((log, listener))
 
     # --- opening and following ----------------------------------------------------------------
 
@@ -180,6 +199,10 @@ class ReadModels:
                 self._threads.append(thread)
 
     def close(self) -> None:
+        for log, listener in self._listening:
+            with contextlib.suppress(ValueError):
+                log.saved_listeners.remove(listener)
+        self._listening.clear()
         self._stopping.set()
         for slot in self._slots.values():
             slot.wake.set()
@@ -195,6 +218,13 @@ class ReadModels:
                 for _, db in kept:
                     db.conn.close()
             self._pool.clear()
+
+    def _saved(self, followers: list[_Slot], position: int) -> None:
+        """Something was saved to the log these views follow: their followers look now."""
+        if self._threads:  # followers running (a server); else whoever reads catches up itself
+            for slot in followers:
+                if slot.position < position and not slot.wake.is_set():
+                    slot.wake.set()
 
     def kick(self, names: Sequence[str] = ()) -> None:
         """Asks the followers of these views (all: none named) to look at the log now."""
@@ -271,8 +301,15 @@ class ReadModels:
 
     # --- files and the manifest ---------------------------------------------------------------
 
-    def _refresh_manifest(self, force: bool = False) -> bool:
-        """Re-reads the manifest if it changed on disk; returns whether it did."""
+    def _refresh_manifest(self, force: bool = False, unless_within: float = 0.0) -> bool:
+        """Re-reads the manifest if it changed on disk; returns whether it did.
+
+        ``unless_within``: not even looked at when someone looked less than that many seconds
+        ago (a reader on the event loop: each look is a ``stat``, which gives up the GIL)."""
+        now = time.monotonic()
+        if unless_within and now - self._manifest_looked < unless_within and not force:
+            return False
+        self._manifest_looked = now
         path = self._manifest_path
         try:
             stat = path.stat()
@@ -539,7 +576,7 @@ class ReadModels:
         file. Each is in autocommit mode between requests, so it holds no snapshot open. Its
         ``Database`` is kept with it (making one runs a PRAGMA and the plugin hooks).
         """
-        if self._refresh_manifest():
+        if self._refresh_manifest(unless_within=MANIFEST_LOOK_SECONDS):
             self.kick()  # the followers reopen the swapped files; readers use them at once
         names = tuple(names or self._slots)
         files = tuple(self._servable_file(self._slots[name]) for name in names)
@@ -651,18 +688,18 @@ class ReadModels:
         loop = asyncio.get_running_loop()
         moved = asyncio.Event()
         with self._waiters_lock:
-            self._waiters.setdefault(loop, set()).add(moved)
+            self._waiters.setdefault(loop, {})[moved] = (tuple(self._slots[name] for name in names), position)
         try:
             while True:
                 moved.clear()  # before looking: a move from now on wakes the wait below
-                self._refresh_manifest()
                 behind = [self._slots[name] for name in names if not self._holds(self._slots[name], position)]
                 if not behind:
                     return
                 for slot in behind:
                     if slot.state != READY:
                         raise ViewUnavailableError(slot.view.name, slot.state, self._progress(slot))
-                    slot.wake.set()
+                    if not slot.wake.is_set():  # woken already (by the save itself, most often)
+                        slot.wake.set()
                 left = deadline - time.monotonic()
                 if left <= 0:
                     raise StillProcessingError(position, min(slot.position for slot in behind))
@@ -676,17 +713,26 @@ class ReadModels:
             with self._waiters_lock:
                 waiting = self._waiters.get(loop)
                 if waiting is not None:
-                    waiting.discard(moved)
+                    waiting.pop(moved, None)
                     if not waiting:
                         del self._waiters[loop]
 
     def _moved(self) -> None:
         """A view moved on: wakes every waiting request (in its own event loop's thread)."""
         with self._waiters_lock:
-            woken = [(loop, tuple(events)) for loop, events in self._waiters.items()]
-        for loop, events in woken:
+            loops = list(self._waiters)
+        for loop in loops:
             with contextlib.suppress(RuntimeError):  # that loop has closed: nobody waits there
-                loop.call_soon_threadsafe(_set_all, events)
+                loop.call_soon_threadsafe(self._wake_satisfied, loop)
+
+    def _wake_satisfied(self, loop: asyncio.AbstractEventLoop) -> None:
+        """In ``loop``'s thread: wakes its waiters whose views hold their position now (or are no
+        longer ready, which they then report); the others sleep on (their timer still bounds it)."""
+        with self._waiters_lock:
+            waiting = list(self._waiters.get(loop, {}).items())
+        for moved, (slots, position) in waiting:
+            if all(slot.state != READY or self._holds(slot, position) for slot in slots):
+                moved.set()
 
     # --- telling how things are ---------------------------------------------------------------
 
@@ -762,11 +808,6 @@ def _sendable(error: Exception) -> Exception:
     except Exception:
         return RuntimeError(f"{type(error).__name__}: {error}")
     return error
-
-
-def _set_all(events: Sequence[asyncio.Event]) -> None:
-    for moved in events:
-        moved.set()
 
 
 def current_file(directory: Path, name: str) -> Path:

@@ -25,6 +25,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from projections import accounts as account_queries
 from web.consistency import see_own_write
 from web.templating import render
+from web.threads import in_thread
 
 SESSION_KEY = "account_id"
 SESSION_ID_KEY = "session_id"
@@ -152,7 +153,9 @@ class CurrentUserMiddleware:
             session = scope.get("session", {})
             account_id = session.get(SESSION_KEY)
             if account_id:
-                scope["state"]["user"] = self._user(scope, session, str(account_id))
+                # On a worker thread: the query gives up the GIL, and the event loop's thread
+                # waited for it back behind the voting threads (a fifth of its time, 50 casting).
+                scope["state"]["user"] = await in_thread(self._user, scope, session, str(account_id))
         await self.app(scope, receive, send)
 
     def _user(self, scope: Scope, session: dict, account_id: str) -> dict | None:

@@ -7,7 +7,6 @@ import logging
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from domain.accounts import AccountNotFoundError, LastAdminError, PermissionDeniedError, UnknownRoleError
 from projections.readmodels import ViewUnavailableError
@@ -52,7 +51,7 @@ REASONS = {
 
 def error_page(request: Request, status_code: int, detail: str | None = None, reason: str | None = None) -> Response:
     if "locale" not in request.scope.get("state", {}):
-        # Errors raised before LocaleMiddleware ran (or after its context was lost) still speak
+        # Errors raised before EdgeMiddleware chose the language (or after its context was lost) still speak
         # the user's language.
         locale = request_locale(request.scope, request.app.state.settings.default_locale)
         i18n.activate(locale, request.app.state.catalogs)
@@ -135,7 +134,7 @@ async def server_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     response = error_page(request, 500)
     # Starlette answers unexpected errors from its outermost middleware, outside ours: add the
-    # headers SecurityHeadersMiddleware and LocaleMiddleware would have added.
+    # headers EdgeMiddleware (web/edge.py) would have added.
     for key, value in security_headers(request.app.state.settings.https_only).items():
         response.headers.setdefault(key, value)
     response.headers.setdefault("Content-Language", "zh-Hant-TW" if request.state.locale == i18n.ZH else "en")
@@ -163,27 +162,3 @@ def exception_handlers(extra: dict | None = None) -> dict:
 
 async def bad_request(request: Request, exc: Exception) -> Response:
     return error_page(request, 400)
-
-
-class RefusalMiddleware:
-    """Answers refusals raised by the outer middleware (size, cross-site, rate) with error pages."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, receive, tracking_send)
-        except RequestRefusedError as refusal:
-            if started or scope["type"] != "http":
-                raise
-            response = refusal_page(Request(scope, receive), refusal)
-            await response(scope, receive, send)

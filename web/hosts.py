@@ -16,8 +16,6 @@ from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_add
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from web.middleware import RequestRefusedError
-
 Network = IPv4Network | IPv6Network
 SCHEMES = {"http": ("http", "https"), "websocket": ("ws", "wss")}
 
@@ -92,16 +90,3 @@ def host_allowed(host: str, allowed: Sequence[str]) -> bool:
         if pattern.startswith("*.") and name.endswith(pattern[1:]) and len(name) > len(pattern) - 1:
             return True
     return False
-
-
-class AllowedHostsMiddleware:
-    """Refuses (400) requests for a Host this site does not answer to, before anything uses it."""
-
-    def __init__(self, app: ASGIApp, allowed: Sequence[str]) -> None:
-        self.app = app
-        self.allowed = tuple(allowed)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] in SCHEMES and not host_allowed(Headers(scope=scope).get("host", ""), self.allowed):
-            raise RequestRefusedError(400, reason="host")
-        await self.app(scope, receive, send)

@@ -93,7 +93,7 @@ def _accepted(header: str) -> list[tuple[str, float]]:
     return sorted(ranked, key=lambda item: -item[1])
 
 
-# The translations of the request (or command) being served; set by LocaleMiddleware / the CLI.
+# The translations of the request (or command) being served; set by EdgeMiddleware / the CLI.
 current: contextvars.ContextVar[NullTranslations | Untranslated] = contextvars.ContextVar(
     "civic_translations",
     default=Untranslated(),  # noqa: B039 - never mutated: it only translates

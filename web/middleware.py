@@ -1,4 +1,5 @@
-"""Plain ASGI middleware: language, security headers, body limits, cross-site refusal, rate limits."""
+"""What the edge of the app checks and adds (web/edge.py runs them): the request's language, the
+security headers, the cross-site refusal, and the rate limit (also a plain ASGI middleware)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,10 @@ import math
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from fnmatch import fnmatchcase
 from ipaddress import IPv6Address, IPv6Network, ip_address
 
-from starlette.datastructures import Headers, MutableHeaders, QueryParams
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.datastructures import Headers, QueryParams
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from web import i18n
 
@@ -21,50 +21,17 @@ LANG_COOKIE = "lang"
 def request_locale(scope: Scope, default: str = i18n.ZH) -> str:
     headers = Headers(scope=scope)
     query = QueryParams(scope.get("query_string", b"")).get("lang")
-    cookie = _cookie(headers.get("cookie", ""), LANG_COOKIE)
+    cookie = cookie_value(headers.get("cookie", ""), LANG_COOKIE)
     fallback = i18n.normalize(default) or i18n.ZH  # CIVIC_DEFAULT_LOCALE
     return i18n.negotiate(query, cookie, headers.get("accept-language"), default=fallback)
 
 
-def _cookie(header: str, name: str) -> str | None:
+def cookie_value(header: str, name: str) -> str | None:
     for part in header.split(";"):
         key, _, value = part.strip().partition("=")
         if key == name:
             return value
     return None
-
-
-class LocaleMiddleware:
-    """Chooses the language; a ``?lang=`` choice is remembered in a cookie."""
-
-    def __init__(self, app: ASGIApp, catalogs: dict, default: str = i18n.ZH) -> None:
-        self.app = app
-        self.catalogs = catalogs
-        self.default = default
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        locale = request_locale(scope, self.default)
-        i18n.activate(locale, self.catalogs)
-        scope.setdefault("state", {})
-        scope["state"]["locale"] = locale
-        scope["state"]["translations"] = i18n.current.get()
-        chosen = QueryParams(scope.get("query_string", b"")).get("lang")
-
-        async def send_with_cookie(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                headers["Content-Language"] = "zh-Hant-TW" if locale == i18n.ZH else "en"
-                if chosen and i18n.normalize(chosen):
-                    headers.append(
-                        "Set-Cookie",
-                        f"{LANG_COOKIE}={locale}; Path=/; Max-Age=31536000; SameSite=Lax",
-                    )
-            await send(message)
-
-        await self.app(scope, receive, send_with_cookie)
 
 
 def content_security_policy() -> str:
@@ -98,26 +65,6 @@ def security_headers(https_only: bool = False) -> dict[str, str]:
     return headers
 
 
-class SecurityHeadersMiddleware:
-    def __init__(self, app: ASGIApp, https_only: bool = False) -> None:
-        self.app = app
-        self.headers = security_headers(https_only)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for key, value in self.headers.items():
-                    headers.setdefault(key, value)
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
-
-
 class RequestRefusedError(Exception):
     """Raised by middleware so the app's error pages can answer in the user's language.
 
@@ -132,69 +79,21 @@ class RequestRefusedError(Exception):
         self.headers = headers or {}
 
 
-class BodySizeLimitMiddleware:
-    """Refuses bodies over the limit (413) before a route reads them."""
-
-    def __init__(self, app: ASGIApp, max_bytes: int, upload_max_bytes: int, upload_paths: tuple[str, ...] = ()) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
-        self.upload_max_bytes = upload_max_bytes
-        self.upload_paths = upload_paths
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        limit = self.max_bytes
-        # A prefix may hold * for a path segment's name: /budgeting/*/census.
-        if any(fnmatchcase(scope["path"], prefix + "*") for prefix in self.upload_paths):
-            limit = self.upload_max_bytes
-        declared = Headers(scope=scope).get("content-length")
-        if declared and declared.isdigit() and int(declared) > limit:
-            raise RequestRefusedError(413)
-        received = 0
-
-        async def counting_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > limit:
-                    raise RequestRefusedError(413)
-            return message
-
-        await self.app(scope, counting_receive, send)
-
-
-class CrossOriginProtection:
-    """Refuses cross-site unsafe requests by Sec-Fetch-Site, else by Origin.
+def cross_site(scope: Scope, site: str | None, origin: str | None, host: str) -> bool:
+    """Whether an unsafe request comes from another site: by Sec-Fetch-Site, else by Origin.
 
     Browsers send at least one of the two on every POST, so a forged form post from another site is
     refused without tokens in the templates. Requests with neither (curl, tests) are not from a
-    browser and carry no ambient credentials worth forging.
+    browser and carry no ambient credentials worth forging. ``host``: the request's Host header.
     """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] in UNSAFE_METHODS:
-            headers = Headers(scope=scope)
-            site = headers.get("sec-fetch-site")
-            origin = headers.get("origin")
-            if site is not None:
-                if site not in ("same-origin", "none"):
-                    raise RequestRefusedError(403)
-            elif origin is not None and origin != "null":
-                if origin != _own_origin(scope, headers):
-                    raise RequestRefusedError(403)
-            elif origin == "null":
-                raise RequestRefusedError(403)
-        await self.app(scope, receive, send)
+    if site is not None:
+        return site not in ("same-origin", "none")
+    if origin is not None and origin != "null":
+        return origin != _own_origin(scope, host)
+    return origin == "null"
 
 
-def _own_origin(scope: Scope, headers: Headers) -> str:
-    host = headers.get("host", "")
+def _own_origin(scope: Scope, host: str) -> str:
     return f"{scope.get('scheme', 'http')}://{host}"
 
 

@@ -20,10 +20,13 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import ParamSpec, TypeVar
 
-# A few: one call flushes a commit while the others read. More threads only contend for the GIL
-# and the stores' connection pools: casting over HTTP with 50 clients (bench/cast_http.py, noisy
-# machine) went 170-190/s with 16, 210 with 8, 250-400 with 4, 180 with 2.
-WORKERS = 4
+# Enough that the casts waiting on one flush fill the next group commit (civic/store/group_commit.py:
+# a batch holds what arrived during the flush before it, so four threads meant batches of at most
+# four). Measured with bench/cast_http.py, 50 clients, after the event loop's share of a cast was
+# cut (issue 12): 16 threads 557-593 casts/s at 1.02-1.05 ms of CPU a cast, 4 threads 461-476/s
+# at 1.18-1.30 ms, same minutes; in-process, 4: ~570/s, 8: ~750-870/s, 12-16: ~1,000/s. (Before
+# that cut, on a noisy machine, 16 had been slower than 4: the event loop was the bottleneck.)
+WORKERS = 16
 
 P = ParamSpec("P")
 T = TypeVar("T")

@@ -16,6 +16,8 @@ from starlette.datastructures import URL, URLPath
 from starlette.requests import Request
 from starlette.routing import BaseRoute, Mount, Route, replace_params
 
+KEPT_ORIGINS = 256  # distinct (scheme, Host, root path) origins remembered (cleared when full)
+
 
 class RouteIndex:
     """Every route under unnamed mounts without parameters, by (name, parameter names)."""
@@ -23,6 +25,7 @@ class RouteIndex:
     def __init__(self, routes: Sequence[BaseRoute]) -> None:
         self.routes: dict[tuple[str, frozenset[str]], tuple[str, Route]] = {}
         self.shadowed: set[str] = set()  # names a route Starlette would try first may answer
+        self._origins: dict[tuple[Any, ...], str] = {}
         self._add(routes, "")
 
     def _add(self, routes: Sequence[BaseRoute], prefix: str) -> None:
@@ -46,8 +49,9 @@ class RouteIndex:
         return URLPath(path=prefix + path, protocol="http")
 
     def url_for(self, request: Request) -> Callable[..., URL]:
-        """``request.url_for`` for one request: the scheme, host and root path worked out once."""
-        origin = str(URLPath(path="", protocol="http").make_absolute_url(request.base_url))
+        """``request.url_for`` for one request: the scheme, host and root path worked out once
+        (and kept for the next request with the same ones)."""
+        origin = self.origin(request)
 
         def url_for(name: str, /, **params: Any) -> URL:
             path = self.path_for(name, params)
@@ -56,6 +60,20 @@ class RouteIndex:
             return URL(origin + path)  # as make_absolute_url writes it, without taking it apart again
 
         return url_for
+
+    def origin(self, request: Request) -> str:
+        """What Starlette puts before a route's path, from what ``request.base_url`` is made of."""
+        scope = request.scope
+        host = next((value for key, value in scope["headers"] if key == b"host"), None)
+        key = (scope.get("scheme"), host, None if host is not None else scope.get("server"),
+               scope.get("app_root_path", scope.get("root_path", "")))  # fmt: skip
+        origin = self._origins.get(key)
+        if origin is None:
+            origin = str(URLPath(path="", protocol="http").make_absolute_url(request.base_url))
+            if len(self._origins) >= KEPT_ORIGINS:
+                self._origins.clear()
+            self._origins[key] = origin
+        return origin
 
 
 def _names(route: BaseRoute) -> set[str]:

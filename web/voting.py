@@ -40,6 +40,7 @@ from web.auth import require_role, require_user
 from web.ballot_form import ballot_context, choices_from_form
 from web.consistency import see_own_write
 from web.flash import flash
+from web.forms import read_form
 from web.i18n import gettext
 from web.templating import render
 from web.threads import in_thread
@@ -230,7 +231,7 @@ async def cast(request: Request) -> Response:
     user = require_user(request)
     slug = request.path_params["slug"]
     voting = _voting(request)
-    form = await request.form()
+    form = await read_form(request)
     problem = ""
     if form.get("action") != "check":
         area = request.path_params.get("area")

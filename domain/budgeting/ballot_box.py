@@ -50,8 +50,21 @@ def age_band(age: int) -> str:
     return next(label for lowest, label in AGE_BANDS if age >= lowest)
 
 
+_UNBIASED = 256 - 256 % len(RECEIPT_ALPHABET)  # bytes below this map evenly onto the alphabet
+
+
 def new_receipt() -> str:
-    return "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
+    """``RECEIPT_LENGTH`` characters, each uniform over the alphabet, from the system's CSPRNG.
+
+    Random bytes read a few at a time (one ``secrets.choice`` per character asked the system once
+    each); a byte at or above ``_UNBIASED`` is thrown away, so that every character is equally likely.
+    """
+    chosen: list[str] = []
+    while len(chosen) < RECEIPT_LENGTH:
+        for byte in secrets.token_bytes(RECEIPT_LENGTH + 4):
+            if byte < _UNBIASED and len(chosen) < RECEIPT_LENGTH:
+                chosen.append(RECEIPT_ALPHABET[byte % len(RECEIPT_ALPHABET)])
+    return "".join(chosen)
 
 
 def normalize_receipt(text: str) -> str:

@@ -188,3 +188,25 @@ def test_visitors_pages_may_be_cached(client: TestClient) -> None:
 
 def test_static_files_stay_cacheable_for_signed_in_people(admin_client: TestClient) -> None:
     assert "no-store" not in admin_client.get("/static/civic.css").headers.get("cache-control", "")
+
+
+def test_a_cookie_opened_before_still_expires_on_time() -> None:
+    now = [1_000_000.0]
+    codec = SessionCodec("a-secret", max_age=3600, clock=lambda: now[0])
+    cookie = SessionCodec("a-secret", max_age=3600).fernet.encrypt_at_time(b'{"account_id":"a"}', 1_000_000)
+    text = cookie.decode("ascii")
+    assert codec.decode(text) == {"account_id": "a"}
+    now[0] += 3600
+    assert codec.decode(text) == {"account_id": "a"}  # remembered, and still within max_age
+    now[0] += 1
+    assert codec.decode(text) is None  # remembered or not, too old
+
+
+def test_a_remembered_session_is_a_fresh_copy_and_only_its_own_text_opens_it() -> None:
+    codec = SessionCodec("a-secret", max_age=3600)
+    text = codec.encode({"account_id": "a", "written": {"ballots": 3}})
+    opened = codec.decode(text)
+    assert opened is not None
+    opened["written"]["ballots"] = 99
+    assert codec.decode(text) == {"account_id": "a", "written": {"ballots": 3}}
+    assert codec.decode(text[:-2] + ("A" if text[-2] != "A" else "B") + text[-1]) is None
