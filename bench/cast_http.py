@@ -1,6 +1,6 @@
 """Casting a ballot over HTTP against a bare Starlette endpoint: throughput ratio (target ≥ 0.5×).
 
-    python bench/cast_http.py [--ballots 3000] [--clients 50] [--quick]
+    python bench/cast_http.py [--ballots 3000] [--clients 50] [--quick] [--server-cpus 0]
 
 Both servers run under uvicorn with the same settings (bench/http_load.py: one worker, h11, no
 access log) in the same run, driven by the same load generator with ``--clients`` concurrent
@@ -22,6 +22,11 @@ each server's requests per second and p50/p95/p99 latency, and civic ÷ bare aga
 shared machine the figures are noisy; both are measured in the same minutes, so the ratio is the
 figure to read, beside each server's CPU per request (``cpu_ms``, read from /proc) and their
 ratio (``cpu_ratio``), which the disk's noise touches less. ``--quick``: 600 ballots.
+
+``--server-cpus 0``: both servers kept on core 0 (``os.sched_setaffinity``, as ``taskset -c 0``),
+the load generator free to use every core: how the README says to deploy a worker (one per core).
+Without it both servers may use every core, and civic's threads hand the interpreter's lock from
+core to core, which on a quiet 2-core machine doubles the CPU of a cast.
 """
 
 from __future__ import annotations
@@ -116,7 +121,13 @@ def main() -> None:
     parser.add_argument(
         "--profile", type=Path, default=None, help="py-spy profile of the civic server (collapsed stacks)"
     )
+    parser.add_argument(
+        "--server-cpus",
+        default=None,
+        help="cores both servers are confined to, e.g. 0 (as taskset -c 0); the load generator is not",
+    )
     args = parser.parse_args()
+    cpus = frozenset(int(core) for core in args.server_cpus.split(",")) if args.server_cpus else None
     ballots = 600 if args.quick else args.ballots
     data_dir = args.data or Path(tempfile.mkdtemp(prefix="civic-cast-bench-"))
     settings = Settings(data_dir=data_dir, rate_limit_per_minute=0, secret_key=secrets.token_hex(32))
@@ -128,15 +139,16 @@ def main() -> None:
     setup = time.perf_counter() - started
     requests = civic_requests(sessions, cycle_spec)
 
-    with serve("bench.cast_baseline:app", {"CAST_BASELINE_DB": str(data_dir / "baseline.db")}) as port:
+    with serve("bench.cast_baseline:app", {"CAST_BASELINE_DB": str(data_dir / "baseline.db")}, cpus=cpus) as port:
         run_load(port, bare_requests(warm), args.clients)
         bare, bare_cpu = measured(port, bare_requests(ballots), args.clients)
-    with serve("civic.asgi:app", server_env(settings), profile=args.profile) as port:
+    with serve("civic.asgi:app", server_env(settings), profile=args.profile, cpus=cpus) as port:
         run_load(port, requests[:warm], args.clients)
         platform, civic_cpu = measured(port, requests[warm:], args.clients)
     if args.profile is not None:
         civic_cpu = 0.0  # the process measured was py-spy's
-    report(ballots, args.clients, setup, (bare, bare_cpu), (platform, civic_cpu), boxed(settings))
+    report(ballots, args.clients, setup, (bare, bare_cpu), (platform, civic_cpu), boxed(settings),
+           sorted(cpus) if cpus else None)  # fmt: skip
 
 
 def measured(port: Port, requests: list[Request], clients: int) -> tuple[Outcome, float]:
@@ -153,7 +165,7 @@ def boxed(settings: Settings) -> int:
 
 
 def report(ballots: int, clients: int, setup: float, bare_run: tuple[Outcome, float],
-           civic_run: tuple[Outcome, float], in_box: int) -> None:  # fmt: skip
+           civic_run: tuple[Outcome, float], in_box: int, server_cpus: list[int] | None) -> None:  # fmt: skip
     """``cpu_ms``: the server's CPU per request (every thread), steadier than requests per second on
     a shared machine whose disk other work also flushes to; ``cpu_ratio``: bare ÷ civic of it (0.5:
     a cast costs the CPU of two bare requests). Under ``--profile`` civic's CPU is not measured."""
@@ -162,7 +174,7 @@ def report(ballots: int, clients: int, setup: float, bare_run: tuple[Outcome, fl
     bare_ms, civic_ms = bare_cpu * 1000 / max(1, bare.count), civic_cpu * 1000 / max(1, platform.count)
     print(json.dumps({
         "ballots": ballots, "clients": clients, "setup_seconds": round(setup, 1), "ballots_in_box": in_box,
-        "load_average": [round(load, 2) for load in os.getloadavg()],
+        "load_average": [round(load, 2) for load in os.getloadavg()], "server_cpus": server_cpus,
         "bare": {**bare.figures(), "cpu_ms": round(bare_ms, 3)},
         "civic": {**platform.figures(), "cpu_ms": round(civic_ms, 3) if civic_cpu else None},
         "throughput_ratio": cast_ratio, "target_ratio": TARGET_RATIO,

@@ -54,10 +54,17 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def serve(
-    app: str, env: dict[str, str] | None = None, timeout: float = 60.0, profile: Path | None = None
+    app: str,
+    env: dict[str, str] | None = None,
+    timeout: float = 60.0,
+    profile: Path | None = None,
+    cpus: frozenset[int] | None = None,
 ) -> Iterator[Port]:
     """Runs ``app`` (``module:attribute``) under uvicorn on a free port; yields the port (its
     ``pid``: the server's process, for ``cpu_seconds``).
+
+    ``cpus``: the cores the server may run on (``os.sched_setaffinity``, as ``taskset -c``), None
+    for every core, as the load generator runs.
 
     ``profile``: run the server under ``py-spy record`` (if installed), writing a collapsed-stack
     profile of every thread there, to see where a request's time goes."""
@@ -77,7 +84,8 @@ def serve(
             "--",
             *command,
         ]
-    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})})
+    pin = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
+    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})}, preexec_fn=pin)
     try:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

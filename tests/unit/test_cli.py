@@ -4,6 +4,7 @@ where there is no data yet."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -259,3 +260,24 @@ def test_everything_else_goes_to_click() -> None:
     done = _run(START, "tally", "--help")
     assert done.returncode == 0 and "Usage: civic tally" in done.stdout
     assert "click" in tops(set(json.loads(done.stderr.splitlines()[-1])))
+
+
+@pytest.mark.parametrize(
+    ("cpus", "lang", "said"),
+    [
+        ("9999", "en", "Give core numbers separated by commas, among"),
+        ("zero", "en", "Give core numbers separated by commas, among"),
+        (",", "zh_Hant_TW", "請輸入以逗號分隔的核心編號"),
+    ],
+)
+def test_serve_refuses_cores_it_may_not_run_on_before_starting_anything(cpus: str, lang: str, said: str) -> None:
+    result = CliRunner().invoke(main, ["--lang", lang, "serve", "--cpus", cpus])
+    assert result.exit_code == 2 and said in result.output
+
+
+def test_serve_cores_are_the_ones_named() -> None:
+    from civic.commands.shell import cores
+
+    allowed = sorted(os.sched_getaffinity(0))
+    assert cores(str(allowed[0])) == {allowed[0]}
+    assert cores(",".join(map(str, allowed))) == set(allowed)
