@@ -1,6 +1,6 @@
 """Kaohsiung scale: 270,000 ballots over 38 areas cast through HTTP, counted, every view rebuilt.
 
-    python bench/cycle_scale.py [--ballots 270000] [--clients 50] [--quick] [--data DIR]
+    python bench/cycle_scale.py [--ballots 270000] [--clients 50] [--quick] [--data DIR] [--server-cpus 0]
     python bench/cycle_scale.py --rebuild-only --data DIR [--repeat 3]
 
 Targets (issue 12, on this 2-core machine): casting < 10 minutes, counting all 38 areas with
@@ -24,7 +24,8 @@ Targets (issue 12, on this 2-core machine): casting < 10 minutes, counting all 3
 
 Prints JSON with each step's seconds and its ratio to the target (below 1 is within it). The
 machine is shared: the figures are an upper bound. ``--quick``: 3,000 ballots. ``--data DIR``
-keeps the data directory there.
+keeps the data directory there. ``--server-cpus 0``: the server kept on core 0 (the load generator
+free), as the README says to deploy a worker (one per core); see bench/cast_http.py.
 
 ``--rebuild-only --data DIR``: only step 4, on the data directory of an earlier run, ``--repeat``
 times each way: in one process (how ``civic rebuild`` built before it used every core) and in
@@ -91,6 +92,9 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=None)
     parser.add_argument("--rebuild-only", action="store_true", help="only rebuild the views of --data DIR")
     parser.add_argument("--repeat", type=int, default=3, help="with --rebuild-only: runs each way")
+    parser.add_argument(
+        "--server-cpus", default=None, help="cores the server is kept on, e.g. 0 (as taskset -c 0), as cast_http's"
+    )
     args = parser.parse_args()
     if args.rebuild_only:
         if args.data is None or not (args.data / "events.db").exists():
@@ -101,7 +105,9 @@ def main() -> None:
     data_dir = args.data or Path(tempfile.mkdtemp(prefix="civic-scale-bench-"))
     settings = Settings(data_dir=data_dir, rate_limit_per_minute=0, secret_key=secrets.token_hex(32))
     cycle_spec = spec()
-    figures: dict[str, object] = {"ballots": ballots, "areas": len(cycle_spec.areas), "clients": args.clients}
+    cpus = frozenset(int(core) for core in args.server_cpus.split(",")) if args.server_cpus else None
+    figures: dict[str, object] = {"ballots": ballots, "areas": len(cycle_spec.areas), "clients": args.clients,
+                                  "server_cpus": sorted(cpus) if cpus else None}  # fmt: skip
 
     started = time.perf_counter()
     services = build_services(settings)
@@ -128,7 +134,7 @@ def main() -> None:
         requests.append(Request(f"/budgeting/{SLUG}/vote", form, (("Cookie", f"{COOKIE}={cookie}"),)))
     figures["setup_seconds"] = round(time.perf_counter() - started, 1)
 
-    with serve("civic.asgi:app", server_env(settings)) as port:
+    with serve("civic.asgi:app", server_env(settings), cpus=cpus) as port:
         outcome = run_load(port, requests, args.clients)
     cast = outcome.figures()
     full = FULL / outcome.throughput if outcome.throughput else 0.0
