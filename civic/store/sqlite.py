@@ -9,6 +9,7 @@ database by itself, and the two statements around it were a fifth of a ballot ca
 
 from __future__ import annotations
 
+import fcntl
 import sqlite3
 from collections.abc import Sequence
 from typing import Any
@@ -50,6 +51,23 @@ class GroupCommitSQLiteRecorder(SQLiteApplicationRecorder):
     def __init__(self, datastore: SQLiteDatastore, events_table_name: str = "stored_events") -> None:
         super().__init__(datastore, events_table_name)
         self.group = GroupCommit(super().insert_events)
+
+    def create_table(self) -> None:
+        """eventsourcing's, by one node at a time (a lock on a file beside the database).
+
+        The first connection to a new file switches it to WAL, and SQLite does not wait for a
+        journal-mode change another connection is making: nodes (or threads) starting together on
+        a new file failed there now and then with "database is locked". PostgreSQL's recorder
+        holds an advisory lock for the same reason (``postgres.py``).
+        """
+        pool = self.datastore.pool
+        name = pool.db_name
+        if pool.is_sqlite_memory_mode or name.startswith("file:"):
+            super().create_table()
+            return
+        with open(f"{name}-create.lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+            super().create_table()
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         if batchable(kwargs):
