@@ -46,6 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.http_load import Outcome, Port, Request, cpu_seconds, ratio, run_load, serve
 from civic.commands.budgeting_demo_votes import census_bytes, residents, verified_voters
+from civic.commands.shell import cores
 from civic.services import build_services
 from civic.settings import Settings
 from domain.accounts import STAFF
@@ -127,7 +128,7 @@ def main() -> None:
         help="cores both servers are confined to, e.g. 0 (as taskset -c 0); the load generator is not",
     )
     args = parser.parse_args()
-    cpus = frozenset(int(core) for core in args.server_cpus.split(",")) if args.server_cpus else None
+    cpus = frozenset(cores(args.server_cpus)) if args.server_cpus else None  # as civic serve --cpus reads them
     ballots = 600 if args.quick else args.ballots
     data_dir = args.data or Path(tempfile.mkdtemp(prefix="civic-cast-bench-"))
     settings = Settings(data_dir=data_dir, rate_limit_per_minute=0, secret_key=secrets.token_hex(32))

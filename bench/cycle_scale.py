@@ -51,6 +51,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.cast_http import COOKIE, boxed
 from bench.http_load import Request, ratio, run_load, serve
 from civic.commands.budgeting_demo_votes import census_bytes, residents, verified_voters
+from civic.commands.shell import cores
 from civic.services import build_services
 from civic.settings import Settings
 from domain.accounts import STAFF
@@ -105,7 +106,7 @@ def main() -> None:
     data_dir = args.data or Path(tempfile.mkdtemp(prefix="civic-scale-bench-"))
     settings = Settings(data_dir=data_dir, rate_limit_per_minute=0, secret_key=secrets.token_hex(32))
     cycle_spec = spec()
-    cpus = frozenset(int(core) for core in args.server_cpus.split(",")) if args.server_cpus else None
+    cpus = frozenset(cores(args.server_cpus)) if args.server_cpus else None  # as civic serve --cpus reads them
     figures: dict[str, object] = {"ballots": ballots, "areas": len(cycle_spec.areas), "clients": args.clients,
                                   "server_cpus": sorted(cpus) if cpus else None}  # fmt: skip
 
