@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
-from fractions import Fraction
 from typing import Any
 
 from sqlite_utils import Database
@@ -29,6 +28,7 @@ from domain.budgeting.counting import AreaResult
 from domain.budgeting.recount import area_file
 from domain.budgeting.results import COUNTING, RESULTS
 from domain.eventlog import Recorded
+from domain.tally.rational import Rational
 from projections import budgeting_queries as queries
 from projections.ballot_queries import ballot_count, ballots_of_area, turnout
 from projections.budgeting_results import CycleOutcome, results_of
@@ -176,10 +176,10 @@ def _name(row: Mapping[str, Any], field: str) -> str:
     return str(row.get(f"{field}_{suffix}") or row.get(f"{field}_zh") or "")
 
 
-def _money(value: int | Fraction | str) -> str:
-    amount = Fraction(value) if isinstance(value, str) else value
+def _money(value: int | Rational | str) -> str:
+    amount = Rational(value) if isinstance(value, str) else value
     shown = amount if isinstance(amount, int) or amount.denominator == 1 else round(float(amount), 2)
-    return i18n.format_money(int(shown) if isinstance(shown, Fraction) else shown, i18n.current_locale.get())
+    return i18n.format_money(int(shown) if isinstance(shown, Rational) else shown, i18n.current_locale.get())
 
 
 def _area_view(spec: Mapping[str, Any], entries: list[dict[str, Any]], result: AreaResult) -> dict[str, Any]:
@@ -212,7 +212,7 @@ def _area_view(spec: Mapping[str, Any], entries: list[dict[str, Any]], result: A
         "budget_chart": split_bar(gettext("Budget of %(area)s: selected projects and unspent", area=_name(area, "name")),
                                   split),
         "explanation": explanation_lines(result.explanation, titles),
-        "budget_used": str(round(Fraction(result.cost * 100, result.budget))) if result.budget else "0",
+        "budget_used": str(round(Rational(result.cost * 100, result.budget))) if result.budget else "0",
     }  # fmt: skip
 
 

@@ -13,9 +13,7 @@ import re
 import sys
 import time
 from collections.abc import Callable
-from decimal import ROUND_HALF_EVEN, Decimal
 from enum import Enum
-from fractions import Fraction
 
 from civic.words import N_
 from civic.words import gettext as _
@@ -24,6 +22,7 @@ from domain.tally.explain import GreedyExplanation, MesExplanation, PhragmenExpl
 from domain.tally.gcpause import collector_paused
 from domain.tally.outcome import count_profile
 from domain.tally.pabulib import PabulibFormatError, Problem, format_amount
+from domain.tally.rational import Rational
 from domain.tally.reader import Counted, read_counted
 from domain.tally.record import fields
 from domain.tally.satisfaction import Measure
@@ -200,7 +199,7 @@ def _plain(value: object) -> object:
         return {name: _plain(getattr(value, name)) for name in names}
     if isinstance(value, Enum):
         return value.value
-    if isinstance(value, Fraction):
+    if isinstance(value, Rational):
         try:
             return format_amount(value)
         except ValueError:
@@ -255,12 +254,15 @@ def pad(text: str, width: int, right: bool = False) -> str:
     return fill + text if right else text + fill
 
 
-def _money(value: Fraction) -> str:
+def _money(value: Rational) -> str:
     """Digits grouped in thousands (the election's own currency, whatever it is)."""
     if value.denominator == 1:
         return f"{value.numerator:,}"
-    exact = Decimal(value.numerator) / Decimal(value.denominator)
-    return f"{exact.quantize(Decimal('0.01'), rounding=ROUND_HALF_EVEN):,}"
+    cents, rest = divmod(abs(value.numerator) * 100, value.denominator)
+    if 2 * rest > value.denominator or (2 * rest == value.denominator and cents % 2):
+        cents += 1  # to the nearest cent, halves to even (as Decimal's ROUND_HALF_EVEN)
+    whole, part = divmod(cents, 100)
+    return f"{'-' if value.numerator < 0 else ''}{whole:,}.{part:02d}"
 
 
 VOTES_HEADING = {Measure.COST: N_("Approvals"), Measure.POINTS: N_("Points"), Measure.BORDA: N_("Borda score")}
@@ -300,7 +302,7 @@ def _table(election: Counted, outcome: Outcome) -> None:
         (
             project.id,
             cut(project.name, NAME_COLUMNS),
-            _money(received.get(project.id, Fraction(0))),
+            _money(received.get(project.id, Rational(0))),
             _money(project.cost),
             _("yes") if project.id in chosen else "",
         )

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from fractions import Fraction
 from math import ceil
 from typing import Any
 
@@ -50,6 +49,7 @@ from domain.tally.explain import Explanation, GreedyExplanation, MesExplanation,
 from domain.tally.gcpause import collector_paused
 from domain.tally.greedy import votes as received
 from domain.tally.outcome import count_profile
+from domain.tally.rational import Rational
 from domain.tally.satisfaction import compile_profile
 
 Choices = dict[str, int]
@@ -96,10 +96,10 @@ class AreaResult:
         )  # fmt: skip
 
 
-def thresholds(spec: CycleSpec) -> tuple[Fraction, bool]:
+def thresholds(spec: CycleSpec) -> tuple[Rational, bool]:
     """(Taipei's percentage, exactly; Świecie's rule on?) from the cycle's ``[counting]`` table."""
     rules = spec.counting
-    return Fraction(str(rules.min_voters_percent)), bool(rules.min_vote_share)
+    return Rational(str(rules.min_voters_percent)), bool(rules.min_vote_share)
 
 
 def ballot_rules(spec: CycleSpec, budget: int) -> BallotRules:
@@ -109,12 +109,12 @@ def ballot_rules(spec: CycleSpec, budget: int) -> BallotRules:
     low = ballot.min_choices or None
     high = ballot.max_choices if ballot.max_choices < MAX_CHOICES else None
     if ballot.kind == "knapsack":
-        least = Fraction(budget * ballot.min_share, 100) if ballot.min_share else None
-        return BallotRules(min_length=low, max_length=high, min_sum_cost=least, max_sum_cost=Fraction(budget))
+        least = Rational(budget * ballot.min_share, 100) if ballot.min_share else None
+        return BallotRules(min_length=low, max_length=high, min_sum_cost=least, max_sum_cost=Rational(budget))
     if ballot.kind == "cumulative":
         return BallotRules(
-            min_length=low, max_length=high, max_points=Fraction(ballot.max_per_project),
-            max_sum_points=Fraction(ballot.points),
+            min_length=low, max_length=high, max_points=Rational(ballot.max_per_project),
+            max_sum_points=Rational(ballot.points),
         )  # fmt: skip
     return BallotRules(min_length=ballot.min_choices, max_length=ballot.max_choices)
 
@@ -132,7 +132,7 @@ def _election_of(spec: CycleSpec, budget: int, entries: Mapping[str, int], ballo
                  keep: frozenset[str] | None) -> Election:  # fmt: skip
     kind = VOTE_TYPES[spec.ballot.kind]
     codes = [code for code in entries if keep is None or code in keep]
-    projects = tuple(Project(code, Fraction(entries[code])) for code in codes)
+    projects = tuple(Project(code, Rational(entries[code])) for code in codes)
     wanted = set(codes)
     shared: dict[tuple[tuple[str, int], ...], Any] = {}
     voters = []
@@ -142,12 +142,12 @@ def _election_of(spec: CycleSpec, budget: int, entries: Mapping[str, int], ballo
         if ballot is None:
             ballot = shared[key] = ballot_of(kind, {code: value for code, value in key if code in wanted})
         voters.append(Voter(str(number), ballot))
-    return Election(Fraction(budget), kind, projects, tuple(voters), ballot_rules(spec, budget))
+    return Election(Rational(budget), kind, projects, tuple(voters), ballot_rules(spec, budget))
 
 
 def ballot_of(kind: VoteType, choices: Choices) -> ApprovalBallot | CumulativeBallot | OrdinalBallot:
     if kind is VoteType.CUMULATIVE:
-        return CumulativeBallot(tuple((code, Fraction(points)) for code, points in choices.items()))
+        return CumulativeBallot(tuple((code, Rational(points)) for code, points in choices.items()))
     if kind is VoteType.ORDINAL:
         return OrdinalBallot(tuple(sorted(choices, key=choices.__getitem__)))
     return ApprovalBallot(frozenset(choices))
@@ -183,7 +183,7 @@ def _count_area(
     for code, cost in entries.items():
         if need and supporters[code] < need:
             excluded[code] = MIN_VOTERS
-        elif share_rule and _share(spec, code, supporters, points, len(counted)) < Fraction(cost, 3 * budget):
+        elif share_rule and _share(spec, code, supporters, points, len(counted)) < Rational(cost, 3 * budget):
             excluded[code] = MIN_VOTE_SHARE
     keep = frozenset(code for code in entries if code not in excluded)
     full = election_of(spec, budget, entries, counted)
@@ -209,11 +209,11 @@ def _count_area(
     )  # fmt: skip
 
 
-def _share(spec: CycleSpec, code: str, supporters: dict[str, int], points: dict[str, int], voters: int) -> Fraction:
+def _share(spec: CycleSpec, code: str, supporters: dict[str, int], points: dict[str, int], voters: int) -> Rational:
     if spec.ballot.kind == "cumulative":
         total = sum(points.values())
-        return Fraction(points[code], total) if total else Fraction(0)
-    return Fraction(supporters[code], voters) if voters else Fraction(0)
+        return Rational(points[code], total) if total else Rational(0)
+    return Rational(supporters[code], voters) if voters else Rational(0)
 
 
 def _by_votes(keep: frozenset[str], votes: dict[str, int]) -> list[str]:
@@ -229,8 +229,8 @@ def _top(keep: frozenset[str], votes: dict[str, int]) -> list[str]:
 # --- the explanation as plain data ---------------------------------------------------------------
 
 
-def amount(value: Fraction) -> str:
-    """An exact amount as text: ``12``, ``12.5``, or ``25/3`` (``Fraction(text)`` reads each back)."""
+def amount(value: Rational) -> str:
+    """An exact amount as text: ``12``, ``12.5``, or ``25/3`` (``Rational(text)`` reads each back)."""
     if value.denominator == 1:
         return str(value.numerator)
     for places in range(1, 7):

@@ -18,7 +18,6 @@ import secrets
 import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import date
-from fractions import Fraction
 from random import Random
 from typing import Any
 
@@ -27,6 +26,7 @@ from domain.budgeting.errors import SpecError
 from domain.budgeting.spec import CODE, MAX_TEXT, UNKNOWN_RULE, CycleSpec, check
 from domain.tally import ApprovalBallot, CumulativeBallot, Election, OrdinalBallot, Project, Voter, VoteType
 from domain.tally.pabulib import META_KEYS, format_amount, in_recommended_order, parse, write
+from domain.tally.rational import Rational
 
 # civic's rule names and Pabulib's (``equalshares/add1``: Equal Shares completed by raising each
 # voter's budget one unit at a time, as Wieliczka's files name it).
@@ -63,7 +63,7 @@ def area_file(
     (shuffle or secrets.SystemRandom()).shuffle(shuffled)
     voters = tuple(Voter(str(number), ballot_of(kind, choices)) for number, choices in enumerate(shuffled, 1))
     projects = tuple(
-        Project(code, Fraction(cost), titles.get(code, ""), _project_fields(code, kind, result))
+        Project(code, Rational(cost), titles.get(code, ""), _project_fields(code, kind, result))
         for code, cost in entries.items()
     )
     rules = ballot_rules(spec, found.budget)
@@ -94,7 +94,7 @@ def area_file(
             f"{code} ({why})" for code, why in result.excluded.items()
         )
     ordered = tuple((key, meta[key]) for key in in_recommended_order(meta, META_KEYS))
-    return write(Election(Fraction(found.budget), kind, projects, voters, rules, ordered))
+    return write(Election(Rational(found.budget), kind, projects, voters, rules, ordered))
 
 
 def _project_fields(code: str, kind: VoteType, result: AreaResult) -> tuple[tuple[str, str], ...]:
@@ -170,9 +170,9 @@ def _choices(ballot: object) -> Choices:
     return dict.fromkeys(sorted(ballot.projects), 1)
 
 
-def _whole(value: Fraction) -> int:
+def _whole(value: Rational) -> int:
     """An amount as whole units (NT$ amounts and points are whole): half rounds up."""
-    return int(value + Fraction(1, 2)) if value.denominator != 1 else int(value)
+    return int(value + Rational(1, 2)) if value.denominator != 1 else int(value)
 
 
 def _slug(text: str) -> str:

@@ -27,6 +27,7 @@ from domain.tally.outcome import (
     tally,
 )
 from domain.tally.pabulib import PabulibFormatError, Problem
+from domain.tally.rational import Rational
 
 __all__ = [
     "DEFAULT_RULE",
@@ -41,6 +42,7 @@ __all__ = [
     "PabulibFormatError",
     "Problem",
     "Project",
+    "Rational",
     "RuleNotApplicableError",
     "UnknownRuleError",
     "VoteType",

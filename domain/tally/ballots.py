@@ -8,7 +8,7 @@ Four ballot kinds, as cities use them (and as Pabulib stores them):
 * cumulative (``cumulative``, also ``scoring``): points given to projects, with point limits;
 * ordinal (``ordinal``): projects ranked from most to least preferred.
 
-Amounts are exact ``Fraction`` values (a budget of ``969245.38`` stays exactly that). Project ids
+Amounts are exact ``Rational`` values (a budget of ``969245.38`` stays exactly that). Project ids
 are strings and their string order is the tie-breaking order of every rule.
 """
 
@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import Enum
-from fractions import Fraction
 from operator import attrgetter
 
+from domain.tally.rational import Rational
 from domain.tally.record import hidden, record
 
 Fields = tuple[tuple[str, str], ...]
@@ -43,7 +43,7 @@ class VoteType(str, Enum):
 @record
 class Project:
     id: str
-    cost: Fraction
+    cost: Rational
     name: str = ""
     fields: Fields = ()  # the other columns of the file (category, votes, ...), in file order
 
@@ -60,7 +60,7 @@ class ApprovalBallot:
 class CumulativeBallot:
     """Points per project, in the order the voter gave them; each project at most once."""
 
-    points: tuple[tuple[str, Fraction], ...]
+    points: tuple[tuple[str, Rational], ...]
 
     def project_ids(self) -> tuple[str, ...]:
         return tuple(project for project, _ in self.points)
@@ -111,18 +111,18 @@ class BallotRules:
 
     min_length: int | None = None
     max_length: int | None = None
-    min_sum_cost: Fraction | None = None
-    max_sum_cost: Fraction | None = None
-    min_points: Fraction | None = None
-    max_points: Fraction | None = None
-    min_sum_points: Fraction | None = None
-    max_sum_points: Fraction | None = None
+    min_sum_cost: Rational | None = None
+    max_sum_cost: Rational | None = None
+    min_points: Rational | None = None
+    max_points: Rational | None = None
+    min_sum_points: Rational | None = None
+    max_sum_points: Rational | None = None
 
-    def violations(self, ballot: Ballot, cost_of: Callable[[str], Fraction]) -> tuple[Violation, ...]:
+    def violations(self, ballot: Ballot, cost_of: Callable[[str], Rational]) -> tuple[Violation, ...]:
         ids = ballot.project_ids()
         found = [*_outside(len(ids), self.min_length, self.max_length, Violation.TOO_FEW, Violation.TOO_MANY)]
         if isinstance(ballot, ApprovalBallot):
-            total_cost = sum((cost_of(project) for project in ids), Fraction(0))
+            total_cost = sum((cost_of(project) for project in ids), Rational(0))
             found += _outside(
                 total_cost, self.min_sum_cost, self.max_sum_cost, Violation.COST_TOO_LOW, Violation.COST_TOO_HIGH
             )
@@ -133,7 +133,7 @@ class BallotRules:
                     value, self.min_points, self.max_points, Violation.POINTS_TOO_LOW, Violation.POINTS_TOO_HIGH
                 )
             found += _outside(
-                sum(points, Fraction(0)),
+                sum(points, Rational(0)),
                 self.min_sum_points,
                 self.max_sum_points,
                 Violation.TOTAL_POINTS_TOO_LOW,
@@ -143,9 +143,9 @@ class BallotRules:
 
 
 def _outside(
-    value: Fraction | int,
-    low: Fraction | int | None,
-    high: Fraction | int | None,
+    value: Rational | int,
+    low: Rational | int | None,
+    high: Rational | int | None,
     too_low: Violation,
     too_high: Violation,
 ) -> list[Violation]:
@@ -167,7 +167,7 @@ class ElectionError(ValueError):
 
 @record
 class Election:
-    budget: Fraction
+    budget: Rational
     vote_type: VoteType
     projects: tuple[Project, ...]
     voters: tuple[Voter, ...]
@@ -201,5 +201,5 @@ class Election:
     def project(self, project_id: str) -> Project:
         return self._by_id[project_id]
 
-    def cost_of(self, project_ids: tuple[str, ...] | frozenset[str]) -> Fraction:
-        return sum((self._by_id[project].cost for project in project_ids), Fraction(0))
+    def cost_of(self, project_ids: tuple[str, ...] | frozenset[str]) -> Rational:
+        return sum((self._by_id[project].cost for project in project_ids), Rational(0))

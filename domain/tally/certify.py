@@ -17,12 +17,12 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
-from fractions import Fraction
 from itertools import chain
 
 import numpy as np
 
 from domain.tally.enclosure import GRID, INT64, Checkpoint, Pass, Undecided
+from domain.tally.rational import Rational
 from domain.tally.satisfaction import Measure, Profile
 
 
@@ -63,7 +63,7 @@ class Tables:
             shift += 1
         unit = scale << shift
         cost = [int(c * unit) for c in profile.costs]
-        start = Fraction(int(profile.budget * unit), n)
+        start = Rational(int(profile.budget * unit), n)
         members, weights, sats = _supporters(profile, cost_sat)
         total = [int(np.dot(w, s)) for w, s in zip(weights, sats)]
         per = [c if cost_sat else 1 for c in cost]

@@ -32,11 +32,11 @@ lines), and only if that takes long does the numpy engine go on from where it st
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from fractions import Fraction
 from itertools import count
 from operator import itemgetter
 
 from domain.tally.mes import ExactMES
+from domain.tally.rational import Rational
 from domain.tally.record import record
 from domain.tally.satisfaction import Measure, Profile
 
@@ -76,7 +76,7 @@ class Result:
     selected: frozenset[int]  # the outcome before greedy: free projects plus what MES bought
     sequence: tuple[int, ...]  # what MES bought, in order, at the chosen per-voter budget
     increments: int  # the k of that budget: b0 + k per voter
-    per_voter_budget: Fraction
+    per_voter_budget: Rational
 
 
 class _Engine:
@@ -150,7 +150,7 @@ class _Engine:
 def equal_shares_at(profile: Profile, k: int = 0) -> Result:
     """Plain MES (``k = 0``), or MES with ``k`` currency units added per voter."""
     if profile.voters == 0:  # the reference returns an empty outcome when nobody voted
-        return Result(frozenset(), (), k, Fraction(0))
+        return Result(frozenset(), (), k, Rational(0))
     # One run on a small election is quicker in exact rationals than importing numpy.
     supporters = sum(map(len, map(itemgetter(0), profile.groups)))  # (``Group.projects``)
     engine = _Engine(profile, fast=supporters >= ONE_RUN_EXACT_BELOW)
@@ -167,7 +167,7 @@ def equal_shares_completed(
     an election with fewer than ``SMALL_BELOW`` supporters, else none); the outcome is the
     same whatever it is."""
     if profile.voters == 0:
-        return Result(frozenset(), (), 0, Fraction(0))
+        return Result(frozenset(), (), 0, Rational(0))
     if small_work is None:
         supporters = sum(map(len, map(itemgetter(0), profile.groups)))
         if profile.measure != Measure.COST:

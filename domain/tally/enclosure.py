@@ -32,10 +32,11 @@ every rounding directed so that lines below stay below and lines above stay abov
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from domain.tally.rational import Rational
 
 if TYPE_CHECKING:
     from domain.tally.certify import Tables
@@ -51,7 +52,7 @@ Line = tuple[int, int]  # a + s t
 
 
 class Undecided(Exception):
-    def __init__(self, round_: int, safe: Fraction) -> None:
+    def __init__(self, round_: int, safe: Rational) -> None:
         super().__init__(f"round {round_}, proven up to t < {safe}")
         self.round = round_
         self.safe = safe  # how far from k0 the failing comparison still held
@@ -250,14 +251,14 @@ class Pass:
         if other in t.twins[winner]:
             if winner < other:
                 return
-            raise Undecided(self.round, Fraction(0))
+            raise Undecided(self.round, Rational(0))
         strict = other < winner  # a tie would go to ``other``
         if top.exact and price.exact:  # compare cost / total exactly
             mine = t.cost[winner] * t.total[other] * t.per[other]
             theirs = t.cost[other] * t.total[winner] * t.per[winner]
             if mine < theirs or (mine == theirs and not strict):
                 return
-            raise Undecided(self.round, Fraction(0))
+            raise Undecided(self.round, Rational(0))
         assert top.high is not None
         safe = _first_bad(price.low0, price.low1, top.high, self.L, strict)
         if safe is not None:
@@ -486,26 +487,26 @@ class Pass:
         self.size = len(live)
 
 
-def _first_reach(lines: tuple[Line, Line], level: int, L: int) -> Fraction | None:
+def _first_reach(lines: tuple[Line, Line], level: int, L: int) -> Rational | None:
     """The first t in [0, L] where both lines are at or above ``level``, or None."""
     ends = [(a, a + s * L) for a, s in lines]
     if any(first < level and last < level for first, last in ends):
         return None  # one line stays below throughout
     if all(first >= level for first, _ in ends):
-        return Fraction(0)
-    start, stop = Fraction(0), Fraction(L)
+        return Rational(0)
+    start, stop = Rational(0), Rational(L)
     for a, s in lines:
         if s == 0:
             if a < level:
                 return None
         elif s > 0:
-            start = max(start, Fraction(level - a, s))
+            start = max(start, Rational(level - a, s))
         else:
-            stop = min(stop, Fraction(level - a, s))
+            stop = min(stop, Rational(level - a, s))
     return start if start <= stop else None
 
 
-def _first_bad(low0: Line, low1: Line, high: Line, L: int, strict: bool) -> Fraction | None:
+def _first_bad(low0: Line, low1: Line, high: Line, L: int, strict: bool) -> Rational | None:
     """The first t in [0, L] where ``max(low0, low1) - high`` is not positive (negative, if not
     ``strict``); None if there is none."""
     bad = []
@@ -524,12 +525,12 @@ def _first_bad(low0: Line, low1: Line, high: Line, L: int, strict: bool) -> Frac
     return lo
 
 
-def _bad_interval(a: int, s: int, L: int) -> tuple[Fraction, Fraction]:
+def _bad_interval(a: int, s: int, L: int) -> tuple[Rational, Rational]:
     """A closed interval of [0, L] holding every t where a + s t fails (it fails at an end)."""
     if s == 0:
-        return Fraction(0), Fraction(L)
-    root = Fraction(-a, s)
-    return (Fraction(0), min(Fraction(L), root)) if s > 0 else (max(Fraction(0), root), Fraction(L))
+        return Rational(0), Rational(L)
+    root = Rational(-a, s)
+    return (Rational(0), min(Rational(L), root)) if s > 0 else (max(Rational(0), root), Rational(L))
 
 
 def _all_but_richest(budgets: np.ndarray, sats: np.ndarray) -> np.ndarray:

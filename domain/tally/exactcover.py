@@ -28,13 +28,13 @@ project whose old ``low`` already loses to the winner is not priced again, as in
 from __future__ import annotations
 
 from collections.abc import Iterator
-from fractions import Fraction
 
 from domain.tally.mes import ExactMES, _RunState
+from domain.tally.rational import Rational
 
 
 class ExactCover:
-    def __init__(self, mes: ExactMES, b0: Fraction, work: int) -> None:
+    def __init__(self, mes: ExactMES, b0: Rational, work: int) -> None:
         self.mes = mes
         self.b0 = b0
         self.work = work
@@ -47,7 +47,7 @@ class ExactCover:
         # Below each project's price for every budget: the cost over its total satisfaction.
         # Kept as (float, exact, project), compared by the float first (rounding keeps order:
         # a < b gives float(a) <= float(b)), the exact value only when the floats are equal.
-        self.least: dict[int, tuple[float, Fraction, int]] = {}
+        self.least: dict[int, tuple[float, Rational, int]] = {}
         for p in mes.eligible:
             least = mes.profile.costs[p] / mes.tot[p]
             self.least[p] = (float(least), least, p)
@@ -58,7 +58,7 @@ class ExactCover:
             signature.setdefault(key, []).append(p)
         self.twins = {p: frozenset(same) for same in signature.values() for p in same}
 
-    def _price(self, state: _RunState, project: int) -> Fraction | None:
+    def _price(self, state: _RunState, project: int) -> Rational | None:
         self.spent += self.weight[project]
         return state.price(project)
 

@@ -6,8 +6,8 @@ Amounts are exact fractions; money is in the election's currency, ``per_voter_bu
 from __future__ import annotations
 
 from enum import Enum
-from fractions import Fraction
 
+from domain.tally.rational import Rational
 from domain.tally.record import record
 
 
@@ -15,7 +15,7 @@ from domain.tally.record import record
 class Payment:
     """What each of ``voters`` paid for a project bought by the Method of Equal Shares."""
 
-    amount: Fraction
+    amount: Rational
     voters: tuple[str, ...]  # voter ids
     full_share: bool  # True: paid their full share; False: paid everything they had left
 
@@ -23,9 +23,9 @@ class Payment:
 @record
 class MesRound:
     project: str
-    cost: Fraction
-    price: Fraction  # paid per unit of satisfaction (the rule's rho); least among affordable projects
-    share: Fraction | None  # approval: what each supporter who could afford it paid (price x cost)
+    cost: Rational
+    price: Rational  # paid per unit of satisfaction (the rule's rho); least among affordable projects
+    share: Rational | None  # approval: what each supporter who could afford it paid (price x cost)
     payments: tuple[Payment, ...]
 
 
@@ -38,30 +38,30 @@ class Reason(str, Enum):
 @record
 class MesRejection:
     project: str
-    cost: Fraction
+    cost: Rational
     supporters: int
-    supporters_money: Fraction  # what its supporters had left when the rule stopped
+    supporters_money: Rational  # what its supporters had left when the rule stopped
     reason: Reason
 
 
 @record
 class GreedyStep:
     project: str
-    cost: Fraction
-    score: Fraction | None  # satisfaction per unit of cost; None when the project is free
+    cost: Rational
+    score: Rational | None  # satisfaction per unit of cost; None when the project is free
     selected: bool
-    remaining: Fraction  # budget left after this step
+    remaining: Rational  # budget left after this step
 
 
 @record
 class GreedyExplanation:
-    budget: Fraction  # what was left to spend when greedy started
+    budget: Rational  # what was left to spend when greedy started
     steps: tuple[GreedyStep, ...]  # in the order greedy considered the projects
 
 
 @record
 class MesExplanation:
-    per_voter_budget: Fraction  # what each voter started with
+    per_voter_budget: Rational  # what each voter started with
     increments: int  # how many currency units were added per voter (0 for plain MES)
     free: tuple[str, ...]  # supported projects that cost nothing, selected up front
     rounds: tuple[MesRound, ...]
@@ -72,7 +72,7 @@ class MesExplanation:
 @record
 class PhragmenRound:
     project: str
-    load: Fraction  # every supporter's load after buying it
+    load: Rational  # every supporter's load after buying it
     supporters: int
 
 

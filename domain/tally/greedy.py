@@ -11,13 +11,12 @@ completes it) is kept and its cost counted first.
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 from domain.tally.explain import GreedyExplanation, GreedyStep
+from domain.tally.rational import Rational
 from domain.tally.satisfaction import Measure, Profile
 
 
-def total_satisfaction(profile: Profile) -> list[Fraction]:
+def total_satisfaction(profile: Profile) -> list[Rational]:
     if profile.measure == Measure.COST:  # every supporter's satisfaction is the cost: count them
         supporters = [0] * len(profile.ids)
         for group in profile.groups:
@@ -27,9 +26,9 @@ def total_satisfaction(profile: Profile) -> list[Fraction]:
         return [cost * count for cost, count in zip(profile.costs, supporters)]
     # Few distinct point values: count voters per (project, value) and multiply once. Values
     # are counted by object, not by equality: the parser reads each distinct number once, and
-    # hashing a Fraction is slow. (Equal values held in two objects are simply summed apart.)
+    # hashing a Rational is slow. (Equal values held in two objects are simply summed apart.)
     counts: dict[tuple[int, int], int] = {}
-    value_of: dict[int, Fraction] = {}
+    value_of: dict[int, Rational] = {}
     for group in profile.groups:
         size = len(group.voters)
         for project, value in zip(group.projects, group.values):
@@ -39,13 +38,13 @@ def total_satisfaction(profile: Profile) -> list[Fraction]:
             else:
                 counts[key] = size
                 value_of[id(value)] = value
-    totals = [Fraction(0)] * len(profile.ids)
+    totals = [Rational(0)] * len(profile.ids)
     for (project, held_at), voters in counts.items():
         totals[project] += value_of[held_at] * voters
     return totals
 
 
-def votes(profile: Profile) -> list[Fraction]:
+def votes(profile: Profile) -> list[Rational]:
     """What each project received, in index order: approvals (the number of voters, under the
     cost measure), points given, or Borda score."""
     if profile.measure != Measure.COST:
@@ -55,20 +54,20 @@ def votes(profile: Profile) -> list[Fraction]:
         size = group.size
         for project in group.projects:
             supporters[project] += size
-    return [Fraction(count) for count in supporters]
+    return [Rational(count) for count in supporters]
 
 
-def order(profile: Profile, exclude: frozenset[int] = frozenset()) -> list[tuple[int, Fraction | None]]:
+def order(profile: Profile, exclude: frozenset[int] = frozenset()) -> list[tuple[int, Rational | None]]:
     """Projects in the order greedy considers them, each with its score (None: free)."""
     totals = total_satisfaction(profile)
-    scored: list[tuple[tuple[int, Fraction, int], int, Fraction | None]] = []
+    scored: list[tuple[tuple[int, Rational, int], int, Rational | None]] = []
     for project, cost in enumerate(profile.costs):
         if project in exclude:
             continue
         if totals[project] > 0 and cost == 0:
-            scored.append(((0, Fraction(0), project), project, None))
+            scored.append(((0, Rational(0), project), project, None))
         else:
-            score = totals[project] / cost if totals[project] > 0 else Fraction(0)
+            score = totals[project] / cost if totals[project] > 0 else Rational(0)
             scored.append(((1, -score, project), project, score))
     return [(project, score) for _, project, score in sorted(scored)]
 

@@ -19,12 +19,15 @@ engine whose answers this one stands behind.
 
 from __future__ import annotations
 
+from _collections import _count_elements  # (collections.Counter's own counting loop, in C)
 from collections import defaultdict
 from collections.abc import Sequence
-from fractions import Fraction
+from itertools import chain, pairwise, repeat
 from math import gcd, lcm
+from operator import itemgetter, truediv
 
 from domain.tally.greedy import total_satisfaction
+from domain.tally.rational import Rational
 from domain.tally.record import record
 from domain.tally.satisfaction import Measure, Profile
 
@@ -32,15 +35,15 @@ from domain.tally.satisfaction import Measure, Profile
 @record
 class Purchase:
     project: int
-    rho: Fraction
-    payments: tuple[tuple[Fraction, tuple[int, ...], bool], ...]  # (amount, groups, full share)
+    rho: Rational
+    payments: tuple[tuple[Rational, tuple[int, ...], bool], ...]  # (amount, groups, full share)
 
 
 @record
 class Run:
     sequence: tuple[int, ...]  # projects bought, in order (free projects not included)
     purchases: tuple[Purchase, ...]  # filled when recording
-    leftover: dict[int, Fraction]  # recording: what each unselected project's supporters had left
+    leftover: dict[int, Rational]  # recording: what each unselected project's supporters had left
 
 
 class ExactMES:
@@ -53,11 +56,18 @@ class ExactMES:
         # they are told apart by numerator and denominator (a fraction's own hash is slow), and
         # each value object is looked at once (profiles share them between groups).
         self.supporters: list[list[tuple[int, int]]] = [[] for _ in range(count)]
-        self.values: list[list[Fraction]] = [[] for _ in range(count)]
+        self.values: list[list[Rational]] = [[] for _ in range(count)]
         self.sizes = [len(group.voters) for group in profile.groups]
         codes: list[dict[tuple[int, int], int]] = [{} for _ in range(count)]
         seen: dict[tuple[int, int], int] = {}  # (project, id of a value object) -> code
-        for index, group in enumerate(profile.groups):
+        if self.cost_sat:  # every supporter's satisfaction is the cost: one code per project
+            for pair, group in zip(zip(range(len(profile.groups)), repeat(0)), profile.groups):
+                for project in group.projects:
+                    self.supporters[project].append(pair)
+            for project, listed in enumerate(self.supporters):
+                if listed:
+                    self.values[project].append(profile.costs[project])
+        for index, group in enumerate(() if self.cost_sat else profile.groups):
             for project, value in zip(group.projects, group.values):
                 code = seen.get((project, id(value)))
                 if code is None:
@@ -76,11 +86,23 @@ class ExactMES:
         for values in self.values:
             scale = lcm(*(value.denominator for value in values))
             self.scaled.append((scale, [value.numerator * (scale // value.denominator) for value in values]))
+        # For pricing, each project's supporting groups and their codes apart, and the groups
+        # repeated by their number of voters: counting (class, code) keys over that list, in C
+        # (``_count_elements``), gives each class's number of voters without a Python loop.
+        self.weighted: list[tuple[list[int], list[int]]] = []
+        size_of = self.sizes.__getitem__
+        for supporters in self.supporters:
+            groups, held = list(map(itemgetter(0), supporters)), list(map(itemgetter(1), supporters))
+            voters = list(map(size_of, groups))
+            if max(voters, default=1) > 1:
+                groups = list(chain.from_iterable(map(repeat, groups, voters)))
+                held = list(chain.from_iterable(map(repeat, held, voters)))
+            self.weighted.append((groups, held))
         self.tot = total_satisfaction(profile)
         self.free = tuple(p for p in range(count) if profile.costs[p] == 0 and self.tot[p] > 0)
         self.eligible = tuple(p for p in range(count) if profile.costs[p] > 0 and self.tot[p] > 0)
 
-    def run(self, beta: Fraction, forced: Sequence[int] | None = None, record: bool = False) -> Run:
+    def run(self, beta: Rational, forced: Sequence[int] | None = None, record: bool = False) -> Run:
         """One run with ``beta`` per voter. ``forced``: buy these, in this order (explanations)."""
         state = _RunState(self, beta)
         purchases: list[Purchase] = []
@@ -99,12 +121,13 @@ class ExactMES:
 
 
 class _RunState:
-    """Voters are kept in classes: a class is what its voters paid for so far (each purchase
-    with their satisfaction in it), so everyone in it has the same money left. Classes are
-    numbered as they appear; ``budgets[c]`` is what each voter of class ``c`` has left, as
-    (numerator, denominator) in lowest terms (fractions only where a value is handed out)."""
+    """Voters are kept in classes: a class is the voters with the same money left, whatever
+    they paid for (what a voter pays next depends only on what it has and its satisfaction),
+    so everyone who ran out of money is in one class. Classes are numbered as they appear;
+    ``budgets[c]`` is what each voter of class ``c`` has left, as (numerator, denominator) in
+    lowest terms (fractions only where a value is handed out)."""
 
-    def __init__(self, mes: ExactMES, beta: Fraction, search: bool = True) -> None:
+    def __init__(self, mes: ExactMES, beta: Rational, search: bool = True) -> None:
         """``search=False``: for pricing and buying only (``exactcover.py`` chooses the winners),
         without the stale prices that ``next_winner`` keeps."""
         self.mes = mes
@@ -117,9 +140,10 @@ class _RunState:
             self.order = {p: (float(rho), rho, p) for p, rho in self.stale.items()}
         self.sequence: list[int] = []
         self.bought: set[int] = set(mes.free)
-        self.rho: dict[int, Fraction] = {}
+        self.rho: dict[int, Rational] = {}
         self.of = [0] * len(mes.profile.groups)  # each group's class; 0: paid nothing yet
         self.budgets = [(beta.numerator, beta.denominator)]
+        self.holding = {self.budgets[0]: 0}  # budget -> its class
         self.after: dict[tuple[int, int, int], int] = {}  # (class, project, code) -> class after paying
 
     def classes(self, project: int) -> dict[tuple[int, int], list[int]]:
@@ -130,17 +154,17 @@ class _RunState:
             found[of[group], code].append(group)
         return found
 
-    def budget(self, cls: int) -> Fraction:
-        return Fraction(*self.budgets[cls])
+    def budget(self, cls: int) -> Rational:
+        return Rational(*self.budgets[cls])
 
-    def money(self, project: int) -> Fraction:
+    def money(self, project: int) -> Rational:
         sizes = self.mes.sizes.__getitem__
         return sum(
             (self.budget(cls) * sum(map(sizes, members)) for (cls, _), members in self.classes(project).items()),
-            Fraction(0),
+            Rational(0),
         )
 
-    def price(self, project: int) -> Fraction | None:
+    def price(self, project: int) -> Rational | None:
         """The least rho its supporters can pay (None: they cannot afford it).
 
         Computed in integers: money over a common denominator of the budgets and the cost,
@@ -149,13 +173,12 @@ class _RunState:
         answer is made a fraction. The same numbers exactly, several times faster.
         """
         cost, cost_denominator = self.mes.cost_ratios[project]
-        sizes = self.mes.sizes.__getitem__
         budgets = self.budgets
         scale, sats = self.mes.scaled[project]
-        items = [
-            (budgets[cls], sats[code], sum(map(sizes, members)))
-            for (cls, code), members in self.classes(project).items()
-        ]
+        groups, codes = self.mes.weighted[project]
+        voters: dict[tuple[int, int], int] = {}
+        _count_elements(voters, zip(map(self.of.__getitem__, groups), codes))
+        items = [(budgets[cls], sats[code], size) for (cls, code), size in voters.items()]
         money = lcm(cost_denominator, *(denominator for (_, denominator), _, _ in items))
         whole = [(numerator * (money // denominator), sat, size) for (numerator, denominator), sat, size in items]
         need = cost * (money // cost_denominator)
@@ -164,22 +187,22 @@ class _RunState:
         if len(sats) == 1:  # one satisfaction for every supporter: poorest first is by budget
             whole.sort()
         else:
-            whole.sort(key=lambda item: Fraction(item[0], item[1]))
+            _by_budget_per_satisfaction(whole)
         paid, weight = 0, sum(sat * size for _, sat, size in whole)
         for budget, sat, size in whole:
             # rho = (need - paid) / money / (weight / scale); this class pays rho x sat if it can
             if (need - paid) * sat <= budget * weight:  # and so can all richer ones
-                return Fraction((need - paid) * scale, money * weight)
+                return Rational((need - paid) * scale, money * weight)
             paid += budget * size
             weight -= sat * size
         raise AssertionError("an affordable project always has a paying class")
 
-    def next_winner(self, forced: int | None) -> tuple[int, Fraction] | None:
+    def next_winner(self, forced: int | None) -> tuple[int, Rational] | None:
         if forced is not None:
             rho = self.price(forced)
             assert rho is not None, "a forced winner must be affordable"
             return forced, rho
-        best: Fraction | None = None
+        best: Rational | None = None
         tied: list[int] = []
         for project in sorted(self.remaining, key=self.order.__getitem__):
             if best is not None and self.stale[project] > best:
@@ -198,8 +221,8 @@ class _RunState:
             return None
         return min(tied), best
 
-    def purchase(self, project: int, rho: Fraction) -> Purchase:
-        payments: dict[tuple[Fraction, bool], list[int]] = defaultdict(list)
+    def purchase(self, project: int, rho: Rational) -> Purchase:
+        payments: dict[tuple[Rational, bool], list[int]] = defaultdict(list)
         values = self.mes.values[project]
         for (cls, code), members in self.classes(project).items():
             budget = self.budget(cls)
@@ -214,20 +237,42 @@ class _RunState:
             tuple((amount, tuple(sorted(members)), full) for (amount, full), members in sorted(payments.items())),
         )
 
-    def buy(self, project: int, rho: Fraction) -> None:
+    def buy(self, project: int, rho: Rational) -> None:
         self.sequence.append(project)
         self.bought.add(project)
         self.remaining.discard(project)
         self.rho[project] = rho
         of, budgets, after, values = self.of, self.budgets, self.after, self.mes.value_ratios[project]
+        holding = self.holding
         rho_ratio = (rho.numerator, rho.denominator)
         for group, code in self.mes.supporters[project]:
             step = (of[group], project, code)
             moved = after.get(step)
-            if moved is None:  # the first of its class to pay this: a new class
-                moved = after[step] = len(budgets)
-                budgets.append(_less(budgets[step[0]], rho_ratio, values[code]))
+            if moved is None:  # the first of its class to pay this: which class it moves to
+                left = _less(budgets[step[0]], rho_ratio, values[code])
+                moved = holding.get(left)
+                if moved is None:
+                    moved = holding[left] = len(budgets)
+                    budgets.append(left)
+                after[step] = moved
             of[group] = moved
+
+
+def _by_budget_per_satisfaction(items: list[tuple[int, int, int]]) -> None:
+    """Sort (budget, satisfaction, size) items by budget / satisfaction, ascending, stably.
+
+    By the float of each ratio first: an int divided by an int is correctly rounded, so a
+    smaller ratio never gets a larger float, and only ratios with equal floats can be out of
+    order. If two neighbours with equal floats differ exactly, the list is sorted again by
+    the exact ratios (rarely: it takes differences in the 16th digit). Exact sort keys were
+    most of the time of counting a ranked election."""
+    floats = list(map(truediv, map(itemgetter(0), items), map(itemgetter(1), items)))
+    order = sorted(range(len(items)), key=floats.__getitem__)
+    for before, after in pairwise(order):
+        if floats[before] == floats[after] and items[before][0] * items[after][1] != items[after][0] * items[before][1]:
+            items.sort(key=lambda item: Rational(item[0], item[1]))
+            return
+    items[:] = [items[at] for at in order]
 
 
 def _less(budget: tuple[int, int], rho: tuple[int, int], sat: tuple[int, int]) -> tuple[int, int]:

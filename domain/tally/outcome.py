@@ -15,7 +15,6 @@ id compared as strings ("10" before "9"), as the reference (pabutools 1.2.3,
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from fractions import Fraction
 
 from domain.tally.ballots import Election
 from domain.tally.explain import (
@@ -29,6 +28,7 @@ from domain.tally.explain import (
 )
 from domain.tally.gcpause import collector_paused
 from domain.tally.greedy import greedy, votes
+from domain.tally.rational import Rational
 from domain.tally.record import record
 from domain.tally.satisfaction import Measure, Profile, compile_profile
 
@@ -59,11 +59,11 @@ class RuleNotApplicableError(ValueError):
 class Outcome:
     rule: str
     selected: tuple[str, ...]  # project ids, in project-id (string) order
-    cost: Fraction
-    budget: Fraction
+    cost: Rational
+    budget: Rational
     explanation: Explanation | None = None
     measure: str = ""  # the satisfaction measure counted (``satisfaction.Measure``)
-    votes: tuple[tuple[str, Fraction], ...] = ()  # (project id, approvals, points or Borda score)
+    votes: tuple[tuple[str, Rational], ...] = ()  # (project id, approvals, points or Borda score)
 
 
 def applicable(election: Election, rule: str) -> bool:
@@ -156,7 +156,7 @@ def _mes_explanation(
             reason = Reason.UNAFFORDABLE
         rejected.append(
             MesRejection(
-                profile.ids[project], profile.costs[project], supporters, run.leftover.get(project, Fraction(0)), reason
+                profile.ids[project], profile.costs[project], supporters, run.leftover.get(project, Rational(0)), reason
             )
         )
     return MesExplanation(

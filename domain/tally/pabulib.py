@@ -17,9 +17,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator
-from decimal import Decimal
 from enum import Enum
-from fractions import Fraction
 from operator import itemgetter
 
 from domain.tally.ballots import (
@@ -35,6 +33,7 @@ from domain.tally.ballots import (
     VoteType,
 )
 from domain.tally.gcpause import collector_paused
+from domain.tally.rational import Rational
 from domain.tally.record import record
 
 SECTIONS = ("meta", "projects", "votes")
@@ -173,14 +172,28 @@ def in_recommended_order(columns: Iterable[str], recommended: tuple[str, ...]) -
     return sorted(given, key=lambda name: (rank.get(name, len(rank)), given.index(name)))
 
 
-def format_amount(value: Fraction) -> str:
+def format_amount(value: Rational) -> str:
     """``12``, ``969245.38``: exact decimals only (a third cannot be written in a .pb file)."""
     if value.denominator == 1:
         return str(value.numerator)
-    decimal = Decimal(value.numerator) / Decimal(value.denominator)
-    if Fraction(decimal) != value:
+    places = decimal_places(value.denominator)
+    if places is None:
         raise ValueError(f"{value} has no exact decimal form")
-    return format(decimal, "f")
+    digits = str(abs(value.numerator) * 10**places // value.denominator).rjust(places + 1, "0")
+    return f"{'-' if value.numerator < 0 else ''}{digits[:-places]}.{digits[-places:]}"
+
+
+def decimal_places(denominator: int) -> int | None:
+    """The fewest decimal places that write 1/denominator exactly (None: none do, as for 1/3):
+    the denominator must be 2^a x 5^b, and then max(a, b) places do."""
+    twos = fives = 0
+    while denominator % 2 == 0:
+        denominator //= 2
+        twos += 1
+    while denominator % 5 == 0:
+        denominator //= 5
+        fives += 1
+    return max(twos, fives) if denominator == 1 else None
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -302,9 +315,9 @@ def _vote_type(meta: dict[str, tuple[str, int]], meta_line: int) -> VoteType:
         raise _RowError(line, Problem.UNKNOWN_VOTE_TYPE, value=value) from None
 
 
-def _number(text: str, line: int, field: str) -> Fraction:
+def _number(text: str, line: int, field: str) -> Rational:
     try:
-        value = Fraction(text.replace(",", ".").strip())
+        value = Rational(text.replace(",", ".").strip())
     except (ValueError, ZeroDivisionError):
         raise _RowError(line, Problem.NOT_A_NUMBER, field=field, value=text) from None
     if value < 0:
@@ -420,7 +433,7 @@ class _Ballots:
         self.approval, self.points = vote_type.is_approval, vote_type.has_points
         self.known = known
         self.by_text: dict[tuple[str, str], Ballot] = {}
-        self.numbers: dict[str, Fraction] = {}
+        self.numbers: dict[str, Rational] = {}
 
     def ballot(self, key: tuple[str, str], line: int) -> Ballot:
         """The ballot of a vote as written (equal votes that differ only in spaces share one)."""
@@ -471,7 +484,7 @@ class _Ballots:
         values = [] if points.lower() in ("", "none") else points.split(",")
         if len(values) != len(ids):
             raise _RowError(line, Problem.POINTS_COUNT, found=str(len(values)), expected=str(len(ids)))
-        given: dict[str, Fraction] = {}
+        given: dict[str, Rational] = {}
         for project, value in zip(ids, values):
             given.pop(project, None)  # a repeated project keeps the last value, as the reference does
             given[project] = self._points(value, line)
@@ -490,7 +503,7 @@ class _Ballots:
         except KeyError as unknown:
             raise _RowError(line, Problem.UNKNOWN_PROJECT, project=unknown.args[0]) from None
 
-    def _points(self, text: str, line: int) -> Fraction:
+    def _points(self, text: str, line: int) -> Rational:
         value = self.numbers.get(text)
         if value is None:
             value = self.numbers[text] = _number(text, line, "points")
@@ -508,7 +521,7 @@ def _check_count(meta: dict[str, tuple[str, int]], key: str, found: int) -> None
 
 
 def _rules(meta: dict[str, tuple[str, int]]) -> BallotRules:
-    values: dict[str, int | Fraction] = {}
+    values: dict[str, int | Rational] = {}
     for key, name in _RULE_KEYS.items():
         if key not in meta:
             continue
@@ -544,9 +557,9 @@ def _meta_out(election: Election) -> list[list[str]]:
     return [[key, value] for key, value in rows.items()]
 
 
-def _same_amount(text: str, value: Fraction) -> bool:
+def _same_amount(text: str, value: Rational) -> bool:
     try:
-        return Fraction(text.replace(",", ".")) == value
+        return Rational(text.replace(",", ".")) == value
     except (ValueError, ZeroDivisionError):
         return False
 

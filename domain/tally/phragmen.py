@@ -21,9 +21,9 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter
-from fractions import Fraction
 
 from domain.tally.explain import PhragmenExplanation, PhragmenRound
+from domain.tally.rational import Rational
 from domain.tally.satisfaction import Profile
 
 NOBODY = -1  # the class of voters who have not helped buy anything yet (load 0)
@@ -33,7 +33,7 @@ def phragmen(profile: Profile) -> tuple[frozenset[int], PhragmenExplanation]:
     state = _State(profile)
     rounds: list[PhragmenRound] = []
     chosen: list[int] = []
-    spent = Fraction(0)
+    spent = Rational(0)
     stopped_by = None
     while True:
         load, tied = state.cheapest()
@@ -47,7 +47,7 @@ def phragmen(profile: Profile) -> tuple[frozenset[int], PhragmenExplanation]:
         spent += profile.costs[winner]
         chosen.append(winner)
         rounds.append(
-            PhragmenRound(profile.ids[winner], load if load is not None else Fraction(0), state.score[winner])
+            PhragmenRound(profile.ids[winner], load if load is not None else Rational(0), state.score[winner])
         )
         state.buy(winner, load, tied)
     return frozenset(chosen), PhragmenExplanation(tuple(rounds), stopped_by)
@@ -66,7 +66,7 @@ class _State:
                 self.score[project] += size
         self.klass = [NOBODY] * len(profile.groups)
         # Loads as integers over one common denominator: load of class c = scaled[c] / self.scale
-        # (Fraction arithmetic on every sum would dominate the run).
+        # (Rational arithmetic on every sum would dominate the run).
         self.scale = _lcm(*(cost.denominator for cost in profile.costs))
         self.scaled: dict[int, int] = {NOBODY: 0}
         taking_part = [project for project in range(count) if profile.costs[project] <= profile.budget]
@@ -78,20 +78,20 @@ class _State:
         self.gone: set[int] = set()
         self.unsupported = [project for project in taking_part if not self.score[project]]
 
-    def value(self, project: int) -> Fraction:
+    def value(self, project: int) -> Rational:
         by_class: Counter[int] = Counter()
         klass, sizes = self.klass, self.sizes
         for group in self.supporters[project]:
             by_class[klass[group]] += sizes[group]
         loads = sum(self.scaled[k] * voters for k, voters in by_class.items())
         cost = self.profile.costs[project] * self.scale  # an integer: scale is a multiple of its denominator
-        return Fraction(loads + int(cost), self.score[project] * self.scale)
+        return Rational(loads + int(cost), self.score[project] * self.scale)
 
-    def cheapest(self) -> tuple[Fraction | None, list[int]]:
+    def cheapest(self) -> tuple[Rational | None, list[int]]:
         """The smallest load a purchase would leave (None: infinite) and the projects that tie."""
-        best: Fraction | None = None
+        best: Rational | None = None
         best_float = 0.0
-        fresh: list[tuple[Fraction, int]] = []
+        fresh: list[tuple[Rational, int]] = []
         while self.heap:
             stale, project = self.heap[0]
             if project in self.gone:
@@ -110,7 +110,7 @@ class _State:
             return None, sorted(self.unsupported)
         return best, sorted(project for value, project in fresh if value == best)
 
-    def buy(self, winner: int, load: Fraction | None, tied: list[int]) -> None:
+    def buy(self, winner: int, load: Rational | None, tied: list[int]) -> None:
         if load is None:
             self.unsupported.remove(winner)
             return

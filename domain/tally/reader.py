@@ -18,7 +18,6 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
-from fractions import Fraction
 from itertools import repeat
 from operator import itemgetter
 
@@ -38,6 +37,7 @@ from domain.tally.pabulib import (
     _vote_type,
     parse,
 )
+from domain.tally.rational import Rational
 from domain.tally.record import record
 from domain.tally.satisfaction import Group, Profile, compile_profile, measure_for, ranked_satisfaction
 
@@ -49,7 +49,7 @@ class Counted:
     """An election as counting needs it: what the command line shows, and the profile."""
 
     vote_type: VoteType
-    budget: Fraction
+    budget: Rational
     projects: tuple[Project, ...]
     voter_ids: tuple[str, ...]  # in file order: ``Group.voters`` are positions in it
     profile: Profile
@@ -155,7 +155,7 @@ def _fast(text: str) -> Counted | None:
 
 def _profile(
     vote_type: VoteType,
-    budget: Fraction,
+    budget: Rational,
     projects: tuple[Project, ...],
     keys: list[str] | list[tuple[str, str]],
 ) -> Profile | None:
@@ -168,7 +168,7 @@ def _profile(
     # Each distinct vote text once: which group it belongs to.
     group_of: dict[object, int] = {}
     contents: dict[object, int] = {}  # the ballot's content -> its group
-    groups: list[tuple[tuple[int, ...], tuple[Fraction, ...]]] = []
+    groups: list[tuple[tuple[int, ...], tuple[Rational, ...]]] = []
     distinct = list(dict.fromkeys(keys))
     if vote_type.is_approval:
         read = _approvals(distinct, index)  # type: ignore[arg-type]
@@ -215,15 +215,15 @@ def _profile(
 
 def _cumulative(
     distinct: list[tuple[str, str]], index: dict[str, int]
-) -> tuple[dict[object, int], list[tuple[tuple[int, ...], tuple[Fraction, ...]]]] | None:
+) -> tuple[dict[object, int], list[tuple[tuple[int, ...], tuple[Rational, ...]]]] | None:
     """Points ballots, read as ``pabulib._Ballots`` reads them (a repeated project keeps its last
     value), grouped as ``compile_profile`` groups them (equal ballots: the same projects with
     equal points, in the same order). Compared by numerators and denominators, not by the
     fractions themselves, whose hash is slow; only positive points are satisfaction."""
-    numbers: dict[str, Fraction] = {}
+    numbers: dict[str, Rational] = {}
     group_of: dict[object, int] = {}
     contents: dict[tuple[tuple[int, int, int], ...], int] = {}
-    groups: list[tuple[tuple[int, ...], tuple[Fraction, ...]]] = []
+    groups: list[tuple[tuple[int, ...], tuple[Rational, ...]]] = []
     for key in distinct:
         vote, text = key[0].strip(), key[1].strip()
         if not vote or vote.lower() == "none":
@@ -235,7 +235,7 @@ def _cumulative(
         values = [] if text.lower() in ("", "none") else text.split(",")
         if len(values) != len(parts):
             return None
-        given: dict[int, Fraction] = {}
+        given: dict[int, Rational] = {}
         try:
             for project, value in zip(map(index.__getitem__, parts), values):
                 number = numbers.get(value)

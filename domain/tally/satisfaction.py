@@ -14,7 +14,6 @@ with the same ballot are treated alike by every rule here.
 
 from __future__ import annotations
 
-from fractions import Fraction
 from itertools import groupby
 from operator import attrgetter, itemgetter
 
@@ -26,6 +25,7 @@ from domain.tally.ballots import (
     OrdinalBallot,
     VoteType,
 )
+from domain.tally.rational import Rational
 from domain.tally.record import record
 
 
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
     class _Group(NamedTuple):
         projects: tuple[int, ...]
-        values: tuple[Fraction, ...]
+        values: tuple[Rational, ...]
         voters: tuple[int, ...]  # positions in ``Election.voters``
 
 else:  # the same named tuple; ``typing.NamedTuple`` would import typing, a few milliseconds
@@ -61,21 +61,21 @@ class Group(_Group):
         return len(self.voters)
 
     @property
-    def sats(self) -> zip[tuple[int, Fraction]]:
+    def sats(self) -> zip[tuple[int, Rational]]:
         return zip(self.projects, self.values)
 
 
 @record
 class Profile:
     ids: tuple[str, ...]  # project ids, sorted as strings: the tie-breaking order
-    costs: tuple[Fraction, ...]
-    budget: Fraction
+    costs: tuple[Rational, ...]
+    budget: Rational
     groups: tuple[Group, ...]
     voters: int
     measure: str
 
-    def cost_of(self, projects: frozenset[int] | tuple[int, ...]) -> Fraction:
-        return sum((self.costs[project] for project in projects), Fraction(0))
+    def cost_of(self, projects: frozenset[int] | tuple[int, ...]) -> Rational:
+        return sum((self.costs[project] for project in projects), Rational(0))
 
 
 def measure_of(election: Election) -> str:
@@ -90,14 +90,14 @@ def measure_for(vote_type: VoteType) -> str:
     return Measure.BORDA
 
 
-def satisfaction(ballot: Ballot, election: Election) -> dict[str, Fraction]:
+def satisfaction(ballot: Ballot, election: Election) -> dict[str, Rational]:
     """The voter's positive satisfaction with each project."""
     if isinstance(ballot, ApprovalBallot):
         return {project: election.project(project).cost for project in ballot.projects}
     return ranked_satisfaction(ballot)
 
 
-def ranked_satisfaction(ballot: CumulativeBallot | OrdinalBallot) -> dict[str, Fraction]:
+def ranked_satisfaction(ballot: CumulativeBallot | OrdinalBallot) -> dict[str, Rational]:
     """``satisfaction`` for the ballots that carry it themselves (points or a ranking)."""
     if isinstance(ballot, CumulativeBallot):
         return {project: value for project, value in ballot.points if value > 0}
@@ -108,14 +108,14 @@ def ranked_satisfaction(ballot: CumulativeBallot | OrdinalBallot) -> dict[str, F
     raise TypeError(type(ballot).__name__)
 
 
-_BORDA: list[Fraction] = []  # the Borda scores 0, 1, 2, ... as one Fraction object each
+_BORDA: list[Rational] = []  # the Borda scores 0, 1, 2, ... as one Rational object each
 
 
-def _borda(most: int) -> list[Fraction]:
+def _borda(most: int) -> list[Rational]:
     """The scores up to ``most``. Every ballot's score 3 is the same object: counting then goes
     by value object (``greedy.total_satisfaction``), and a fraction is not made per ranking."""
     while len(_BORDA) <= most:
-        _BORDA.append(Fraction(len(_BORDA)))
+        _BORDA.append(Rational(len(_BORDA)))
     return _BORDA
 
 
