@@ -86,14 +86,19 @@ class ExactMES:
         for values in self.values:
             scale = lcm(*(value.denominator for value in values))
             self.scaled.append((scale, [value.numerator * (scale // value.denominator) for value in values]))
-        # For pricing, each project's supporting groups and their codes apart, and the groups
-        # repeated by their number of voters: counting (class, code) keys over that list, in C
-        # (``_count_elements``), gives each class's number of voters without a Python loop.
-        self.weighted: list[tuple[list[int], list[int]]] = []
+        # For pricing, each project's supporting groups and their codes apart. Where most groups
+        # are one voter (distinct ballots), the groups are repeated by their number of voters,
+        # and counting (class, code) keys over that list in C (``_count_elements``) gives each
+        # class's number of voters without a Python loop; where groups are large (many equal
+        # ballots), ``price`` adds their sizes up in a loop over the few groups instead.
+        self.weighted: list[tuple[list[int], list[int]] | None] = []
         size_of = self.sizes.__getitem__
         for supporters in self.supporters:
             groups, held = list(map(itemgetter(0), supporters)), list(map(itemgetter(1), supporters))
             voters = list(map(size_of, groups))
+            if sum(voters) > 2 * len(groups):
+                self.weighted.append(None)
+                continue
             if max(voters, default=1) > 1:
                 groups = list(chain.from_iterable(map(repeat, groups, voters)))
                 held = list(chain.from_iterable(map(repeat, held, voters)))
@@ -175,9 +180,15 @@ class _RunState:
         cost, cost_denominator = self.mes.cost_ratios[project]
         budgets = self.budgets
         scale, sats = self.mes.scaled[project]
-        groups, codes = self.mes.weighted[project]
         voters: dict[tuple[int, int], int] = {}
-        _count_elements(voters, zip(map(self.of.__getitem__, groups), codes))
+        weighted = self.mes.weighted[project]
+        if weighted is not None:
+            _count_elements(voters, zip(map(self.of.__getitem__, weighted[0]), weighted[1]))
+        else:
+            of, sizes = self.of, self.mes.sizes
+            for group, code in self.mes.supporters[project]:
+                key = (of[group], code)
+                voters[key] = voters.get(key, 0) + sizes[group]
         items = [(budgets[cls], sats[code], size) for (cls, code), size in voters.items()]
         money = lcm(cost_denominator, *(denominator for (_, denominator), _, _ in items))
         whole = [(numerator * (money // denominator), sat, size) for (numerator, denominator), sat, size in items]
