@@ -9,17 +9,16 @@ status 2; never a traceback.
 from __future__ import annotations
 
 import gc
-import re
 import sys
 import time
-from collections.abc import Callable
 from decimal import ROUND_HALF_EVEN, Decimal
-from enum import Enum
 from fractions import Fraction
+from itertools import groupby
 
 from civic.words import N_
 from civic.words import gettext as _
 from domain.tally.ballots import VoteType
+from domain.tally.choices import Choices
 from domain.tally.explain import GreedyExplanation, MesExplanation, PhragmenExplanation
 from domain.tally.gcpause import collector_paused
 from domain.tally.outcome import count_profile
@@ -30,6 +29,7 @@ from domain.tally.satisfaction import Measure
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING (and so for type checkers), without importing typing at run time
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from os import PathLike
     from typing import NoReturn, TextIO
 
@@ -198,7 +198,7 @@ def _plain(value: object) -> object:
     names = fields(value)
     if names:
         return {name: _plain(getattr(value, name)) for name in names}
-    if isinstance(value, Enum):
+    if isinstance(value, Choices):
         return value.value
     if isinstance(value, Fraction):
         try:
@@ -216,15 +216,16 @@ NAME_COLUMNS = 40  # a project's name in the table, in terminal columns
 LABEL_COLUMNS = 32  # a project's name after its id in --explain
 
 
-_DIGITS = re.compile(r"(\d+)")
-
-
 def natural(project_id: str) -> tuple[tuple[int, int, str], ...]:
     """Sort key for ids: digits as numbers ("2" before "10", "A2" before "A10"), numbers before
     letters."""
-    return tuple(
-        (0, int(part), "") if part.isdigit() else (1, 0, part.casefold()) for part in _DIGITS.split(project_id) if part
-    )
+    # Runs of digits (``str.isdecimal``: what the pattern ``\d`` matches) and of the rest, cut
+    # without ``re``: importing it took a fifth of a small count's whole process.
+    key = []
+    for digits, run in groupby(project_id, str.isdecimal):
+        part = "".join(run)
+        key.append((0, int(part), "") if digits else (1, 0, part.casefold()))
+    return tuple(key)
 
 
 def columns(text: str) -> int:
