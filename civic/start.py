@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping, Sequence
 
 from web.languages import EN, normalize
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING (and so for type checkers), without importing typing at run time
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
 
 RULES = ("greedy", "mes", "mes-completed", "phragmen")  # domain.tally.outcome.RULES, without its import
 DEFAULT_RULE = "mes-completed"

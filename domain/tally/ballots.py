@@ -14,22 +14,26 @@ are strings and their string order is the tie-breaking order of every rule.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from enum import Enum
 from operator import attrgetter
 
+from domain.tally.choices import Choices, choice
 from domain.tally.rational import Rational
 from domain.tally.record import hidden, record
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING (and so for type checkers), without importing typing at run time
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import ClassVar
 
 Fields = tuple[tuple[str, str], ...]
 
 
-class VoteType(str, Enum):
-    APPROVAL = "approval"
-    CHOOSE_1 = "choose-1"
-    CUMULATIVE = "cumulative"
-    SCORING = "scoring"
-    ORDINAL = "ordinal"
+class VoteType(Choices):
+    APPROVAL: ClassVar[VoteType] = choice("approval")
+    CHOOSE_1: ClassVar[VoteType] = choice("choose-1")
+    CUMULATIVE: ClassVar[VoteType] = choice("cumulative")
+    SCORING: ClassVar[VoteType] = choice("scoring")
+    ORDINAL: ClassVar[VoteType] = choice("ordinal")
 
     @property
     def is_approval(self) -> bool:
@@ -93,15 +97,15 @@ class Voter:
     fields: Fields = ()  # the other columns of the file (age, sex, ...), in file order
 
 
-class Violation(str, Enum):
-    TOO_FEW = "too_few"
-    TOO_MANY = "too_many"
-    COST_TOO_LOW = "cost_too_low"
-    COST_TOO_HIGH = "cost_too_high"
-    POINTS_TOO_LOW = "points_too_low"
-    POINTS_TOO_HIGH = "points_too_high"
-    TOTAL_POINTS_TOO_LOW = "total_points_too_low"
-    TOTAL_POINTS_TOO_HIGH = "total_points_too_high"
+class Violation(Choices):
+    TOO_FEW: ClassVar[Violation] = choice("too_few")
+    TOO_MANY: ClassVar[Violation] = choice("too_many")
+    COST_TOO_LOW: ClassVar[Violation] = choice("cost_too_low")
+    COST_TOO_HIGH: ClassVar[Violation] = choice("cost_too_high")
+    POINTS_TOO_LOW: ClassVar[Violation] = choice("points_too_low")
+    POINTS_TOO_HIGH: ClassVar[Violation] = choice("points_too_high")
+    TOTAL_POINTS_TOO_LOW: ClassVar[Violation] = choice("total_points_too_low")
+    TOTAL_POINTS_TOO_HIGH: ClassVar[Violation] = choice("total_points_too_high")
 
 
 @record

@@ -31,7 +31,6 @@ lines), and only if that takes long does the numpy engine go on from where it st
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from itertools import count
 from operator import itemgetter
 
@@ -42,6 +41,8 @@ from domain.tally.satisfaction import Measure, Profile
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING (and so for type checkers), without importing typing at run time
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
     from domain.tally.certify import Certifier
 
 # Supporters (each ballot group's projects, added up) under which a single MES run is computed

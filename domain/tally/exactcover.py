@@ -27,10 +27,12 @@ project whose old ``low`` already loses to the winner is not priced again, as in
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from domain.tally.mes import ExactMES, _RunState
 from domain.tally.rational import Rational
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING (and so for type checkers), without importing typing at run time
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 
 class ExactCover:

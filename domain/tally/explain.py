@@ -5,10 +5,13 @@ Amounts are exact fractions; money is in the election's currency, ``per_voter_bu
 
 from __future__ import annotations
 
-from enum import Enum
-
+from domain.tally.choices import Choices, choice
 from domain.tally.rational import Rational
 from domain.tally.record import record
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING (and so for type checkers), without importing typing at run time
+if TYPE_CHECKING:
+    from typing import ClassVar
 
 
 @record
@@ -29,10 +32,12 @@ class MesRound:
     payments: tuple[Payment, ...]
 
 
-class Reason(str, Enum):
-    UNAFFORDABLE = "unaffordable"  # its supporters' remaining money was less than its cost
-    NO_SUPPORTERS = "no_supporters"
-    COSTS_NOTHING = "costs_nothing"  # with the cost measure it satisfies nobody; greedy adds it
+class Reason(Choices):
+    UNAFFORDABLE: ClassVar[Reason] = choice("unaffordable")  # its supporters' remaining money was less than its cost
+    NO_SUPPORTERS: ClassVar[Reason] = choice("no_supporters")
+    COSTS_NOTHING: ClassVar[Reason] = choice(
+        "costs_nothing"
+    )  # with the cost measure it satisfies nobody; greedy adds it
 
 
 @record

@@ -14,8 +14,6 @@ id compared as strings ("10" before "9"), as the reference (pabutools 1.2.3,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-
 from domain.tally.ballots import Election
 from domain.tally.explain import (
     Explanation,
@@ -34,6 +32,8 @@ from domain.tally.satisfaction import Measure, Profile, compile_profile
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING (and so for type checkers), without importing typing at run time
 if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
     from domain.tally.completion import Result
 
 RULES = ("greedy", "mes", "mes-completed", "phragmen")

@@ -14,10 +14,8 @@ A malformed file raises ``PabulibFormatError(line, problem, details)``: the line
 
 from __future__ import annotations
 
-import csv
+import _csv  # csv.reader and csv.writer are _csv's: the csv module would import re (10 ms at start-up)
 import io
-from collections.abc import Iterable, Iterator
-from enum import Enum
 from operator import itemgetter
 
 from domain.tally.ballots import (
@@ -32,9 +30,15 @@ from domain.tally.ballots import (
     Voter,
     VoteType,
 )
+from domain.tally.choices import Choices, choice
 from domain.tally.gcpause import collector_paused
 from domain.tally.rational import Rational
 from domain.tally.record import record
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING (and so for type checkers), without importing typing at run time
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+    from typing import ClassVar
 
 SECTIONS = ("meta", "projects", "votes")
 # The column order the Pabulib format recommends (pabulib.org/format, as its checker,
@@ -66,25 +70,25 @@ _RULE_KEYS = {
 }
 
 
-class Problem(str, Enum):
-    NO_META = "no_meta"  # text before the META section, or no META at all
-    SECTION_ORDER = "section_order"  # {section}: sections must come as META, PROJECTS, VOTES
-    MISSING_SECTION = "missing_section"  # {section}
-    MISSING_HEADER = "missing_header"  # {section}
-    MISSING_COLUMN = "missing_column"  # {column}
-    COLUMN_COUNT = "column_count"  # {found} {expected}
-    MISSING_META = "missing_meta"  # {key}
-    DUPLICATE_META = "duplicate_meta"  # {key}
-    NOT_A_NUMBER = "not_a_number"  # {field} {value}
-    NOT_A_WHOLE_NUMBER = "not_a_whole_number"  # {field} {value}
-    NEGATIVE = "negative"  # {field} {value}
-    UNKNOWN_VOTE_TYPE = "unknown_vote_type"  # {value}
-    DUPLICATE_PROJECT = "duplicate_project"  # {project}
-    DUPLICATE_VOTER = "duplicate_voter"  # {voter}
-    EMPTY_ID = "empty_id"  # {field}
-    UNKNOWN_PROJECT = "unknown_project"  # {project}
-    POINTS_COUNT = "points_count"  # {found} {expected}
-    COUNT_MISMATCH = "count_mismatch"  # {key} {stated} {found}
+class Problem(Choices):
+    NO_META: ClassVar[Problem] = choice("no_meta")  # text before the META section, or no META at all
+    SECTION_ORDER: ClassVar[Problem] = choice("section_order")  # {section}: sections must come as META, PROJECTS, VOTES
+    MISSING_SECTION: ClassVar[Problem] = choice("missing_section")  # {section}
+    MISSING_HEADER: ClassVar[Problem] = choice("missing_header")  # {section}
+    MISSING_COLUMN: ClassVar[Problem] = choice("missing_column")  # {column}
+    COLUMN_COUNT: ClassVar[Problem] = choice("column_count")  # {found} {expected}
+    MISSING_META: ClassVar[Problem] = choice("missing_meta")  # {key}
+    DUPLICATE_META: ClassVar[Problem] = choice("duplicate_meta")  # {key}
+    NOT_A_NUMBER: ClassVar[Problem] = choice("not_a_number")  # {field} {value}
+    NOT_A_WHOLE_NUMBER: ClassVar[Problem] = choice("not_a_whole_number")  # {field} {value}
+    NEGATIVE: ClassVar[Problem] = choice("negative")  # {field} {value}
+    UNKNOWN_VOTE_TYPE: ClassVar[Problem] = choice("unknown_vote_type")  # {value}
+    DUPLICATE_PROJECT: ClassVar[Problem] = choice("duplicate_project")  # {project}
+    DUPLICATE_VOTER: ClassVar[Problem] = choice("duplicate_voter")  # {voter}
+    EMPTY_ID: ClassVar[Problem] = choice("empty_id")  # {field}
+    UNKNOWN_PROJECT: ClassVar[Problem] = choice("unknown_project")  # {project}
+    POINTS_COUNT: ClassVar[Problem] = choice("points_count")  # {found} {expected}
+    COUNT_MISMATCH: ClassVar[Problem] = choice("count_mismatch")  # {key} {stated} {found}
 
 
 class PabulibFormatError(ValueError):
@@ -100,7 +104,7 @@ def parse(text: str) -> Election:
     text = text.removeprefix("\ufeff")
     try:
         with collector_paused():  # millions of small objects, no cycles (see gcpause.py)
-            rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+            rows = list(_csv.reader(io.StringIO(text, newline=""), delimiter=";"))
             return _election(rows)
     except _RowError as error:
         # Line numbers are counted only for the error: a quoted field can span lines, so the
@@ -138,7 +142,7 @@ def write(election: Election) -> str:
     """The election as ``.pb`` text; ``parse(write(e)) == e``. Columns come in the order the
     Pabulib format recommends (``PROJECT_COLUMNS``, ``VOTE_COLUMNS``), any others after them."""
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer = _csv.writer(out, delimiter=";", lineterminator="\n", quoting=_csv.QUOTE_MINIMAL)
     writer.writerows([["META"], ["key", "value"], *_meta_out(election)])
     names = any(project.name for project in election.projects)
     extra = _field_names(project.fields for project in election.projects)
@@ -222,7 +226,7 @@ class _RowError(Exception):
 
 def _line_of(text: str, row: int) -> int:
     """The (last) line of row number ``row``; the last line of the file for ``len(rows)``."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
+    reader = _csv.reader(io.StringIO(text, newline=""), delimiter=";")
     for index, _ in enumerate(reader):
         if index == row:
             break

@@ -15,9 +15,8 @@ before: this module never reports an error of its own.
 
 from __future__ import annotations
 
-import csv
+import _csv  # the csv module's reader is _csv's: csv itself would import re (10 ms at start-up)
 import io
-from collections.abc import Callable
 from itertools import repeat
 from operator import itemgetter
 
@@ -40,6 +39,10 @@ from domain.tally.pabulib import (
 from domain.tally.rational import Rational
 from domain.tally.record import record
 from domain.tally.satisfaction import Group, Profile, compile_profile, measure_for, ranked_satisfaction
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING (and so for type checkers), without importing typing at run time
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 _SECTIONS = frozenset(SECTIONS)
 
@@ -105,7 +108,7 @@ def _fast(text: str) -> Counted | None:
         body = body.replace("\r\n", "\n")
         if "\r" in body:
             return None
-    reader = csv.reader(io.StringIO(head, newline=""), delimiter=";")
+    reader = _csv.reader(io.StringIO(head, newline=""), delimiter=";")
     rows = list(reader)
     if '"' in head and reader.line_num != head.count("\n"):  # a quoted field spans lines
         return None

@@ -44,10 +44,19 @@ if TYPE_CHECKING:
         values: tuple[Rational, ...]
         voters: tuple[int, ...]  # positions in ``Election.voters``
 
-else:  # the same named tuple; ``typing.NamedTuple`` would import typing, a few milliseconds
-    from collections import namedtuple
+else:  # the same named tuple, made by hand: ``typing.NamedTuple`` would import typing, and
+    # ``collections.namedtuple`` the collections package (a few milliseconds each). Its fields are
+    # read as a named tuple's are, by ``_tuplegetter``, the C descriptor ``namedtuple`` uses.
+    from _collections import _tuplegetter
 
-    _Group = namedtuple("Group", ("projects", "values", "voters"))
+    class _Group(tuple):
+        __slots__ = ()
+        projects = _tuplegetter(0, "the projects on the ballot, in index order")
+        values = _tuplegetter(1, "the voters' satisfaction with each")
+        voters = _tuplegetter(2, "positions in ``Election.voters``")
+
+        def __repr__(self) -> str:
+            return f"Group(projects={self[0]!r}, values={self[1]!r}, voters={self[2]!r})"
 
 
 class Group(_Group):

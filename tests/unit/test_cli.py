@@ -241,6 +241,31 @@ def test_the_fast_path_prints_what_click_prints_and_loads_no_click(args: list[st
     assert not tops(modules) & {"click", "eventsourcing", *HEAVY}  # (mes-completed needs numpy)
 
 
+# Standard modules a plain tally does without (each costs milliseconds of start-up; re with
+# enum and functools about half of a plain tally of a small election on a slow machine).
+UNNEEDED = {
+    *("csv", "json", "typing", "dataclasses", "pathlib", "re", "enum", "functools", "collections"),
+    *("fractions", "decimal"),
+}
+BARE = """
+import sys
+from civic.start import dispatch
+sys.argv[0] = "civic"
+try:
+    dispatch()
+finally:
+    print(" ".join(sorted(sys.modules)), file=sys.stderr)  # (START imports json for this)
+"""
+
+
+@pytest.mark.parametrize("rule", ["greedy", "mes", "mes-completed", "phragmen"])
+@pytest.mark.parametrize("options", [[], ["--json", "--explain"]])
+def test_a_plain_tally_loads_no_standard_module_it_does_without(rule: str, options: list[str]) -> None:
+    done = _run(BARE, "--lang", "en", "tally", str(ASSEN), "--rule", rule, *options)
+    assert done.returncode == 0
+    assert not set(done.stderr.splitlines()[-1].split()) & UNNEEDED
+
+
 @pytest.mark.parametrize(
     "args",
     [

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from civic.commands.tally import ProgressLine, columns, cut, natural, pad, tally
+from civic.commands.tally_run import json_text
 from domain.tally import RULES, applicable
 from domain.tally import tally as count
 from tests.unit.tally.conftest import (
@@ -193,6 +197,27 @@ def test_json_names_the_measure_and_the_votes() -> None:
 )
 def test_ids_sort_naturally(ids: list[str], ordered: list[str]) -> None:
     assert sorted(ids, key=natural) == ordered
+
+
+@given(st.text(alphabet="aZé0179٣ -_."))  # (٣: an Arabic-Indic three, a digit to int() and to \d)
+def test_the_natural_key_cuts_ids_as_the_digits_pattern_did(project_id: str) -> None:
+    parts = [part for part in re.split(r"(\d+)", project_id) if part]
+    assert natural(project_id) == tuple((0, int(p), "") if p.isdigit() else (1, 0, p.casefold()) for p in parts)
+
+
+@pytest.mark.parametrize("name", ["Netherlands_Assen_2024.pb", "Poland_Czestochowa_2024_Srodmiescie.pb"])
+@pytest.mark.parametrize("rule", RULES)
+def test_json_is_written_as_the_json_module_writes_it(name: str, rule: str) -> None:
+    code, out, _ = run(str(PABULIB / name), "--rule", rule, "--json", "--explain")
+    if code == 0:  # (phragmen refuses points ballots)
+        assert out == json.dumps(json.loads(out), ensure_ascii=False) + "\n"
+
+
+def test_json_text_escapes_strings_as_json_dumps() -> None:
+    document = {"名稱": ['quote " and \\', "line\nbreak\ttab\x01", "é 高雄"], "n": [0, -12, True, False, None], "e": {}}
+    assert json_text(document) == json.dumps(document, ensure_ascii=False)
+    with pytest.raises(TypeError):
+        json_text({"x": 1.5})
 
 
 @pytest.mark.parametrize(
