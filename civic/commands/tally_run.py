@@ -263,15 +263,20 @@ def columns(text: str) -> int:
 
 def cut(text: str, limit: int) -> str:
     """``text`` in at most ``limit`` columns, ending in "…" when it had to be cut."""
-    if columns(text) <= limit:
+    if text.isascii():
+        return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    import unicodedata
+
+    widths = [2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text]
+    if sum(widths) <= limit:
         return text
-    kept, used = [], 1  # the ellipsis takes one column
-    for char in text:
-        used += columns(char)
+    kept, used = 0, 1  # the ellipsis takes one column
+    for width in widths:
+        used += width
         if used > limit:
             break
-        kept.append(char)
-    return "".join(kept).rstrip() + "…"
+        kept += 1
+    return text[:kept].rstrip() + "…"
 
 
 def pad(text: str, width: int, right: bool = False) -> str:

@@ -16,14 +16,19 @@ from domain.tally.rational import Rational
 from domain.tally.satisfaction import Measure, Profile
 
 
-def total_satisfaction(profile: Profile) -> list[Rational]:
+def total_satisfaction(profile: Profile) -> tuple[Rational, ...]:
+    """Each project's total satisfaction, in index order. Computed once per profile: counting
+    asks for it up to three times (the votes shown, the rule, greedy completing it), and for a
+    small election each time took as long as the rule."""
+    known: tuple[Rational, ...] | None = profile.__dict__.get("_total_satisfaction")
+    if known is None:
+        known = profile.__dict__["_total_satisfaction"] = _total_satisfaction(profile)  # (a cache, not a field)
+    return known
+
+
+def _total_satisfaction(profile: Profile) -> tuple[Rational, ...]:
     if profile.measure == Measure.COST:  # every supporter's satisfaction is the cost: count them
-        supporters = [0] * len(profile.ids)
-        for group in profile.groups:
-            size = group.size
-            for project in group.projects:
-                supporters[project] += size
-        return [cost * count for cost, count in zip(profile.costs, supporters)]
+        return tuple(cost * count for cost, count in zip(profile.costs, _supporters(profile)))
     # Few distinct point values: count voters per (project, value) and multiply once. Values
     # are counted by object, not by equality: the parser reads each distinct number once, and
     # hashing a Rational is slow. (Equal values held in two objects are simply summed apart.)
@@ -41,20 +46,28 @@ def total_satisfaction(profile: Profile) -> list[Rational]:
     totals = [Rational(0)] * len(profile.ids)
     for (project, held_at), voters in counts.items():
         totals[project] += value_of[held_at] * voters
-    return totals
+    return tuple(totals)
 
 
-def votes(profile: Profile) -> list[Rational]:
+def _supporters(profile: Profile) -> list[int]:
+    """Each project's number of supporters (the same cache as ``total_satisfaction``)."""
+    known: list[int] | None = profile.__dict__.get("_supporters")
+    if known is None:
+        known = [0] * len(profile.ids)
+        for group in profile.groups:
+            size = group.size
+            for project in group.projects:
+                known[project] += size
+        profile.__dict__["_supporters"] = known
+    return known
+
+
+def votes(profile: Profile) -> tuple[Rational, ...]:
     """What each project received, in index order: approvals (the number of voters, under the
     cost measure), points given, or Borda score."""
     if profile.measure != Measure.COST:
         return total_satisfaction(profile)
-    supporters = [0] * len(profile.ids)
-    for group in profile.groups:
-        size = group.size
-        for project in group.projects:
-            supporters[project] += size
-    return [Rational(count) for count in supporters]
+    return tuple(map(Rational, _supporters(profile)))
 
 
 def order(profile: Profile, exclude: frozenset[int] = frozenset()) -> list[tuple[int, Rational | None]]:

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import heapq
 import math
+from _collections import _count_elements  # (collections.Counter's own counting loop, in C)
+from itertools import chain, repeat
 
 from domain.tally.explain import PhragmenExplanation, PhragmenRound
 from domain.tally.rational import Rational
@@ -69,6 +71,14 @@ class _State:
             for project in group.projects:
                 self.supporters[project].append(index)
                 self.score[project] += size
+        # Where most groups are one voter, each project's supporting groups repeated by their
+        # number of voters: ``value`` then counts voters per class in C (``_count_elements``).
+        self.weighted: list[list[int] | None] = [
+            list(chain.from_iterable(map(repeat, groups, map(self.sizes.__getitem__, groups))))
+            if self.score[project] <= 2 * len(groups)
+            else None
+            for project, groups in enumerate(self.supporters)
+        ]
         self.klass = [NOBODY] * len(profile.groups)
         # Loads as integers over one common denominator: load of class c = scaled[c] / self.scale
         # (Rational arithmetic on every sum would dominate the run).
@@ -86,8 +96,12 @@ class _State:
     def value(self, project: int) -> Rational:
         by_class: defaultdict[int, int] = defaultdict(int)  # (a Counter, without importing collections)
         klass, sizes = self.klass, self.sizes
-        for group in self.supporters[project]:
-            by_class[klass[group]] += sizes[group]
+        weighted = self.weighted[project]
+        if weighted is not None:
+            _count_elements(by_class, map(klass.__getitem__, weighted))
+        else:
+            for group in self.supporters[project]:
+                by_class[klass[group]] += sizes[group]
         loads = sum(self.scaled[k] * voters for k, voters in by_class.items())
         cost = self.profile.costs[project] * self.scale  # an integer: scale is a multiple of its denominator
         return Rational(loads + int(cost), self.score[project] * self.scale)

@@ -16,10 +16,10 @@ an integer or another ``Rational`` the fast cases. It equals, orders and hashes 
 ``Fraction`` or an ``int`` of the same value, so either can stand for the other in a set, as a
 dict key or in a comparison. It is registered as a ``numbers.Rational``: ``Fraction(value)``
 accepts it, and arithmetic with a ``Fraction`` works both ways (a ``Fraction`` on the left
-answers in ``Fraction``). Text (``Rational("969245.38")``), ``float`` and ``Decimal`` values are
-read by ``fractions.Fraction`` itself, imported only then, so every spelling it accepts is
-accepted here, and only those; plain digits, what Pabulib files almost always hold, need no
-import.
+answers in ``Fraction``). Text in plain decimals (``Rational("969245.38")``), what Pabulib
+files hold, is read here; any other text, and ``float`` and ``Decimal`` values, are read by
+``fractions.Fraction`` itself, imported only then, so every spelling it accepts is accepted
+here, and only those.
 """
 
 from __future__ import annotations
@@ -54,8 +54,10 @@ class Rational:
                 return _exact(int(numerator), 1)
             if isinstance(numerator, numbers.Rational):  # fractions.Fraction
                 return _exact(int(numerator.numerator), int(numerator.denominator))
-            if isinstance(numerator, str) and numerator.isascii() and numerator.strip().isdigit():
-                return _exact(int(numerator), 1)
+            if isinstance(numerator, str) and numerator.isascii():
+                read = _decimal(numerator.strip())
+                if read is not None:
+                    return read
             # Text, float or Decimal: read as fractions.Fraction reads it (its errors included).
             from fractions import Fraction
 
@@ -299,6 +301,20 @@ def _exact(numerator: int, denominator: int) -> Rational:
     _set_numerator(value, numerator)
     _set_denominator(value, denominator)
     return value
+
+
+def _decimal(text: str) -> Rational | None:
+    """``12``, ``-3``, ``400000.0``, ``969245.38`` (ASCII, stripped) without ``fractions``;
+    None for any other spelling (exponents, underscores, ``p/q``, mistakes), which
+    ``fractions.Fraction`` reads or refuses."""
+    digits = text[1:] if text[:1] in ("-", "+") else text
+    whole, point, part = digits.partition(".")
+    if not whole.isdigit() or (point and not part.isdigit()):
+        return None
+    sign = -1 if text[:1] == "-" else 1
+    if not point:
+        return _exact(sign * int(whole), 1)
+    return Rational(sign * int(whole + part), 10 ** len(part))
 
 
 def _add(a: int, b: int, c: int, d: int) -> Rational:

@@ -20,11 +20,10 @@ import io
 from itertools import repeat
 from operator import itemgetter
 
-from domain.tally.ballots import CumulativeBallot, Election, OrdinalBallot, Project, VoteType
+from domain.tally.ballots import Election, Project, VoteType
 from domain.tally.gcpause import collector_paused
 from domain.tally.pabulib import (
     SECTIONS,
-    _Ballots,
     _check_count,
     _meta,
     _number,
@@ -38,7 +37,7 @@ from domain.tally.pabulib import (
 )
 from domain.tally.rational import Rational
 from domain.tally.record import record
-from domain.tally.satisfaction import Group, Profile, compile_profile, measure_for, ranked_satisfaction
+from domain.tally.satisfaction import Group, Profile, borda_scores, compile_profile, measure_for
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING (and so for type checkers), without importing typing at run time
 if TYPE_CHECKING:
@@ -170,7 +169,6 @@ def _profile(
     costs = tuple(cost_of[project] for project in ids)
     # Each distinct vote text once: which group it belongs to.
     group_of: dict[object, int] = {}
-    contents: dict[object, int] = {}  # the ballot's content -> its group
     groups: list[tuple[tuple[int, ...], tuple[Rational, ...]]] = []
     distinct = list(dict.fromkeys(keys))
     if vote_type.is_approval:
@@ -187,20 +185,10 @@ def _profile(
             return None
         group_of, groups = read_points
     else:
-        known = {project.id: project.id for project in projects}
-        reader = _Ballots(vote_type, known)
-        for key in distinct:
-            try:
-                ballot = reader.ballot(key, 0)  # type: ignore[arg-type]
-            except _RowError:
-                return None
-            assert isinstance(ballot, (CumulativeBallot, OrdinalBallot))
-            group = contents.get(ballot)
-            if group is None:
-                group = contents[ballot] = len(groups)
-                pairs = sorted((index[p], value) for p, value in ranked_satisfaction(ballot).items())
-                groups.append((tuple(p for p, _ in pairs), tuple(v for _, v in pairs)))
-            group_of[key] = group
+        read_rankings = _rankings(distinct, index)  # type: ignore[arg-type]
+        if read_rankings is None:
+            return None
+        group_of, groups = read_rankings
     members: list[list[int]] = [[] for _ in groups]
     appenders = [member.append for member in members]
     for voter, group in enumerate(map(group_of.__getitem__, keys)):
@@ -254,6 +242,40 @@ def _cumulative(
             group = contents[content] = len(groups)
             pairs = sorted((project, number) for project, number in given.items() if number.numerator > 0)
             groups.append((tuple(project for project, _ in pairs), tuple(number for _, number in pairs)))
+        group_of[key] = group
+    return group_of, groups
+
+
+def _rankings(
+    distinct: list[tuple[str, str]], index: dict[str, int]
+) -> tuple[dict[object, int], list[tuple[tuple[int, ...], tuple[Rational, ...]]]] | None:
+    """Ordinal ballots, read as ``pabulib._Ballots`` reads them (a repeated project keeps its
+    first place; empty entries are skipped), grouped as ``compile_profile`` groups them (equal
+    rankings), each with its Borda satisfaction (``satisfaction.ranked_satisfaction``: the last
+    ranked scores 0, each place above it 1 more), without a ballot object per vote."""
+    group_of: dict[object, int] = {}
+    contents: dict[tuple[int, ...], int] = {}
+    groups: list[tuple[tuple[int, ...], tuple[Rational, ...]]] = []
+    position = index.__getitem__
+    for key in distinct:
+        vote = key[0].strip()
+        ranking: tuple[int, ...] = ()
+        if vote and vote.lower() != "none":
+            parts = vote.split(",")
+            if " " in vote or "\t" in vote:
+                parts = [entry.strip() for entry in parts]
+            if "" in parts:
+                parts = [entry for entry in parts if entry]
+            try:
+                ranking = tuple(dict.fromkeys(map(position, parts)))
+            except KeyError:
+                return None  # an unknown project: the full reader words it
+        group = contents.get(ranking)
+        if group is None:
+            group = contents[ranking] = len(groups)
+            last = len(ranking) - 1
+            pairs = sorted(zip(ranking[:last], borda_scores(last)[last:0:-1])) if last > 0 else []
+            groups.append((tuple(project for project, _ in pairs), tuple(score for _, score in pairs)))
         group_of[key] = group
     return group_of, groups
 

@@ -112,7 +112,7 @@ def ranked_satisfaction(ballot: CumulativeBallot | OrdinalBallot) -> dict[str, R
         return {project: value for project, value in ballot.points if value > 0}
     if isinstance(ballot, OrdinalBallot):
         last = len(ballot.ranking) - 1
-        scores = _borda(last)
+        scores = borda_scores(last)
         return {project: scores[last - place] for place, project in enumerate(ballot.ranking) if place < last}
     raise TypeError(type(ballot).__name__)
 
@@ -120,7 +120,7 @@ def ranked_satisfaction(ballot: CumulativeBallot | OrdinalBallot) -> dict[str, R
 _BORDA: list[Rational] = []  # the Borda scores 0, 1, 2, ... as one Rational object each
 
 
-def _borda(most: int) -> list[Rational]:
+def borda_scores(most: int) -> list[Rational]:
     """The scores up to ``most``. Every ballot's score 3 is the same object: counting then goes
     by value object (``greedy.total_satisfaction``), and a fraction is not made per ranking."""
     while len(_BORDA) <= most:

@@ -111,12 +111,14 @@ def test_equal_values_are_one_key() -> None:
     assert {Rational(1, 2), Fraction(1, 2), 0.5} == {0.5}
 
 
-@pytest.mark.parametrize("text", ["12", " 7 ", "969245.38", "1e3", "-3/4", "1_000", "0.10"])
+@pytest.mark.parametrize(
+    "text", ["12", " 7 ", "969245.38", "400000.0", "-2.50", "+3", "1e3", "-3/4", "1_000", "0.10", "1.", ".5", "-0"]
+)
 def test_text_read_as_fraction_reads_it(text: str) -> None:
     same(Rational(text), Fraction(text))
 
 
-@pytest.mark.parametrize("text", ["", "abc", "1.2.3", "²", "1/0x"])
+@pytest.mark.parametrize("text", ["", "abc", "1.2.3", "²", "1/0x", ".", "-", "1.-2", "--1", "1 2"])
 def test_text_refused_as_fraction_refuses_it(text: str) -> None:
     with pytest.raises(ValueError):
         Fraction(text)
@@ -144,3 +146,9 @@ def test_immutable_and_kept_whole_by_pickle_and_copy() -> None:
     assert repr(value) == "Rational(-3, 2)"
     assert Fraction(value) == Fraction(-3, 2)
     assert sum([Rational(1, 3)] * 3, Rational(0)) == 1
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False))
+def test_decimal_text_read_as_fraction_reads_it(value: object) -> None:
+    for text in (str(value), f"{value:f}"):
+        same(Rational(text), Fraction(text))
