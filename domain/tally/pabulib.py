@@ -14,7 +14,6 @@ A malformed file raises ``PabulibFormatError(line, problem, details)``: the line
 
 from __future__ import annotations
 
-import _csv  # csv.reader and csv.writer are _csv's: the csv module would import re (10 ms at start-up)
 import io
 from operator import itemgetter
 
@@ -38,6 +37,7 @@ from domain.tally.record import record
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING (and so for type checkers), without importing typing at run time
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
+    from types import ModuleType
     from typing import ClassVar
 
 SECTIONS = ("meta", "projects", "votes")
@@ -104,7 +104,7 @@ def parse(text: str) -> Election:
     text = text.removeprefix("\ufeff")
     try:
         with collector_paused():  # millions of small objects, no cycles (see gcpause.py)
-            rows = list(_csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+            rows = list(_csv_module().reader(io.StringIO(text, newline=""), delimiter=";"))
             return _election(rows)
     except _RowError as error:
         # Line numbers are counted only for the error: a quoted field can span lines, so the
@@ -142,7 +142,8 @@ def write(election: Election) -> str:
     """The election as ``.pb`` text; ``parse(write(e)) == e``. Columns come in the order the
     Pabulib format recommends (``PROJECT_COLUMNS``, ``VOTE_COLUMNS``), any others after them."""
     out = io.StringIO()
-    writer = _csv.writer(out, delimiter=";", lineterminator="\n", quoting=_csv.QUOTE_MINIMAL)
+    csv = _csv_module()
+    writer = csv.writer(out, delimiter=";", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerows([["META"], ["key", "value"], *_meta_out(election)])
     names = any(project.name for project in election.projects)
     extra = _field_names(project.fields for project in election.projects)
@@ -174,6 +175,16 @@ def in_recommended_order(columns: Iterable[str], recommended: tuple[str, ...]) -
     given = list(dict.fromkeys(columns))
     rank = {name: index for index, name in enumerate(recommended)}
     return sorted(given, key=lambda name: (rank.get(name, len(rank)), given.index(name)))
+
+
+def _csv_module() -> ModuleType:
+    """The C module behind ``csv`` (its reader and writer are ``_csv``'s; ``csv`` itself would
+    import ``re``, 10 ms at start-up), loaded when first used: the fast reader of a plain
+    ``civic tally`` (``reader.py``) does without it, and a shared library costs a millisecond
+    to load."""
+    import _csv
+
+    return _csv
 
 
 def format_amount(value: Rational) -> str:
@@ -226,7 +237,7 @@ class _RowError(Exception):
 
 def _line_of(text: str, row: int) -> int:
     """The (last) line of row number ``row``; the last line of the file for ``len(rows)``."""
-    reader = _csv.reader(io.StringIO(text, newline=""), delimiter=";")
+    reader = _csv_module().reader(io.StringIO(text, newline=""), delimiter=";")
     for index, _ in enumerate(reader):
         if index == row:
             break

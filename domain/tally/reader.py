@@ -15,7 +15,6 @@ before: this module never reports an error of its own.
 
 from __future__ import annotations
 
-import _csv  # the csv module's reader is _csv's: csv itself would import re (10 ms at start-up)
 import io
 from itertools import repeat
 from operator import itemgetter
@@ -25,6 +24,7 @@ from domain.tally.gcpause import collector_paused
 from domain.tally.pabulib import (
     SECTIONS,
     _check_count,
+    _csv_module,
     _meta,
     _number,
     _projects,
@@ -107,9 +107,8 @@ def _fast(text: str) -> Counted | None:
         body = body.replace("\r\n", "\n")
         if "\r" in body:
             return None
-    reader = _csv.reader(io.StringIO(head, newline=""), delimiter=";")
-    rows = list(reader)
-    if '"' in head and reader.line_num != head.count("\n"):  # a quoted field spans lines
+    rows = _head_rows(head)
+    if rows is None:
         return None
     sections = _Sections(rows)
     meta_section = sections.take("meta")
@@ -153,6 +152,21 @@ def _fast(text: str) -> Counted | None:
     if profile is None:
         return None
     return Counted(vote_type, budget, projects, tuple(ids), profile)
+
+
+def _head_rows(head: str) -> list[list[str]] | None:
+    """The rows before VOTES, as the csv reader reads them (None: a quoted field spans lines,
+    for the full reader). Without quotes, carriage returns or NULs, that is each line cut at
+    ``;`` (an empty line an empty row), with no csv module to load."""
+    if '"' not in head and "\r" not in head and "\0" not in head:
+        lines = head.split("\n")
+        lines.pop()  # (the head ends with the newline before VOTES)
+        return [line.split(";") if line else [] for line in lines]
+    reader = _csv_module().reader(io.StringIO(head, newline=""), delimiter=";")
+    rows = list(reader)
+    if '"' in head and reader.line_num != head.count("\n"):
+        return None
+    return rows
 
 
 def _profile(
@@ -273,9 +287,10 @@ def _rankings(
         group = contents.get(ranking)
         if group is None:
             group = contents[ranking] = len(groups)
-            last = len(ranking) - 1
-            pairs = sorted(zip(ranking[:last], borda_scores(last)[last:0:-1])) if last > 0 else []
-            groups.append((tuple(project for project, _ in pairs), tuple(score for _, score in pairs)))
+            last = len(ranking) - 1  # (the last ranked scores 0: not a supporter)
+            order = sorted(range(last), key=ranking.__getitem__)  # places, by their project's index
+            scores = borda_scores(last)[last:0:-1]  # by place
+            groups.append((tuple(map(ranking.__getitem__, order)), tuple(map(scores.__getitem__, order))))
         group_of[key] = group
     return group_of, groups
 

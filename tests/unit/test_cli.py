@@ -245,7 +245,7 @@ def test_the_fast_path_prints_what_click_prints_and_loads_no_click(args: list[st
 # enum and functools about half of a plain tally of a small election on a slow machine).
 UNNEEDED = {
     *("csv", "json", "typing", "dataclasses", "pathlib", "re", "enum", "functools", "collections"),
-    *("fractions", "decimal"),
+    *("fractions", "decimal", "_csv"),
 }
 BARE = """
 import sys
