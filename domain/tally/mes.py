@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from _collections import (
     _count_elements,  # (collections.Counter's own counting loop, in C)
-    deque,
 )
 from itertools import chain, pairwise, repeat
 from math import gcd, lcm
@@ -35,7 +34,7 @@ from domain.tally.satisfaction import Measure, Profile
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING (and so for type checkers), without importing typing at run time
 if TYPE_CHECKING:
     from collections import defaultdict
-    from collections.abc import Callable, Sequence
+    from collections.abc import Sequence
 else:
     from _collections import defaultdict  # the same class, without the collections package (2 ms at start-up)
 
@@ -75,21 +74,17 @@ class ExactMES:
             for project, listed in enumerate(self.supporters):
                 if listed:
                     self.values[project].append(profile.costs[project])
-        append: Callable[..., None] = list.append  # (found holds no None once filled)
         for index, group in enumerate(() if self.cost_sat else profile.groups):
-            keys = list(zip(group.projects, map(id, group.values)))
-            found = list(map(seen.get, keys))
-            if None in found:  # a value object not met yet for some project: give it its code
-                for at, (project, value) in enumerate(zip(group.projects, group.values)):
-                    if found[at] is None:
-                        known = codes[project]
-                        code = known.get((value.numerator, value.denominator))
-                        if code is None:
-                            code = known[value.numerator, value.denominator] = len(known)
-                            self.values[project].append(value)
-                        found[at] = seen[keys[at]] = code
-            # Each (group, code) onto its project's list, the loop run in C (maxlen 0: nothing kept).
-            deque(map(append, map(self.supporters.__getitem__, group.projects), zip(repeat(index), found)), maxlen=0)
+            for project, value in zip(group.projects, group.values):
+                code = seen.get((project, id(value)))
+                if code is None:
+                    known = codes[project]
+                    code = known.get((value.numerator, value.denominator))
+                    if code is None:
+                        code = known[value.numerator, value.denominator] = len(known)
+                        self.values[project].append(value)
+                    seen[project, id(value)] = code
+                self.supporters[project].append((index, code))
         # The same numbers as integers, for pricing (``_RunState.price``): each project's cost as
         # (numerator, denominator), and its satisfactions over their common denominator.
         self.cost_ratios = [(cost.numerator, cost.denominator) for cost in profile.costs]

@@ -288,9 +288,11 @@ def _rankings(
         if group is None:
             group = contents[ranking] = len(groups)
             last = len(ranking) - 1  # (the last ranked scores 0: not a supporter)
-            order = sorted(range(last), key=ranking.__getitem__)  # places, by their project's index
-            scores = borda_scores(last)[last:0:-1]  # by place
-            groups.append((tuple(map(ranking.__getitem__, order)), tuple(map(scores.__getitem__, order))))
+            if last > 0:
+                projects, scores = zip(*sorted(zip(ranking[:last], borda_scores(last)[last:0:-1])))
+                groups.append((projects, scores))
+            else:
+                groups.append(((), ()))
         group_of[key] = group
     return group_of, groups
 
