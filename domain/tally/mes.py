@@ -11,17 +11,15 @@ supporters are selected up front; projects nobody supports never take part.
 This module computes one such run in exact rationals. It follows the reference's lazy
 evaluation (a price computed in an earlier round is a lower bound, because budgets only shrink),
 which finds the same winner: every project whose current price could equal the best is priced.
-Voters are kept in classes by the winners they supported (with their satisfaction for each):
-everyone in a class has the same budget, so a project is priced from a few classes instead of
-many voters. ``completion.py`` runs this across per-voter budgets; ``certify.py`` is the fast
+Voters are kept in classes by the money they have left (what they paid for does not matter
+after), so a project is priced from a few classes instead of many voters. ``completion.py`` runs this across per-voter budgets; ``certify.py`` is the fast
 engine whose answers this one stands behind.
 """
 
 from __future__ import annotations
 
-from _collections import (
-    _count_elements,  # (collections.Counter's own counting loop, in C)
-)
+# ``_count_elements``: collections.Counter's own counting loop, in C.
+from _collections import _count_elements
 from itertools import chain, pairwise, repeat
 from math import gcd, lcm
 from operator import itemgetter, truediv
