@@ -57,32 +57,36 @@ class ExactMES:
         count = len(profile.ids)
         self.cost_sat = profile.measure == Measure.COST
         # Each project's supporters as (group, code): ``values[project][code]`` is the group's
-        # satisfaction with it. Equal values share a code, so that the classes below stay few;
-        # they are told apart by numerator and denominator (a fraction's own hash is slow), and
-        # each value object is looked at once (profiles share them between groups).
+        # satisfaction with it. Equal values share a code, so that the classes below stay few.
+        # With the cost measure a project has one value, its cost (code 0); otherwise every
+        # project shares one list of the distinct values (points or Borda scores, few), told
+        # apart by numerator and denominator (a rational's own hash is slow), each value
+        # object looked at once (profiles share them between groups).
         self.supporters: list[list[tuple[int, int]]] = [[] for _ in range(count)]
-        self.values: list[list[Rational]] = [[] for _ in range(count)]
         self.sizes = [len(group.voters) for group in profile.groups]
-        codes: list[dict[tuple[int, int], int]] = [{} for _ in range(count)]
-        seen: dict[tuple[int, int], int] = {}  # (project, id of a value object) -> code
-        if self.cost_sat:  # every supporter's satisfaction is the cost: one code per project
+        if self.cost_sat:
+            self.values: list[list[Rational]] = [[] for _ in range(count)]
             for pair, group in zip(zip(range(len(profile.groups)), repeat(0)), profile.groups):
                 for project in group.projects:
                     self.supporters[project].append(pair)
             for project, listed in enumerate(self.supporters):
                 if listed:
                     self.values[project].append(profile.costs[project])
-        for index, group in enumerate(() if self.cost_sat else profile.groups):
-            for project, value in zip(group.projects, group.values):
-                code = seen.get((project, id(value)))
-                if code is None:
-                    known = codes[project]
-                    code = known.get((value.numerator, value.denominator))
+        else:
+            shared: list[Rational] = []
+            self.values = [shared] * count
+            codes: dict[tuple[int, int], int] = {}  # (numerator, denominator) -> code
+            seen: dict[int, int] = {}  # id of a value object -> code
+            for index, group in enumerate(profile.groups):
+                for project, value in zip(group.projects, group.values):
+                    code = seen.get(id(value))
                     if code is None:
-                        code = known[value.numerator, value.denominator] = len(known)
-                        self.values[project].append(value)
-                    seen[project, id(value)] = code
-                self.supporters[project].append((index, code))
+                        code = codes.get((value.numerator, value.denominator))
+                        if code is None:
+                            code = codes[value.numerator, value.denominator] = len(shared)
+                            shared.append(value)
+                        seen[id(value)] = code
+                    self.supporters[project].append((index, code))
         # The same numbers as integers, for pricing (``_RunState.price``): each project's cost as
         # (numerator, denominator), and its satisfactions over their common denominator.
         self.cost_ratios = [(cost.numerator, cost.denominator) for cost in profile.costs]
@@ -154,7 +158,6 @@ class _RunState:
         self.of = [0] * len(mes.profile.groups)  # each group's class; 0: paid nothing yet
         self.budgets = [(beta.numerator, beta.denominator)]
         self.holding = {self.budgets[0]: 0}  # budget -> its class
-        self.after: dict[tuple[int, int, int], int] = {}  # (class, project, code) -> class after paying
 
     def classes(self, project: int) -> dict[tuple[int, int], list[int]]:
         """Supporters of ``project`` by (class, code of their satisfaction with it)."""
@@ -258,11 +261,12 @@ class _RunState:
         self.bought.add(project)
         self.remaining.discard(project)
         self.rho[project] = rho
-        of, budgets, after, values = self.of, self.budgets, self.after, self.mes.value_ratios[project]
+        of, budgets, values = self.of, self.budgets, self.mes.value_ratios[project]
         holding = self.holding
         rho_ratio = (rho.numerator, rho.denominator)
+        after: dict[tuple[int, int], int] = {}  # (class, code) -> the class it moves to
         for group, code in self.mes.supporters[project]:
-            step = (of[group], project, code)
+            step = (of[group], code)
             moved = after.get(step)
             if moved is None:  # the first of its class to pay this: which class it moves to
                 left = _less(budgets[step[0]], rho_ratio, values[code])
