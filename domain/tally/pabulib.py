@@ -471,19 +471,10 @@ class _Ballots:
         project = self.known.__getitem__
         by_set: dict[frozenset[str], Ballot] = {}
         for key in keys:
-            vote = key[0].strip()
-            if not vote or vote.lower() == "none":
-                ids: frozenset[str] = frozenset()
-            else:
-                parts = vote.split(",")
-                if " " in vote or "\t" in vote:
-                    parts = [entry.strip() for entry in parts]
-                if "" in parts:
-                    parts = [entry for entry in parts if entry]
-                try:
-                    ids = frozenset(map(project, parts))
-                except KeyError as unknown:
-                    raise _RowError(0, Problem.UNKNOWN_PROJECT, project=unknown.args[0]) from None
+            try:
+                ids = frozenset(map(project, vote_entries(key[0])))
+            except KeyError as unknown:
+                raise _RowError(0, Problem.UNKNOWN_PROJECT, project=unknown.args[0]) from None
             ballot = by_set.get(ids)
             if ballot is None:
                 ballot = by_set[ids] = ApprovalBallot(ids)
@@ -523,6 +514,21 @@ class _Ballots:
         if value is None:
             value = self.numbers[text] = _number(text, line, "points")
         return value
+
+
+def vote_entries(text: str) -> list[str]:
+    """The project ids of an approval or ranked vote as written: cut at commas, each stripped,
+    empty entries skipped ("1,,2" and "1,2," list two projects, as the reference reads them);
+    an empty vote or ``none`` (how Pabulib writes one) lists none."""
+    vote = text.strip()
+    if not vote or vote.lower() == "none":
+        return []
+    parts = vote.split(",")
+    if " " in vote or "\t" in vote:
+        parts = [entry.strip() for entry in parts]
+    if "" in parts:
+        parts = [entry for entry in parts if entry]
+    return parts
 
 
 def _check_count(meta: dict[str, tuple[str, int]], key: str, found: int) -> None:

@@ -34,6 +34,7 @@ from domain.tally.pabulib import (
     _Sections,
     _vote_type,
     parse,
+    vote_entries,
 )
 from domain.tally.rational import Rational
 from domain.tally.record import record
@@ -272,18 +273,10 @@ def _rankings(
     groups: list[tuple[tuple[int, ...], tuple[Rational, ...]]] = []
     position = index.__getitem__
     for key in distinct:
-        vote = key[0].strip()
-        ranking: tuple[int, ...] = ()
-        if vote and vote.lower() != "none":
-            parts = vote.split(",")
-            if " " in vote or "\t" in vote:
-                parts = [entry.strip() for entry in parts]
-            if "" in parts:
-                parts = [entry for entry in parts if entry]
-            try:
-                ranking = tuple(dict.fromkeys(map(position, parts)))
-            except KeyError:
-                return None  # an unknown project: the full reader words it
+        try:
+            ranking = tuple(dict.fromkeys(map(position, vote_entries(key[0]))))
+        except KeyError:
+            return None  # an unknown project: the full reader words it
         group = contents.get(ranking)
         if group is None:
             group = contents[ranking] = len(groups)
@@ -324,15 +317,7 @@ def _approvals(
 
 def _approval(key: str, position: Callable[[str], int]) -> tuple[int, ...] | None:
     """An approval vote as ``pabulib`` reads it (None: it names an unknown project)."""
-    vote = key.strip()
-    if not vote or vote.lower() == "none":
-        return ()
-    parts = vote.split(",")
-    if " " in vote or "\t" in vote:
-        parts = [entry.strip() for entry in parts]
-    if "" in parts:
-        parts = [entry for entry in parts if entry]
     try:
-        return tuple(sorted(set(map(position, parts))))
+        return tuple(sorted(set(map(position, vote_entries(key)))))
     except KeyError:
         return None
