@@ -254,20 +254,21 @@ def natural(project_id: str) -> tuple[tuple[int, int, str], ...]:
 def columns(text: str) -> int:
     """Terminal columns: East Asian wide and full-width characters take two (no ASCII
     character is one, so most names are measured without looking them up)."""
-    if text.isascii():
-        return len(text)
+    return len(text) if text.isascii() else sum(_widths(text))
+
+
+def _widths(text: str) -> list[int]:
+    """Each character's terminal columns."""
     import unicodedata  # (only for names that need it)
 
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+    return [2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text]
 
 
 def cut(text: str, limit: int) -> str:
     """``text`` in at most ``limit`` columns, ending in "…" when it had to be cut."""
     if text.isascii():
         return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-    import unicodedata
-
-    widths = [2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text]
+    widths = _widths(text)
     if sum(widths) <= limit:
         return text
     kept, used = 0, 1  # the ellipsis takes one column

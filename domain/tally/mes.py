@@ -90,11 +90,16 @@ class ExactMES:
         # The same numbers as integers, for pricing (``_RunState.price``): each project's cost as
         # (numerator, denominator), and its satisfactions over their common denominator.
         self.cost_ratios = [(cost.numerator, cost.denominator) for cost in profile.costs]
-        self.value_ratios = [[(value.numerator, value.denominator) for value in values] for values in self.values]
-        self.scaled: list[tuple[int, list[int]]] = []
+        # (Computed once per list: without the cost measure every project shares one.)
+        ratios: dict[int, list[tuple[int, int]]] = {}
+        scaled: dict[int, tuple[int, list[int]]] = {}
         for values in self.values:
-            scale = lcm(*(value.denominator for value in values))
-            self.scaled.append((scale, [value.numerator * (scale // value.denominator) for value in values]))
+            if id(values) not in ratios:
+                ratios[id(values)] = [(value.numerator, value.denominator) for value in values]
+                scale = lcm(*(value.denominator for value in values))
+                scaled[id(values)] = (scale, [value.numerator * (scale // value.denominator) for value in values])
+        self.value_ratios = [ratios[id(values)] for values in self.values]
+        self.scaled = [scaled[id(values)] for values in self.values]
         # For pricing, each project's supporting groups and their codes apart. Where most groups
         # are one voter (distinct ballots), the groups are repeated by their number of voters,
         # and counting (class, code) keys over that list in C (``_count_elements``) gives each
