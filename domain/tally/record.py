@@ -15,12 +15,12 @@ and not compared. ``fields(value)`` names a record's fields (the ``dataclasses.f
 from __future__ import annotations
 
 from operator import attrgetter
-from types import CodeType, FunctionType
 
 from domain.tally.record_init import TEMPLATES
 
 TYPE_CHECKING = False  # typing itself is not imported at run time: a few milliseconds more
 if TYPE_CHECKING:
+    from types import CodeType, FunctionType
     from typing import Any, TypeVar, dataclass_transform
 
     T = TypeVar("T")
@@ -28,6 +28,8 @@ else:
 
     def dataclass_transform(**options):
         return lambda decorator: decorator
+
+    FunctionType = type(dataclass_transform)  # types.FunctionType, without importing types
 
 
 class FrozenInstanceError(AttributeError):

@@ -11,10 +11,9 @@ template (``record._source``) writes them.
 
 from __future__ import annotations
 
-from types import CodeType
-
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing at run time
 if TYPE_CHECKING:
+    from types import CodeType
     from typing import Any
 
 

@@ -220,6 +220,13 @@ def test_json_text_escapes_strings_as_json_dumps() -> None:
         json_text({"x": 1.5})
 
 
+@given(st.text(st.characters(max_codepoint=0x3000), max_size=12))
+def test_columns_count_wide_characters_as_unicodedata_says(text: str) -> None:
+    import unicodedata
+
+    assert columns(text) == sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
 @pytest.mark.parametrize(
     ("text", "limit", "shown"),
     [
@@ -234,4 +241,5 @@ def test_long_names_are_cut_with_an_ellipsis_by_display_width(text: str, limit: 
 
 def test_wide_names_keep_the_columns_aligned() -> None:
     assert columns("高雄 Park") == 9
+    assert columns("Łódź Śródmieście, Józsefváros") == 29  # accents: one column, no lookup needed
     assert pad("高雄", 6) == "高雄  " and pad("12", 4, right=True) == "  12"
