@@ -17,7 +17,6 @@ from civic.words import N_
 from civic.words import gettext as _
 from domain.tally.ballots import VoteType
 from domain.tally.choices import Choices
-from domain.tally.explain import GreedyExplanation, MesExplanation, PhragmenExplanation
 from domain.tally.gcpause import collector_paused
 from domain.tally.outcome import count_profile
 from domain.tally.pabulib import PabulibFormatError, Problem, format_amount
@@ -32,6 +31,7 @@ if TYPE_CHECKING:
     from os import PathLike
     from typing import NoReturn, TextIO
 
+    from domain.tally.explain import GreedyExplanation, MesExplanation, PhragmenExplanation
     from domain.tally.outcome import Outcome
 
 BAD_FILE = 2
@@ -389,6 +389,8 @@ class Names:
 
 
 def _explanation(why: object, names: Names) -> list[str]:
+    from domain.tally.explain import GreedyExplanation, MesExplanation, PhragmenExplanation  # (only for --explain)
+
     if isinstance(why, MesExplanation):
         return _mes_lines(why, names)
     if isinstance(why, GreedyExplanation):

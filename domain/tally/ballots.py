@@ -14,7 +14,7 @@ are strings and their string order is the tie-breaking order of every rule.
 
 from __future__ import annotations
 
-from operator import attrgetter
+from _operator import attrgetter  # (operator.py re-exports these C functions: loading it costs more)
 
 from domain.tally.choices import Choices, choice
 from domain.tally.rational import Rational

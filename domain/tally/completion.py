@@ -31,8 +31,8 @@ lines), and only if that takes long does the numpy engine go on from where it st
 
 from __future__ import annotations
 
+from _operator import itemgetter  # (operator.py re-exports these C functions: loading it costs more)
 from itertools import count
-from operator import itemgetter
 
 from domain.tally.mes import ExactMES
 from domain.tally.rational import Rational

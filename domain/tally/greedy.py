@@ -11,9 +11,12 @@ completes it) is kept and its cost counted first.
 
 from __future__ import annotations
 
-from domain.tally.explain import GreedyExplanation, GreedyStep
 from domain.tally.rational import Rational
 from domain.tally.satisfaction import Measure, Profile
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING (and so for type checkers), without importing typing at run time
+if TYPE_CHECKING:
+    from domain.tally.explain import GreedyExplanation
 
 
 def total_satisfaction(profile: Profile) -> tuple[Rational, ...]:
@@ -85,7 +88,11 @@ def order(profile: Profile, exclude: frozenset[int] = frozenset()) -> list[tuple
     return [(project, score) for _, project, score in sorted(scored)]
 
 
-def greedy(profile: Profile, initial: frozenset[int] = frozenset()) -> tuple[frozenset[int], GreedyExplanation]:
+def greedy(
+    profile: Profile, initial: frozenset[int] = frozenset(), explain: bool = False
+) -> tuple[frozenset[int], GreedyExplanation | None]:
+    """The projects greedy selects, and with ``explain`` each step (None without: a plain count
+    does not load the explanation's records)."""
     remaining = profile.budget - profile.cost_of(initial)
     start = remaining
     chosen = set(initial)
@@ -96,5 +103,9 @@ def greedy(profile: Profile, initial: frozenset[int] = frozenset()) -> tuple[fro
         if fits:
             chosen.add(project)
             remaining -= cost
-        steps.append(GreedyStep(profile.ids[project], cost, score, fits, remaining))
-    return frozenset(chosen), GreedyExplanation(start, tuple(steps))
+        steps.append((profile.ids[project], cost, score, fits, remaining))
+    if not explain:
+        return frozenset(chosen), None
+    from domain.tally.explain import GreedyExplanation, GreedyStep
+
+    return frozenset(chosen), GreedyExplanation(start, tuple(GreedyStep(*step) for step in steps))

@@ -20,9 +20,9 @@ from __future__ import annotations
 
 # ``_count_elements``: collections.Counter's own counting loop, in C.
 from _collections import _count_elements
+from _operator import itemgetter, truediv  # (operator.py re-exports these C functions: loading it costs more)
 from itertools import chain, pairwise, repeat
 from math import lcm
-from operator import itemgetter, truediv
 
 from domain.tally.greedy import total_satisfaction
 from domain.tally.rational import Rational

@@ -15,15 +15,6 @@ id compared as strings ("10" before "9"), as the reference (pabutools 1.2.3,
 from __future__ import annotations
 
 from domain.tally.ballots import Election
-from domain.tally.explain import (
-    Explanation,
-    GreedyExplanation,
-    MesExplanation,
-    MesRejection,
-    MesRound,
-    Payment,
-    Reason,
-)
 from domain.tally.gcpause import collector_paused
 from domain.tally.greedy import greedy, votes
 from domain.tally.rational import Rational
@@ -35,6 +26,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from domain.tally.completion import Result
+    from domain.tally.explain import Explanation, GreedyExplanation, MesExplanation
 
 RULES = ("greedy", "mes", "mes-completed", "phragmen")
 DEFAULT_RULE = "mes-completed"
@@ -110,19 +102,19 @@ def _count(
     profile: Profile, rule: str, explain: bool, progress: Callable[[int], None] | None, voter_ids: Sequence[str]
 ) -> tuple[frozenset[int], Explanation | None]:
     if rule == "greedy":
-        return greedy(profile)
+        return greedy(profile, explain=explain)
     # Each rule's module is imported when it counts: a short ``civic tally`` pays for one.
     if rule == "phragmen":
         from domain.tally.phragmen import phragmen
 
-        return phragmen(profile)
+        return phragmen(profile, explain=explain)
     from domain.tally.completion import equal_shares_at, equal_shares_completed
 
     if rule == "mes":
         result = equal_shares_at(profile)
         return result.selected, _mes_explanation(voter_ids, profile, result, None) if explain else None
     result = equal_shares_completed(profile, progress)
-    chosen, completion = greedy(profile, result.selected)
+    chosen, completion = greedy(profile, result.selected, explain=explain)
     return chosen, _mes_explanation(voter_ids, profile, result, completion) if explain else None
 
 
@@ -130,6 +122,7 @@ def _mes_explanation(
     voter_ids: Sequence[str], profile: Profile, result: Result, completion: GreedyExplanation | None
 ) -> MesExplanation:
     """Replay the run that produced ``result`` in exact rationals, recording every payment."""
+    from domain.tally.explain import MesExplanation, MesRejection, MesRound, Payment, Reason
     from domain.tally.mes import ExactMES
 
     mes = ExactMES(profile)

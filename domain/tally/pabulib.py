@@ -15,7 +15,7 @@ A malformed file raises ``PabulibFormatError(line, problem, details)``: the line
 from __future__ import annotations
 
 import io
-from operator import itemgetter
+from _operator import itemgetter  # (operator.py re-exports these C functions: loading it costs more)
 
 from domain.tally.ballots import (
     ApprovalBallot,

@@ -18,27 +18,30 @@ Exact rationals throughout. Two shortcuts that change no result:
 
 from __future__ import annotations
 
-import heapq
 import math
 from _collections import _count_elements  # (collections.Counter's own counting loop, in C)
+from _heapq import heapify, heappop, heappush  # (heapq.py re-exports these C functions: loading it costs more)
 from itertools import chain, repeat
 
-from domain.tally.explain import PhragmenExplanation, PhragmenRound
 from domain.tally.rational import Rational
 from domain.tally.satisfaction import Profile
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING (and so for type checkers), without importing typing at run time
 if TYPE_CHECKING:
     from collections import defaultdict
+
+    from domain.tally.explain import PhragmenExplanation
 else:
     from _collections import defaultdict  # the same class, without the collections package (2 ms at start-up)
 
 NOBODY = -1  # the class of voters who have not helped buy anything yet (load 0)
 
 
-def phragmen(profile: Profile) -> tuple[frozenset[int], PhragmenExplanation]:
+def phragmen(profile: Profile, explain: bool = False) -> tuple[frozenset[int], PhragmenExplanation | None]:
+    """The projects Phragmén buys, and with ``explain`` each round (None without: a plain count
+    does not load the explanation's records)."""
     state = _State(profile)
-    rounds: list[PhragmenRound] = []
+    rounds: list[tuple[str, Rational, int]] = []
     chosen: list[int] = []
     spent = Rational(0)
     stopped_by = None
@@ -53,11 +56,13 @@ def phragmen(profile: Profile) -> tuple[frozenset[int], PhragmenExplanation]:
         winner = tied[0]
         spent += profile.costs[winner]
         chosen.append(winner)
-        rounds.append(
-            PhragmenRound(profile.ids[winner], load if load is not None else Rational(0), state.score[winner])
-        )
+        rounds.append((profile.ids[winner], load if load is not None else Rational(0), state.score[winner]))
         state.buy(winner, load, tied)
-    return frozenset(chosen), PhragmenExplanation(tuple(rounds), stopped_by)
+    if not explain:
+        return frozenset(chosen), None
+    from domain.tally.explain import PhragmenExplanation, PhragmenRound
+
+    return frozenset(chosen), PhragmenExplanation(tuple(PhragmenRound(*done) for done in rounds), stopped_by)
 
 
 class _State:
@@ -89,7 +94,7 @@ class _State:
         # of a fraction is correctly rounded, hence monotone, so "float above the best's float"
         # still proves "above the best" (and comparing floats is much faster).
         self.heap = [(float(profile.costs[p] / self.score[p]), p) for p in taking_part if self.score[p]]
-        heapq.heapify(self.heap)
+        heapify(self.heap)
         self.gone: set[int] = set()
         self.unsupported = [project for project in taking_part if not self.score[project]]
 
@@ -114,17 +119,17 @@ class _State:
         while self.heap:
             stale, project = self.heap[0]
             if project in self.gone:
-                heapq.heappop(self.heap)
+                heappop(self.heap)
                 continue
             if best is not None and stale > best_float:
                 break
-            heapq.heappop(self.heap)
+            heappop(self.heap)
             value = self.value(project)
             fresh.append((value, project))
             if best is None or value < best:
                 best, best_float = value, float(value)
         for value, project in fresh:
-            heapq.heappush(self.heap, (float(value), project))
+            heappush(self.heap, (float(value), project))
         if best is None:  # only projects nobody supports are left: they all tie
             return None, sorted(self.unsupported)
         return best, sorted(project for value, project in fresh if value == best)

@@ -16,8 +16,8 @@ before: this module never reports an error of its own.
 from __future__ import annotations
 
 import io
+from _operator import itemgetter  # (operator.py re-exports these C functions: loading it costs more)
 from itertools import repeat
-from operator import itemgetter
 
 from domain.tally.ballots import Election, Project, VoteType
 from domain.tally.gcpause import collector_paused

@@ -14,7 +14,7 @@ and not compared. ``fields(value)`` names a record's fields (the ``dataclasses.f
 
 from __future__ import annotations
 
-from operator import attrgetter
+from _operator import attrgetter  # (operator.py re-exports these C functions: loading it costs more)
 
 from domain.tally.record_init import TEMPLATES
 

@@ -14,8 +14,8 @@ with the same ballot are treated alike by every rule here.
 
 from __future__ import annotations
 
+from _operator import attrgetter, itemgetter  # (operator.py re-exports these C functions: loading it costs more)
 from itertools import groupby
-from operator import attrgetter, itemgetter
 
 from domain.tally.ballots import (
     ApprovalBallot,

@@ -245,7 +245,7 @@ def test_the_fast_path_prints_what_click_prints_and_loads_no_click(args: list[st
 # enum and functools about half of a plain tally of a small election on a slow machine).
 UNNEEDED = {
     *("csv", "json", "typing", "dataclasses", "pathlib", "re", "enum", "functools", "collections"),
-    *("fractions", "decimal", "_csv"),
+    *("fractions", "decimal", "_csv", "operator", "heapq"),
 }
 BARE = """
 import sys
@@ -265,8 +265,8 @@ def test_a_plain_tally_loads_no_standard_module_it_does_without(rule: str, optio
     assert done.returncode == 0
     loaded = set(done.stderr.splitlines()[-1].split())
     assert not loaded & UNNEEDED
-    if not options:  # a table of names in Latin letters: no JSON, no Unicode tables
-        assert not loaded & {"_json", "unicodedata", "types"}
+    if not options:  # a table of names in Latin letters: no JSON, no Unicode tables, no explanation
+        assert not loaded & {"_json", "unicodedata", "types", "domain.tally.explain"}
 
 
 @pytest.mark.parametrize(
