@@ -102,8 +102,9 @@ class ExactMES:
         # are one voter (distinct ballots), the groups are repeated by their number of voters,
         # and counting (class, code) keys over that list in C (``_count_elements``) gives each
         # class's number of voters without a Python loop; where groups are large (many equal
-        # ballots), ``price`` adds their sizes up in a loop over the few groups instead.
-        self.weighted: list[tuple[list[int], list[int]] | None] = []
+        # ballots), ``price`` adds their sizes up in a loop over the few groups instead. With the
+        # cost measure every code is 0: only classes are counted (``held`` is None).
+        self.weighted: list[tuple[list[int], list[int] | None] | None] = []
         size_of = self.sizes.__getitem__
         for supporters in self.supporters:
             groups, held = list(map(itemgetter(0), supporters)), list(map(itemgetter(1), supporters))
@@ -114,7 +115,7 @@ class ExactMES:
             if max(voters, default=1) > 1:
                 groups = list(chain.from_iterable(map(repeat, groups, voters)))
                 held = list(chain.from_iterable(map(repeat, held, voters)))
-            self.weighted.append((groups, held))
+            self.weighted.append((groups, None if self.cost_sat else held))
         self.tot = total_satisfaction(profile)
         self.free = tuple(p for p in range(count) if profile.costs[p] == 0 and self.tot[p] > 0)
         self.eligible = tuple(p for p in range(count) if profile.costs[p] > 0 and self.tot[p] > 0)
@@ -198,16 +199,22 @@ class _RunState:
         cost, cost_denominator = self.mes.cost_ratios[project]
         budgets = self.budgets
         scale, sats = self.mes.scaled[project]
-        voters: dict[tuple[int, int], int] = {}
         weighted = self.mes.weighted[project]
-        if weighted is not None:
-            _count_elements(voters, zip(map(self.of.__getitem__, weighted[0]), weighted[1]))
+        if weighted is not None and weighted[1] is None:  # the cost measure: one code (0), classes alone
+            by_class: dict[int, int] = {}
+            _count_elements(by_class, map(self.of.__getitem__, weighted[0]))
+            sat = sats[0]
+            items = [(budgets[cls], sat, size) for cls, size in by_class.items()]
         else:
-            of, sizes = self.of, self.mes.sizes
-            for group, code in self.mes.supporters[project]:
-                key = (of[group], code)
-                voters[key] = voters.get(key, 0) + sizes[group]
-        items = [(budgets[cls], sats[code], size) for (cls, code), size in voters.items()]
+            voters: dict[tuple[int, int], int] = {}
+            if weighted is not None and weighted[1] is not None:
+                _count_elements(voters, zip(map(self.of.__getitem__, weighted[0]), weighted[1]))
+            else:
+                of, sizes = self.of, self.mes.sizes
+                for group, code in self.mes.supporters[project]:
+                    key = (of[group], code)
+                    voters[key] = voters.get(key, 0) + sizes[group]
+            items = [(budgets[cls], sats[code], size) for (cls, code), size in voters.items()]
         money = max(denominator for (_, denominator), _, _ in items)  # (a chain: the largest is their lcm)
         if money % cost_denominator:  # (only where every supporter has nothing left: 0 / 1)
             money = lcm(money, cost_denominator)
