@@ -104,18 +104,25 @@ class ExactMES:
         # class's number of voters without a Python loop; where groups are large (many equal
         # ballots), ``price`` adds their sizes up in a loop over the few groups instead. With the
         # cost measure every code is 0: only classes are counted (``held`` is None).
+        # (Each group repeated once, as a tuple, and looked up: a ``repeat`` per supporter took
+        # most of the time of building these.)
         self.weighted: list[tuple[list[int], list[int] | None] | None] = []
         size_of = self.sizes.__getitem__
+        repeated: list[tuple[int, ...]] | None = None
         for supporters in self.supporters:
-            groups, held = list(map(itemgetter(0), supporters)), list(map(itemgetter(1), supporters))
-            voters = list(map(size_of, groups))
-            if sum(voters) > 2 * len(groups):
+            groups = list(map(itemgetter(0), supporters))
+            voters = sum(map(size_of, groups))
+            if voters > 2 * len(groups):
                 self.weighted.append(None)
                 continue
-            if max(voters, default=1) > 1:
-                groups = list(chain.from_iterable(map(repeat, groups, voters)))
-                held = list(chain.from_iterable(map(repeat, held, voters)))
-            self.weighted.append((groups, None if self.cost_sat else held))
+            held = None if self.cost_sat else list(map(itemgetter(1), supporters))
+            if voters > len(groups):  # some group of more than one voter
+                if repeated is None:
+                    repeated = [(group,) * size for group, size in enumerate(self.sizes)]
+                if held is not None:
+                    held = list(chain.from_iterable(map(repeat, held, map(size_of, groups))))
+                groups = list(chain.from_iterable(map(repeated.__getitem__, groups)))
+            self.weighted.append((groups, held))
         self.tot = total_satisfaction(profile)
         self.free = tuple(p for p in range(count) if profile.costs[p] == 0 and self.tot[p] > 0)
         self.eligible = tuple(p for p in range(count) if profile.costs[p] > 0 and self.tot[p] > 0)
