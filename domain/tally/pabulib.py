@@ -349,6 +349,9 @@ def _header(section: _Section, required: tuple[str, ...]) -> list[str]:
 
 def _projects(section: _Section) -> tuple[Project, ...]:
     header = _header(section, ("project_id", "cost"))
+    # The other columns in the recommended order, as the writer writes them (the same for
+    # every row: sorted once, not once per project).
+    others = [key for key in in_recommended_order(header, PROJECT_COLUMNS) if key not in ("project_id", "cost", "name")]
     projects: dict[str, Project] = {}
     for line, raw in section.numbered():
         if _blank(raw):
@@ -361,11 +364,7 @@ def _projects(section: _Section) -> tuple[Project, ...]:
             raise _RowError(line, Problem.EMPTY_ID, field="project_id")
         if project_id in projects:
             raise _RowError(line, Problem.DUPLICATE_PROJECT, project=project_id)
-        fields = tuple(
-            (key, values[key])
-            for key in in_recommended_order(values, PROJECT_COLUMNS)
-            if key not in ("project_id", "cost", "name")
-        )  # in the recommended order, as the writer writes them
+        fields = tuple((key, values[key]) for key in others)
         projects[project_id] = Project(
             project_id, _number(values["cost"], line, "cost"), values.get("name", ""), fields
         )
