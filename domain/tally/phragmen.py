@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from _collections import _count_elements  # (collections.Counter's own counting loop, in C)
 from _heapq import heapify, heappop, heappush  # (heapq.py re-exports these C functions: loading it costs more)
-from itertools import chain, repeat
+from itertools import chain
 
 from domain.tally.rational import Rational
 from domain.tally.satisfaction import Profile
@@ -78,8 +78,14 @@ class _State:
                 self.score[project] += size
         # Where most groups are one voter, each project's supporting groups repeated by their
         # number of voters: ``value`` then counts voters per class in C (``_count_elements``).
+        # (Through one tuple per group: a ``repeat`` per supporter took longer than the count.)
+        repeated = [(group,) * size for group, size in enumerate(self.sizes)]
         self.weighted: list[list[int] | None] = [
-            list(chain.from_iterable(map(repeat, groups, map(self.sizes.__getitem__, groups))))
+            (
+                groups
+                if self.score[project] == len(groups)
+                else list(chain.from_iterable(map(repeated.__getitem__, groups)))
+            )
             if self.score[project] <= 2 * len(groups)
             else None
             for project, groups in enumerate(self.supporters)
