@@ -27,7 +27,7 @@ from math import lcm
 from domain.tally.greedy import total_satisfaction
 from domain.tally.rational import Rational
 from domain.tally.record import record
-from domain.tally.satisfaction import Measure, Profile
+from domain.tally.satisfaction import Measure, Profile, each_voter
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING (and so for type checkers), without importing typing at run time
 if TYPE_CHECKING:
@@ -98,31 +98,20 @@ class ExactMES:
                 scale = lcm(*(value.denominator for value in values))
                 scaled[id(values)] = (scale, [value.numerator * (scale // value.denominator) for value in values])
         self.scaled = [scaled[id(values)] for values in self.values]
-        # For pricing, each project's supporting groups and their codes apart. Where most groups
-        # are one voter (distinct ballots), the groups are repeated by their number of voters,
-        # and counting (class, code) keys over that list in C (``_count_elements``) gives each
-        # class's number of voters without a Python loop; where groups are large (many equal
-        # ballots), ``price`` adds their sizes up in a loop over the few groups instead. With the
-        # cost measure every code is 0: only classes are counted (``held`` is None).
-        # (Each group repeated once, as a tuple, and looked up: a ``repeat`` per supporter took
-        # most of the time of building these.)
-        self.weighted: list[tuple[list[int], list[int] | None] | None] = []
+        # For pricing, each project's supporting groups repeated by their number of voters
+        # (``satisfaction.each_voter``: None where groups are large), with their codes repeated
+        # alike; with the cost measure every code is 0, and only classes are counted (None).
+        groups: list[list[int]] = [list(map(itemgetter(0), supporters)) for supporters in self.supporters]
         size_of = self.sizes.__getitem__
-        repeated: list[tuple[int, ...]] | None = None
-        for supporters in self.supporters:
-            groups = list(map(itemgetter(0), supporters))
-            voters = sum(map(size_of, groups))
-            if voters > 2 * len(groups):
-                self.weighted.append(None)
+        self.weighted: list[tuple[list[int], list[int] | None] | None] = []
+        for supporters, own, voters in zip(self.supporters, groups, each_voter(groups, self.sizes)):
+            if voters is None or self.cost_sat:
+                self.weighted.append(None if voters is None else (voters, None))
                 continue
-            held = None if self.cost_sat else list(map(itemgetter(1), supporters))
-            if voters > len(groups):  # some group of more than one voter
-                if repeated is None:
-                    repeated = [(group,) * size for group, size in enumerate(self.sizes)]
-                if held is not None:
-                    held = list(chain.from_iterable(map(repeat, held, map(size_of, groups))))
-                groups = list(chain.from_iterable(map(repeated.__getitem__, groups)))
-            self.weighted.append((groups, held))
+            held = list(map(itemgetter(1), supporters))
+            if len(voters) > len(own):
+                held = list(chain.from_iterable(map(repeat, held, map(size_of, own))))
+            self.weighted.append((voters, held))
         self.tot = total_satisfaction(profile)
         self.free = tuple(p for p in range(count) if profile.costs[p] == 0 and self.tot[p] > 0)
         self.eligible = tuple(p for p in range(count) if profile.costs[p] > 0 and self.tot[p] > 0)
@@ -207,20 +196,20 @@ class _RunState:
         budgets = self.budgets
         scale, sats = self.mes.scaled[project]
         weighted = self.mes.weighted[project]
-        if weighted is not None and weighted[1] is None:  # the cost measure: one code (0), classes alone
+        if weighted is None:  # large groups: their sizes added up, group by group
+            voters: dict[tuple[int, int], int] = {}
+            of, sizes = self.of, self.mes.sizes
+            for group, code in self.mes.supporters[project]:
+                key = (of[group], code)
+                voters[key] = voters.get(key, 0) + sizes[group]
+            items = [(budgets[cls], sats[code], size) for (cls, code), size in voters.items()]
+        elif weighted[1] is None:  # the cost measure: one code (0), voters counted by class alone
             by_class: dict[int, int] = {}
             _count_elements(by_class, map(self.of.__getitem__, weighted[0]))
-            sat = sats[0]
-            items = [(budgets[cls], sat, size) for cls, size in by_class.items()]
+            items = [(budgets[cls], sats[0], size) for cls, size in by_class.items()]
         else:
-            voters: dict[tuple[int, int], int] = {}
-            if weighted is not None and weighted[1] is not None:
-                _count_elements(voters, zip(map(self.of.__getitem__, weighted[0]), weighted[1]))
-            else:
-                of, sizes = self.of, self.mes.sizes
-                for group, code in self.mes.supporters[project]:
-                    key = (of[group], code)
-                    voters[key] = voters.get(key, 0) + sizes[group]
+            voters = {}
+            _count_elements(voters, zip(map(self.of.__getitem__, weighted[0]), weighted[1]))
             items = [(budgets[cls], sats[code], size) for (cls, code), size in voters.items()]
         money = max(denominator for (_, denominator), _, _ in items)  # (a chain: the largest is their lcm)
         if money % cost_denominator:  # (only where every supporter has nothing left: 0 / 1)

@@ -21,10 +21,9 @@ from __future__ import annotations
 import math
 from _collections import _count_elements  # (collections.Counter's own counting loop, in C)
 from _heapq import heapify, heappop, heappush  # (heapq.py re-exports these C functions: loading it costs more)
-from itertools import chain
 
 from domain.tally.rational import Rational
-from domain.tally.satisfaction import Profile
+from domain.tally.satisfaction import Profile, each_voter
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING (and so for type checkers), without importing typing at run time
 if TYPE_CHECKING:
@@ -76,20 +75,8 @@ class _State:
             for project in group.projects:
                 self.supporters[project].append(index)
                 self.score[project] += size
-        # Where most groups are one voter, each project's supporting groups repeated by their
-        # number of voters: ``value`` then counts voters per class in C (``_count_elements``).
-        # (Through one tuple per group: a ``repeat`` per supporter took longer than the count.)
-        repeated = [(group,) * size for group, size in enumerate(self.sizes)]
-        self.weighted: list[list[int] | None] = [
-            (
-                groups
-                if self.score[project] == len(groups)
-                else list(chain.from_iterable(map(repeated.__getitem__, groups)))
-            )
-            if self.score[project] <= 2 * len(groups)
-            else None
-            for project, groups in enumerate(self.supporters)
-        ]
+        # Where most groups are one voter, ``value`` counts voters per class in C over these.
+        self.weighted = each_voter(self.supporters, self.sizes)
         self.klass = [NOBODY] * len(profile.groups)
         # Loads as integers over one common denominator: load of class c = scaled[c] / self.scale
         # (Rational arithmetic on every sum would dominate the run).
